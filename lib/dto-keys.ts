@@ -1,0 +1,197 @@
+/**
+ * What a DTO class declares: its keys (properties carrying class-validator,
+ * class-transformer or `@NotSecret` metadata, on the class or an ancestor),
+ * how each is typed and transformed, and what is wrong with the class
+ * itself. Reads only metadata — never a value.
+ */
+import 'reflect-metadata';
+import { TransformationType } from 'class-transformer';
+import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import type { TransformFnParams } from 'class-transformer';
+import { getMetadataStorage, ValidationTypes, type ValidationMetadata } from 'class-validator';
+import { notSecretProperties } from './decorators';
+import type { SecretsProblem } from './errors';
+
+/**
+ * class-transformer keeps its metadata in a module-level storage that its
+ * public API does not export. This is the same module instance that
+ * `class-transformer`'s own `require` graph uses (the package has no
+ * `exports` map and `main` is CJS), so decorators applied by user code land
+ * here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage: TransformerStorage = require('class-transformer/cjs/storage').defaultMetadataStorage;
+
+/** The class-transformer metadata storage (shared with user code). */
+export function getTransformerStorage(): TransformerStorage {
+  return transformerStorage;
+}
+
+// The storage's per-class maps are private; declared keys need all of them,
+// including properties that have only a @Type or only a @Transform.
+interface TransformerStorageInternals {
+  _typeMetadatas: Map<Function, Map<string | undefined, unknown>>;
+  _transformMetadatas: Map<Function, Map<string | undefined, unknown>>;
+  _exposeMetadatas: Map<Function, Map<string | undefined, unknown>>;
+  _excludeMetadatas: Map<Function, Map<string | undefined, unknown>>;
+}
+
+/** One declared key of a DTO. */
+export interface DtoProperty {
+  /** Property name on the instance. */
+  readonly property: string;
+  /** Key in the INI section: the `@Expose({ name })` (not `toPlainOnly`), else the property name. */
+  readonly key: string;
+  /** `design:type`; `undefined` in a build without `emitDecoratorMetadata`. */
+  readonly designType: Function | undefined;
+  /** `@Type(() => X)`, resolved lazily because the type function may throw. */
+  readonly typeFunction: (() => unknown) | undefined;
+  /**
+   * `@IsOptional()` or `@ValidateIf()`: an absent or empty key becomes
+   * `undefined` and validation decides.
+   */
+  readonly conditional: boolean;
+  /** `@Transform` functions that apply when reading (not `toPlainOnly`), in the order class-transformer applies them. */
+  readonly transforms: readonly ((params: TransformFnParams) => unknown)[];
+  readonly notSecret: boolean;
+}
+
+/** Everything the conversion/validation stage needs to know about a DTO class. */
+export interface DtoDescription {
+  readonly cls: Function;
+  readonly name: string;
+  /** Declared keys, base classes first. */
+  readonly properties: readonly DtoProperty[];
+  /** Declared keys by INI key. */
+  readonly byKey: ReadonlyMap<string, DtoProperty>;
+  /**
+   * Accessors and methods that carry metadata (e.g. an `@Expose()` getter):
+   * not keys, but `instanceToPlain` would print them, so they are redacted.
+   */
+  readonly members: readonly string[];
+  /** Whether any class-validator rule other than `@IsOptional`/`@ValidateIf` applies. */
+  readonly hasRules: boolean;
+}
+
+/** The class and its ancestors, base first (`Object`/`Function.prototype` excluded). */
+export function classChain(cls: Function): Function[] {
+  const chain: Function[] = [];
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.unshift(c as Function);
+  }
+  return chain;
+}
+
+/** Every class-validator metadata of `cls` and its ancestors, groups ignored. */
+export function validationMetadatas(cls: Function): ValidationMetadata[] {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(cls, '', true, false)
+    .filter((m) => typeof m.target === 'function' && typeof m.propertyName === 'string');
+}
+
+/**
+ * Describes `cls`. Problems with the class itself (never with the file)
+ * are returned rather than thrown, so that they are reported with all others:
+ * `NO_METADATA` for a key without `design:type` (unless a `@Transform` makes
+ * the type irrelevant), `NO_RULES` when nothing validates, `INVALID_OPTION`
+ * when two properties read the same key.
+ */
+export function describeDto(
+  cls: Function,
+  section: string,
+): { description: DtoDescription; problems: SecretsProblem[] } {
+  const problems: SecretsProblem[] = [];
+  const chain = classChain(cls);
+  const metas = validationMetadatas(cls);
+  const internals = transformerStorage as unknown as TransformerStorageInternals;
+
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const add = (property: unknown): void => {
+    if (typeof property === 'string' && !seen.has(property)) {
+      seen.add(property);
+      names.push(property);
+    }
+  };
+  for (const target of chain) {
+    for (const m of metas) if (m.target === target) add(m.propertyName);
+    for (const map of [
+      internals._exposeMetadatas,
+      internals._typeMetadatas,
+      internals._transformMetadatas,
+      internals._excludeMetadatas,
+    ]) {
+      for (const property of map.get(target)?.keys() ?? []) add(property);
+    }
+  }
+  for (const property of notSecretProperties(cls)) add(property);
+
+  const name = cls.name || 'an anonymous class';
+  const properties: DtoProperty[] = [];
+  const members: string[] = [];
+  const byKey = new Map<string, DtoProperty>();
+  for (const property of names) {
+    if (isMember(cls, property)) {
+      members.push(property);
+      continue;
+    }
+    const own = metas.filter((m) => m.propertyName === property);
+    const expose = transformerStorage.findExposeMetadata(cls, property);
+    const key = expose?.options?.name && expose.options.toPlainOnly !== true ? expose.options.name : property;
+    const typeMeta = transformerStorage.findTypeMetadata(cls, property);
+    const description: DtoProperty = {
+      property,
+      key,
+      designType: Reflect.getMetadata('design:type', cls.prototype, property) as Function | undefined,
+      typeFunction: typeMeta?.typeFunction ? () => typeMeta.typeFunction() : undefined,
+      conditional: own.some((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION),
+      transforms: transformerStorage
+        .findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS)
+        .map((t) => t.transformFn),
+      notSecret: notSecretProperties(cls).includes(property),
+    };
+    const clash = byKey.get(key);
+    if (clash) {
+      problems.push({
+        code: 'INVALID_OPTION',
+        section,
+        key,
+        message: `${name}.${clash.property} and ${name}.${property} both read this key; give one an @Expose({ name }) of its own`,
+      });
+      continue;
+    }
+    byKey.set(key, description);
+    properties.push(description);
+    if (description.designType === undefined && description.transforms.length === 0) {
+      problems.push({
+        code: 'NO_METADATA',
+        section,
+        key,
+        message:
+          `${name}.${property} has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" ` +
+          `(with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, ` +
+          `and with vitest use unplugin-swc (esbuild does not emit decorator metadata)`,
+      });
+    }
+  }
+
+  const hasRules = metas.some((m) => m.type !== ValidationTypes.CONDITIONAL_VALIDATION);
+  if (!hasRules) {
+    problems.push({
+      code: 'NO_RULES',
+      section,
+      message: `${name} has no validation rules: add class-validator decorators (e.g. @IsString()) to its properties, or @Allow() to accept a property as is`,
+    });
+  }
+  return { description: { cls, name, properties, byKey, members, hasRules }, problems };
+}
+
+// Accessors and methods are not keys: assigning to them would either throw
+// (getter only) or replace behaviour.
+function isMember(cls: Function, property: string): boolean {
+  for (let proto: object | null = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, property);
+    if (descriptor) return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === 'function';
+  }
+  return false;
+}

@@ -1,0 +1,122 @@
+/**
+ * The one error type of the package. Every stage reports structured problems
+ * into it; the human-readable message is built here and only here, from
+ * names, paths, line numbers and our own wording — never from a value.
+ */
+
+/**
+ * Stable problem codes. Documented in README ("Error codes"); tests and
+ * callers may switch on them.
+ */
+export const SECRETS_ERROR_CODES = [
+  'INVALID_ENVIRONMENT',
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'FILE_TOO_LARGE',
+  'AMBIGUOUS_FILE',
+  'NO_IDENTITY',
+  'DECRYPTION_FAILED',
+  'ENCODING',
+  'SYNTAX',
+  'DUPLICATE_SECTION',
+  'DUPLICATE_KEY',
+  'RESERVED_NAME',
+  'UNSET_VARIABLE',
+  'BAD_REFERENCE',
+  'MISSING_SECTION',
+  'MISSING_KEY',
+  'EMPTY_VALUE',
+  'UNKNOWN_KEY',
+  'CONVERSION',
+  'VALIDATION',
+  'NO_RULES',
+  'NO_METADATA',
+  'INVALID_OPTION',
+  'NOT_FOUND',
+] as const;
+
+/** One of {@link SECRETS_ERROR_CODES}. */
+export type SecretsErrorCode = (typeof SECRETS_ERROR_CODES)[number];
+
+/**
+ * One thing wrong with the secrets. `line` and `column` are 1-based and refer
+ * to the (decrypted) text of `file`. `message` never contains a secret value.
+ */
+export interface SecretsProblem {
+  readonly code: SecretsErrorCode;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly section?: string;
+  readonly key?: string;
+  readonly message: string;
+}
+
+/**
+ * Formats one problem as `<file>:<line>[:<column>] [<section>] <key>: <message>`;
+ * parts that are not known are left out.
+ */
+export function formatProblem(problem: SecretsProblem): string {
+  let where = '';
+  if (problem.file !== undefined) {
+    where = problem.file;
+    if (problem.line !== undefined) {
+      where += `:${problem.line}`;
+      if (problem.column !== undefined) where += `:${problem.column}`;
+    }
+  } else if (problem.line !== undefined) {
+    where = `line ${problem.line}`;
+    if (problem.column !== undefined) where += `:${problem.column}`;
+  }
+  const parts: string[] = [];
+  if (where) parts.push(where);
+  if (problem.section !== undefined) parts.push(`[${problem.section}]`);
+  if (problem.key !== undefined) parts.push(problem.key);
+  return parts.length ? `${parts.join(' ')}: ${problem.message}` : problem.message;
+}
+
+/**
+ * Thrown by every stage of the package. `problems` lists everything found in
+ * the stage that failed (never a partial result); `message` is one formatted
+ * problem per line, in the order found. Neither contains a secret value, and
+ * there is never a `cause` (a library's own message may quote input).
+ */
+export class SecretsError extends Error {
+  override readonly name = 'SecretsError';
+  readonly problems: readonly SecretsProblem[];
+
+  constructor(problems: readonly SecretsProblem[]) {
+    if (problems.length === 0) throw new TypeError('SecretsError needs at least one problem');
+    super(problems.map(formatProblem).join('\n'));
+    this.problems = Object.freeze(problems.map((p) => Object.freeze({ ...p })));
+  }
+
+  /** The codes of all problems, in order; handy in tests. */
+  get codes(): SecretsErrorCode[] {
+    return this.problems.map((p) => p.code);
+  }
+
+  toJSON(): { name: string; message: string; problems: readonly SecretsProblem[] } {
+    return { name: this.name, message: this.message, problems: this.problems };
+  }
+}
+
+/**
+ * Collects problems across a stage so that the user sees all of them at once.
+ * `throwIfAny()` ends the stage.
+ */
+export class ProblemCollector {
+  readonly problems: SecretsProblem[] = [];
+
+  add(problem: SecretsProblem): void {
+    this.problems.push(problem);
+  }
+
+  get empty(): boolean {
+    return this.problems.length === 0;
+  }
+
+  throwIfAny(): void {
+    if (this.problems.length) throw new SecretsError(this.problems);
+  }
+}

@@ -1,0 +1,13 @@
+export { SecretsError, SECRETS_ERROR_CODES, formatProblem } from './errors';
+export type { SecretsErrorCode, SecretsProblem } from './errors';
+export { SecretsSection, NotSecret } from './decorators';
+export type { SecretsSectionOptions } from './decorators';
+export { loadSecrets, Secrets } from './load-secrets';
+export type { LoadSecretsOptions, SecretsClass, SecretsSource } from './load-secrets';
+export type { SectionValues } from './interpolate';
+export type { Environment, EnvironmentSource, FileSource } from './locate';
+export { DEFAULT_ENVIRONMENT, DEFAULT_ENVIRONMENT_VARIABLE } from './locate';
+export { DEFAULT_MAX_FILE_SIZE } from './read';
+export { REDACTED } from './redact';
+export * from './module';
+export { OAuth1ProviderSecrets, OAuth2ProviderSecrets } from './providers/oauth-provider.secrets';

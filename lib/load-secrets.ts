@@ -1,0 +1,287 @@
+import { inspect } from 'node:util';
+import { SecretsError, type SecretsProblem } from './errors';
+import { interpolate, type SectionValues } from './interpolate';
+import {
+  chooseEnvironment,
+  locate,
+  type Environment,
+  type EnvironmentSource,
+  type FileSource,
+} from './locate';
+import type { RawSections } from './model';
+import { parseIni } from './parse';
+import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './read';
+import { buildSections } from './validate';
+
+/** A DTO class decorated with `@SecretsSection`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SecretsClass<T = any> = abstract new (...args: any[]) => T;
+
+/**
+ * Options of {@link loadSecrets}. Every option is optional.
+ */
+export interface LoadSecretsOptions {
+  /** DTO classes decorated with `@SecretsSection`; each becomes a validated instance. Default `[]`. */
+  sections?: readonly SecretsClass[];
+  /** Environment name; wins over the variable. Must match `[A-Za-z0-9][A-Za-z0-9_.-]*` without `..`. */
+  environment?: string;
+  /** Variable that names the environment when `environment` is not given. Default `'NODE_ENV'`. */
+  environmentVariable?: string;
+  /** Directory of `<environment>-secrets.ini`. Default `process.cwd()`. */
+  directory?: string;
+  /** Explicit path of the secrets file (relative to `process.cwd()`); wins over `SECRETS_FILE` and `directory`. A path ending in `.age` is decrypted. */
+  file?: string;
+  /** Variables used for selection, interpolation and age identities. Default `process.env`; pass `{}` in tests to isolate them from the machine. Never written to. */
+  env?: Environment;
+  /** Raw strings applied per key after parsing: they may add keys and sections; an overridden file value is not interpolated. */
+  overrides?: SectionValues;
+  /** When given, no file is read: these raw strings are the sections (`overrides` still apply on top). */
+  values?: SectionValues;
+  /** Largest file accepted, in bytes. Default 1 MiB (1,048,576). */
+  maxFileSize?: number;
+  /** age identities (`AGE-SECRET-KEY-1…`) for `.age` files; win over `SECRETS_AGE_KEY`, `SECRETS_AGE_KEY_FILE` and the default identity file. */
+  identity?: string | readonly string[];
+}
+
+/** Where the values came from: the file option, `SECRETS_FILE`, derived from the environment, or the `values` option. */
+export type SecretsSource = FileSource | 'values';
+
+const INSPECT = inspect.custom;
+
+/**
+ * The loaded secrets: validated DTO instances and every section's raw
+ * (interpolated) strings. Printing it shows where the secrets came from and
+ * the section names, never a value.
+ */
+export class Secrets {
+  /** Absolute path of the file loaded (the `.age` file when decrypted); `null` when `values` was used. */
+  readonly file: string | null;
+  /** The environment name. */
+  readonly environment: string;
+  /** How the environment was chosen. */
+  readonly environmentSource: EnvironmentSource;
+  /** How the file was chosen, or `'values'`. */
+  readonly source: SecretsSource;
+  /** Whether the file was age-encrypted. */
+  readonly encrypted: boolean;
+  readonly #raw: RawSections;
+  readonly #instances: Map<SecretsClass, object | null>;
+
+  /** @internal Built by {@link loadSecrets}. */
+  constructor(init: {
+    file: string | null;
+    environment: string;
+    environmentSource: EnvironmentSource;
+    source: SecretsSource;
+    encrypted: boolean;
+    raw: RawSections;
+    instances: Map<SecretsClass, object | null>;
+  }) {
+    this.file = init.file;
+    this.environment = init.environment;
+    this.environmentSource = init.environmentSource;
+    this.source = init.source;
+    this.encrypted = init.encrypted;
+    this.#raw = init.raw;
+    this.#instances = init.instances;
+    Object.freeze(this);
+  }
+
+  /** Names of every section, in file order (also sections no DTO claims). */
+  get sectionNames(): string[] {
+    return [...this.#raw.keys()];
+  }
+
+  /** The DTO classes that were loaded, in the order given. */
+  get sectionClasses(): SecretsClass[] {
+    return [...this.#instances.keys()];
+  }
+
+  /**
+   * The validated, deeply frozen instance of `dto`, or `null` for an absent
+   * optional section.
+   *
+   * @throws SecretsError `NOT_FOUND` when `dto` was not among the loaded sections.
+   */
+  section<T>(dto: SecretsClass<T>): T | null {
+    if (!this.#instances.has(dto)) {
+      throw new SecretsError([
+        { code: 'NOT_FOUND', message: `${dto?.name || 'this class'} was not loaded: add it to the sections option` },
+      ]);
+    }
+    return this.#instances.get(dto) as T | null;
+  }
+
+  /**
+   * The raw interpolated string at `'<section>.<key>'`, or `undefined`. The
+   * path splits at its LAST dot (keys cannot contain dots, section names can):
+   * `'authomatic.facebook.consumer_key'` is key `consumer_key` of section
+   * `authomatic.facebook`.
+   */
+  get(path: string): string | undefined {
+    const dot = typeof path === 'string' ? path.lastIndexOf('.') : -1;
+    if (dot <= 0) return undefined;
+    return this.#raw.get(path.slice(0, dot))?.values.get(path.slice(dot + 1))?.value;
+  }
+
+  /**
+   * Like {@link Secrets.get}, but throws when absent.
+   *
+   * @throws SecretsError `NOT_FOUND` naming the path (and the file).
+   */
+  getOrThrow(path: string): string {
+    const value = this.get(path);
+    if (value === undefined) {
+      const dot = typeof path === 'string' ? path.lastIndexOf('.') : -1;
+      const section = dot > 0 ? path.slice(0, dot) : undefined;
+      const key = dot > 0 ? path.slice(dot + 1) : undefined;
+      throw new SecretsError([
+        {
+          code: 'NOT_FOUND',
+          file: this.file ?? undefined,
+          section,
+          key,
+          message:
+            dot > 0
+              ? `no such secret ${JSON.stringify(path)}`
+              : `${JSON.stringify(String(path))} is not a "<section>.<key>" path`,
+        },
+      ]);
+    }
+    return value;
+  }
+
+  /**
+   * Validates more DTO classes against the same raw values (used by
+   * `SecretsModule.forFeature`), returning a `Secrets` that holds both.
+   *
+   * @throws SecretsError as {@link loadSecrets} does for its sections.
+   */
+  async withSections(sections: readonly SecretsClass[]): Promise<Secrets> {
+    const fresh = sections.filter((dto) => !this.#instances.has(dto));
+    const built = await buildSections(fresh, this.#raw, this.file ?? undefined);
+    return new Secrets({
+      file: this.file,
+      environment: this.environment,
+      environmentSource: this.environmentSource,
+      source: this.source,
+      encrypted: this.encrypted,
+      raw: this.#raw,
+      instances: new Map([...this.#instances, ...built]),
+    });
+  }
+
+  toJSON(): object {
+    return { file: this.file, environment: this.environment, source: this.source, sections: this.sectionNames };
+  }
+
+  [INSPECT](): string {
+    return `Secrets ${inspect(this.toJSON())}`;
+  }
+}
+
+/**
+ * Loads the environment's secrets: locate → read (decrypt) → parse →
+ * interpolate → convert/validate. Never writes to `process.env` or `env`.
+ *
+ * @returns the {@link Secrets}, with one validated, frozen instance per DTO class.
+ * @throws SecretsError listing every problem of the first stage that failed
+ *   (see README "Error codes"); never a partial result.
+ */
+export async function loadSecrets(options: LoadSecretsOptions = {}): Promise<Secrets> {
+  checkOptions(options);
+  const env = options.env ?? process.env;
+  const sections = options.sections ?? [];
+  const overrides = options.overrides;
+  let raw: RawSections;
+  let file: string | null;
+  let source: SecretsSource;
+  let encrypted = false;
+  let environment: string;
+  let environmentSource: EnvironmentSource;
+  if (options.values !== undefined) {
+    ({ environment, environmentSource } = chooseEnvironment({ ...options, env }));
+    raw = new Map();
+    applyValues(raw, options.values);
+    file = null;
+    source = 'values';
+  } else {
+    const location = locate({ ...options, env });
+    ({ environment, environmentSource } = location);
+    const read = await readSecrets(location, {
+      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      identity: options.identity,
+      env,
+    });
+    const parsed = parseIni(read.text, read.file);
+    raw = interpolate(parsed, env, read.file, overrides);
+    file = read.file;
+    source = location.fileSource;
+    encrypted = read.encrypted;
+  }
+  if (overrides !== undefined) applyValues(raw, overrides);
+  const instances = await buildSections(sections, raw, file ?? undefined);
+  return new Secrets({ file, environment, environmentSource, source, encrypted, raw, instances });
+}
+
+function applyValues(raw: RawSections, values: SectionValues): void {
+  for (const [sectionName, keys] of Object.entries(values)) {
+    let section = raw.get(sectionName);
+    if (!section) {
+      section = { name: sectionName, values: new Map() };
+      raw.set(sectionName, section);
+    }
+    for (const [key, value] of Object.entries(keys)) section.values.set(key, { value });
+  }
+}
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Rejects option shapes that would otherwise fail obscurely later; never echoes a value. */
+function checkOptions(options: LoadSecretsOptions): void {
+  const problems: SecretsProblem[] = [];
+  const invalid = (message: string): void => void problems.push({ code: 'INVALID_OPTION', message });
+  if (options.sections !== undefined) {
+    if (!Array.isArray(options.sections)) invalid('sections must be an array of DTO classes');
+    else if (options.sections.some((s) => typeof s !== 'function')) invalid('sections must contain only classes');
+  }
+  for (const name of ['environment', 'environmentVariable', 'directory', 'file'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'string') invalid(`${name} must be a string`);
+  }
+  if (options.environmentVariable === '') invalid('environmentVariable must not be empty');
+  if (
+    options.maxFileSize !== undefined &&
+    !(Number.isSafeInteger(options.maxFileSize) && options.maxFileSize > 0)
+  ) {
+    invalid('maxFileSize must be a positive whole number of bytes');
+  }
+  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
+    invalid('env must be an object of variables');
+  }
+  for (const name of ['overrides', 'values'] as const) {
+    const given = options[name];
+    if (given === undefined) continue;
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      invalid(`${name} must be an object of sections`);
+      continue;
+    }
+    for (const [section, keys] of Object.entries(given)) {
+      if (RESERVED.has(section)) {
+        problems.push({ code: 'RESERVED_NAME', section, message: `${name}: "${section}" is a reserved name` });
+        continue;
+      }
+      if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
+        problems.push({ code: 'INVALID_OPTION', section, message: `${name}: a section must be an object of keys` });
+        continue;
+      }
+      for (const [key, value] of Object.entries(keys)) {
+        if (RESERVED.has(key)) {
+          problems.push({ code: 'RESERVED_NAME', section, key, message: `${name}: "${key}" is a reserved name` });
+        } else if (typeof value !== 'string') {
+          problems.push({ code: 'INVALID_OPTION', section, key, message: `${name}: values must be strings (got ${value === null ? 'null' : typeof value})` });
+        }
+      }
+    }
+  }
+  if (problems.length) throw new SecretsError(problems);
+}

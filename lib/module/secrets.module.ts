@@ -1,0 +1,175 @@
+import { type DynamicModule, Logger, type LoggerService, Module, type Provider } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { promises as fs } from 'node:fs';
+import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
+import { describeEnvironmentSource, describeFileSource } from '../locate';
+import { SECRETS_LOGGER_CONTEXT, SECRETS_MODULE_OPTIONS, SECRETS_STATE } from './secrets.constants';
+import type {
+  SecretsModuleAsyncOptions,
+  SecretsModuleDynamicOptions,
+  SecretsModuleOptions,
+} from './secrets-module-options.interface';
+import { SecretsState } from './secrets-state';
+import { SecretsService } from './secrets.service';
+
+/** Holds the one loading provider of an application; always global so `forFeature` finds it. */
+@Module({})
+class SecretsCoreModule {}
+
+// Each forRoot call gets its own id so that two calls never merge into one
+// module: a second forRoot must be seen, and refused.
+let rootCount = 0;
+
+/**
+ * Typed, validated secrets from the environment's secrets INI file.
+ *
+ * `forRoot` loads the file once at start-up (the application does not start
+ * when loading fails, and the `SecretsError` message is what the user sees);
+ * each DTO class is then its own provider token, so
+ * `constructor(facebook: FacebookSecrets)` and
+ * `overrideProvider(FacebookSecrets)` work. It never writes to `process.env`.
+ */
+@Module({})
+export class SecretsModule {
+  /**
+   * Loads the secrets with {@link SecretsModuleOptions} (every `loadSecrets`
+   * option plus `isGlobal`, default `true`, and `logger`, default on).
+   * Call it once per application; feature modules use {@link SecretsModule.forFeature}.
+   */
+  static forRoot(options: SecretsModuleOptions = {}): DynamicModule {
+    const { isGlobal, sections, ...rest } = options;
+    return SecretsModule.root(sections ?? [], isGlobal ?? true, {
+      provide: SECRETS_MODULE_OPTIONS,
+      useValue: rest,
+    });
+  }
+
+  /**
+   * Like {@link SecretsModule.forRoot}, with every option but `sections` and
+   * `isGlobal` resolved through DI by `useFactory` (arguments: the `inject` tokens).
+   */
+  static forRootAsync(options: SecretsModuleAsyncOptions): DynamicModule {
+    return SecretsModule.root(
+      options.sections ?? [],
+      options.isGlobal ?? true,
+      { provide: SECRETS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      options.imports ?? [],
+    );
+  }
+
+  /**
+   * Registers more sections from a feature module: loaded from the same file
+   * as `forRoot` and validated at start-up with the same rules. Its problems
+   * are reported in their own `SecretsError`, after the root's.
+   */
+  static forFeature(sections: readonly SecretsClass[]): DynamicModule {
+    const loaded = Symbol(`nestjs-ini-secrets:feature(${sections.map((s) => s.name).join(',')})`);
+    return {
+      module: SecretsModule,
+      providers: [
+        {
+          provide: loaded,
+          inject: [SECRETS_STATE],
+          useFactory: async (state: SecretsState) => {
+            await state.add(sections);
+            return true;
+          },
+        },
+        ...sectionProviders(sections, [loaded]),
+        SecretsService,
+      ],
+      exports: [...sections, SecretsService],
+    };
+  }
+
+  private static root(
+    sections: readonly SecretsClass[],
+    isGlobal: boolean,
+    optionsProvider: Provider,
+    imports: DynamicModule['imports'] = [],
+  ): DynamicModule {
+    const id = ++rootCount;
+    const core: DynamicModule = {
+      module: SecretsCoreModule,
+      global: true,
+      imports,
+      providers: [
+        optionsProvider,
+        { provide: ROOT_ID, useValue: id },
+        {
+          provide: SECRETS_STATE,
+          inject: [SECRETS_MODULE_OPTIONS, ModulesContainer],
+          useFactory: async (options: SecretsModuleDynamicOptions, modules: ModulesContainer) => {
+            assertSingleRoot(modules);
+            const { logger, ...loadOptions } = options ?? {};
+            const secrets = await loadSecrets({ ...loadOptions, sections });
+            await logLoaded(secrets, resolveLogger(logger));
+            return new SecretsState(secrets);
+          },
+        },
+      ],
+      exports: [SECRETS_STATE],
+    };
+    return {
+      module: SecretsModule,
+      global: isGlobal,
+      imports: [core],
+      providers: [...sectionProviders(sections, []), SecretsService],
+      exports: [...sections, SecretsService],
+    };
+  }
+}
+
+const ROOT_ID = Symbol('nestjs-ini-secrets:root');
+
+/** One provider per DTO class, under the class itself as token. */
+function sectionProviders(sections: readonly SecretsClass[], after: symbol[]): Provider[] {
+  return sections.map((dto) => ({
+    provide: dto,
+    inject: [SECRETS_STATE, ...after],
+    useFactory: (state: SecretsState) => state.current.section(dto),
+  }));
+}
+
+/** Counts forRoot modules in this application only (never process-wide state). */
+function assertSingleRoot(modules: ModulesContainer): void {
+  let count = 0;
+  for (const module of modules.values()) if (module.providers.has(ROOT_ID)) count++;
+  if (count > 1) {
+    throw new Error(
+      `SecretsModule.forRoot() is imported ${count} times in this application: call forRoot once, ` +
+        'in the root module, and use SecretsModule.forFeature([...]) in feature modules',
+    );
+  }
+}
+
+function resolveLogger(logger: SecretsModuleOptions['logger']): LoggerService | undefined {
+  if (logger === false) return undefined;
+  if (logger === undefined || logger === true) return new Logger(SECRETS_LOGGER_CONTEXT);
+  return logger;
+}
+
+const RELAXED_ENVIRONMENTS = new Set(['development', 'test']);
+
+/** One line naming where the secrets came from and which sections: never a value. */
+async function logLoaded(secrets: Secrets, logger: LoggerService | undefined): Promise<void> {
+  if (!logger) return;
+  const from =
+    secrets.file === null
+      ? 'the values option'
+      : `${secrets.file} (${describeFileSource(secrets.source as Exclude<typeof secrets.source, 'values'>)})`;
+  const names = secrets.sectionNames;
+  logger.log(
+    `Loaded secrets for environment "${secrets.environment}" (${describeEnvironmentSource(secrets.environmentSource)}) ` +
+      `from ${from}: ${names.length} section${names.length === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''}`,
+    SECRETS_LOGGER_CONTEXT,
+  );
+  if (secrets.file === null || RELAXED_ENVIRONMENTS.has(secrets.environment) || process.platform === 'win32') return;
+  const mode = (await fs.stat(secrets.file)).mode & 0o777;
+  if (mode & 0o077) {
+    logger.warn(
+      `${secrets.file} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${secrets.file}`,
+      SECRETS_LOGGER_CONTEXT,
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { SecretsClass } from '../load-secrets';
+import type { EnvironmentSource } from '../locate';
+import { SECRETS_STATE } from './secrets.constants';
+import type { SecretsState } from './secrets-state';
+
+/**
+ * The loaded secrets, for code that needs more than one typed section:
+ * the same reads as `loadSecrets`' result.
+ */
+@Injectable()
+export class SecretsService {
+  constructor(@Inject(SECRETS_STATE) private readonly state: SecretsState) {}
+
+  /** Absolute path of the file loaded (the `.age` file when decrypted); `null` when `values` was used. */
+  get file(): string | null {
+    return this.state.current.file;
+  }
+
+  /** The environment name, e.g. `'production'`. */
+  get environment(): string {
+    return this.state.current.environment;
+  }
+
+  /** How the environment was chosen. */
+  get environmentSource(): EnvironmentSource {
+    return this.state.current.environmentSource;
+  }
+
+  /** Names of every section in the file, in file order. */
+  get sectionNames(): string[] {
+    return this.state.current.sectionNames;
+  }
+
+  /**
+   * The validated, frozen instance of `dto` (`null` for an absent optional section).
+   * @throws SecretsError `NOT_FOUND` when `dto` is neither in `forRoot` nor in a `forFeature`.
+   */
+  section<T>(dto: SecretsClass<T>): T | null {
+    return this.state.current.section(dto);
+  }
+
+  /** Raw interpolated string at `'<section>.<key>'` (split at the last dot), or `undefined`. */
+  get(path: string): string | undefined {
+    return this.state.current.get(path);
+  }
+
+  /**
+   * Like {@link SecretsService.get}, but throws when absent.
+   * @throws SecretsError `NOT_FOUND` naming the path.
+   */
+  getOrThrow(path: string): string {
+    return this.state.current.getOrThrow(path);
+  }
+
+  toJSON(): object {
+    return this.state.current.toJSON();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Loaded DTO instances that print `[REDACTED]` instead of their values.
+ *
+ * Each DTO class gets, once, a subclass of the same name whose prototype
+ * carries `toJSON`, `toString` and `util.inspect.custom`, and whose secret
+ * properties carry a `toPlainOnly` class-transformer `@Transform`. Instances
+ * are created from that subclass, so `instanceof Dto` holds and the DTO's own
+ * getters and methods work, while the user's class and prototype are never
+ * touched.
+ *
+ * What this cannot cover — anything that reads own properties directly:
+ * property access (`dto.secret`, by design), spread and `Object.assign`
+ * (`{ ...dto }` is a plain object with the real values), `Object.entries`,
+ * `Object.values`, `for…in`, `Reflect.ownKeys` + access, `structuredClone`,
+ * `util.inspect(dto, { customInspect: false })` / `console.dir` with that
+ * option, `console.table`, and serializers that walk own properties without
+ * calling `toJSON`. Values handed on (`dto.secret` passed to a logger) are
+ * plain strings. `dto.constructor` is the subclass, not the DTO class (use
+ * `instanceof`). A DTO's own `toJSON`/`toString`/inspect method is shadowed.
+ */
+import { inspect } from 'node:util';
+import { Exclude, Expose, Transform } from 'class-transformer';
+import { isNotSecret } from './decorators';
+import { getTransformerStorage } from './dto-keys';
+
+/** What every representation of a loaded DTO shows instead of a secret value. */
+export const REDACTED = '[REDACTED]';
+
+interface RedactedClass {
+  readonly cls: new () => object;
+  /** Properties whose `instanceToPlain` output is already redacted. */
+  readonly covered: Set<string>;
+  /** A same-named empty class whose instances `util.inspect` prints as `Name { … }`. */
+  readonly display: new () => object;
+}
+
+const redactedClasses = new WeakMap<Function, RedactedClass>();
+
+/**
+ * The redacting subclass of `dto` (created once per class), with
+ * `instanceToPlain` redaction registered for `properties` that are not
+ * `@NotSecret()`. Calling it again with more properties registers those too.
+ *
+ * @throws TypeError when `dto` cannot be extended (not a class).
+ */
+export function redactedClassOf(dto: Function, properties: Iterable<string> = []): new () => object {
+  let entry = redactedClasses.get(dto);
+  if (!entry) {
+    const name = dto.name;
+    const Base = dto as new () => object;
+    const Redacted = class extends Base {};
+    Object.defineProperty(Redacted, 'name', { value: name, configurable: true });
+    const display = ({ [name]: class {} } as Record<string, new () => object>)[name]!;
+    Object.defineProperty(display, 'name', { value: name, configurable: true });
+    defineRedactingMethods(Redacted.prototype, dto, display);
+    // class-transformer reads a class-level @Exclude()/@Expose() strategy
+    // from the exact class only, so the subclass has to repeat it.
+    const strategy = getTransformerStorage().getStrategy(dto);
+    if (strategy === 'excludeAll') Exclude()(Redacted);
+    if (strategy === 'exposeAll') Expose()(Redacted);
+    entry = { cls: Redacted, covered: new Set(), display };
+    redactedClasses.set(dto, entry);
+  }
+  for (const property of properties) {
+    if (entry.covered.has(property) || isNotSecret(dto, property)) continue;
+    entry.covered.add(property);
+    // Registered on the subclass, so it runs after the DTO's own transforms
+    // (class-transformer applies ancestors' first) and has the last word.
+    Transform(({ value }) => (value === undefined ? undefined : REDACTED), { toPlainOnly: true })(
+      entry.cls.prototype,
+      property,
+    );
+  }
+  return entry.cls;
+}
+
+function defineRedactingMethods(prototype: object, dto: Function, display: new () => object): void {
+  const shown = (instance: object): Record<string, unknown> => {
+    const out: Record<string, unknown> = Object.create(display.prototype);
+    for (const key of Object.keys(instance)) {
+      const value = (instance as Record<string, unknown>)[key];
+      // An absent optional value is shown as absent: that it is unset is not a secret.
+      out[key] = value === undefined || isNotSecret(dto, key) ? value : REDACTED;
+    }
+    return out;
+  };
+  const methods = {
+    toJSON(this: object): Record<string, unknown> {
+      return { ...shown(this) };
+    },
+    toString(this: object): string {
+      return inspect(this);
+    },
+    // Returning an object lets util.inspect format it with the caller's
+    // depth, colors and width.
+    [inspect.custom](this: object): object {
+      return shown(this);
+    },
+  };
+  for (const key of Reflect.ownKeys(methods)) {
+    Object.defineProperty(prototype, key, {
+      value: methods[key as keyof typeof methods],
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
+  }
+}
+
+/**
+ * Freezes `value` and everything reachable through own data properties
+ * (arrays included), cycle-safe. Typed arrays (and Buffers) with elements
+ * cannot be frozen and are left as they are; objects whose state lives in
+ * internal slots (`Date`, `Map`, `Set`, `URL`) are frozen but their methods
+ * can still change them. Functions are not descended into.
+ */
+export function deepFreeze<T>(value: T, seen: WeakSet<object> = new WeakSet()): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return value;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return value;
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor && 'value' in descriptor) deepFreeze(descriptor.value, seen);
+  }
+  Object.freeze(value);
+  return value;
+}

@@ -1,0 +1,58 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { SecretsError, formatProblem } from '../lib/errors';
+
+describe('formatProblem', () => {
+  it('formats file, line, section and key as <file>:<line> [<section>] <key>: <message>', () => {
+    expect(
+      formatProblem({ code: 'EMPTY_VALUE', file: '/app/production-secrets.ini', line: 7, section: 'facebook', key: 'consumer_secret', message: 'is empty' }),
+    ).toBe('/app/production-secrets.ini:7 [facebook] consumer_secret: is empty');
+  });
+
+  it('adds the column after the line', () => {
+    expect(formatProblem({ code: 'BAD_REFERENCE', file: '/a.ini', line: 2, column: 9, section: 's', key: 'k', message: 'm' })).toBe(
+      '/a.ini:2:9 [s] k: m',
+    );
+  });
+
+  it('leaves out what is unknown', () => {
+    expect(formatProblem({ code: 'MISSING_SECTION', file: '/a.ini', section: 'twitter', message: 'section is missing' })).toBe(
+      '/a.ini [twitter]: section is missing',
+    );
+    expect(formatProblem({ code: 'NOT_FOUND', message: 'nothing' })).toBe('nothing');
+    expect(formatProblem({ code: 'VALIDATION', section: 's', key: 'k', message: 'm' })).toBe('[s] k: m');
+  });
+});
+
+describe('SecretsError', () => {
+  const error = new SecretsError([
+    { code: 'MISSING_KEY', file: '/a.ini', line: 1, section: 's', key: 'a', message: 'key is missing' },
+    { code: 'EMPTY_VALUE', file: '/a.ini', line: 3, section: 's', key: 'b', message: 'value is empty' },
+  ]);
+
+  it('lists every problem, one per line', () => {
+    expect(error.message).toBe('/a.ini:1 [s] a: key is missing\n/a.ini:3 [s] b: value is empty');
+    expect(error.codes).toEqual(['MISSING_KEY', 'EMPTY_VALUE']);
+    expect(error.name).toBe('SecretsError');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.cause).toBeUndefined();
+  });
+
+  it('serialises to its problems', () => {
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'SecretsError',
+      message: error.message,
+      problems: error.problems,
+    });
+  });
+
+  it('freezes its problems', () => {
+    expect(Object.isFrozen(error.problems)).toBe(true);
+    expect(Object.isFrozen(error.problems[0])).toBe(true);
+    expect(inspect(error)).toContain("code: 'MISSING_KEY'");
+  });
+
+  it('refuses to be built without a problem', () => {
+    expect(() => new SecretsError([])).toThrow(new TypeError('SecretsError needs at least one problem'));
+  });
+});

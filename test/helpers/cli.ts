@@ -1,0 +1,114 @@
+/**
+ * Helpers for the age and CLI tests: temp homes, the real `age` /
+ * `age-keygen` / `git` tools, and the built CLI run as a child process with a
+ * clean environment (as users run it).
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { onTestFinished } from 'vitest';
+
+/** The built CLI; `test/global-setup.ts` builds it (`tsc -p tsconfig.build.json`). */
+export const CLI = path.resolve('dist/cli/main.js');
+
+/** A fresh directory (symlinks resolved), removed when the current test ends. */
+export function tempDir(prefix = 'nis-age-'): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A clean environment for children: PATH and an isolated HOME /
+ * XDG_CONFIG_HOME (so no real key or git config is ever used), plus `extra`.
+ */
+export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    LANG: 'C.UTF-8',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.invalid',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.invalid',
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export interface RunResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function result(r: SpawnSyncReturns<string>): RunResult {
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `node dist/cli/main.js …args` in `cwd` with exactly `env`. */
+export function runCli(args: readonly string[], options: { cwd: string; env: Record<string, string>; input?: string }): RunResult {
+  return result(
+    spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, input: options.input ?? '', encoding: 'utf8' }),
+  );
+}
+
+/** Runs a tool; throws with its stderr unless it exits 0. */
+export function run(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string | Uint8Array } = {}): Buffer {
+  const r = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(tmpdir()), input: options.input });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
+  return r.stdout;
+}
+
+export interface KeyPair {
+  /** Identity file as age-keygen writes it. */
+  file: string;
+  /** The `AGE-SECRET-KEY-1…` line. */
+  identity: string;
+  /** The `age1…` public key. */
+  recipient: string;
+}
+
+/** A new identity made by the real `age-keygen`, saved as `<dir>/<name>`. */
+export function ageKeygen(dir: string, name: string): KeyPair {
+  const file = path.join(dir, name);
+  run('age-keygen', ['-o', file]);
+  const identity = run('grep', ['^AGE-SECRET-KEY-1', file]).toString().trim();
+  const recipient = run('age-keygen', ['-y', file]).toString().trim();
+  return { file, identity, recipient };
+}
+
+/** Encrypts with the real `age` tool (`-a` when armored). */
+export function ageEncrypt(recipients: readonly string[], plaintext: string, armored: boolean): Buffer {
+  return run('age', [...(armored ? ['-a'] : []), ...recipients.flatMap((r) => ['-r', r])], { input: plaintext });
+}
+
+/** Decrypts with the real `age` tool. */
+export function ageDecrypt(identityFile: string, file: string): string {
+  return run('age', ['-d', '-i', identityFile, file]).toString('utf8');
+}
+
+/** `git init` in `dir` with an isolated config. */
+export function gitInit(dir: string, env: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  run('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
+}
+
+/** Names in `dir` that start with the temp-file prefix. */
+export function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.startsWith('.nest-secrets-tmp-'));
+}
+
+/** Writes a file and returns its path. */
+export function write(dir: string, name: string, content: string | Uint8Array, mode = 0o644): string {
+  const file = path.join(dir, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content, { mode });
+  return file;
+}

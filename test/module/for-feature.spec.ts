@@ -1,0 +1,42 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it } from 'vitest';
+import { SecretsError, SecretsModule, SecretsService } from '../../lib';
+import { DatabaseSecrets, FacebookSecrets } from './fixtures';
+
+const values = { facebook: { consumer_key: 'k', consumer_secret: 's' }, database: { password: 'p', port: '5432' } };
+
+@Injectable()
+class Repository {
+  constructor(readonly database: DatabaseSecrets) {}
+}
+
+describe('SecretsModule.forFeature', () => {
+  it('registers more sections from a feature module, from the same values', async () => {
+    @Module({ imports: [SecretsModule.forFeature([DatabaseSecrets])], providers: [Repository] })
+    class DataModule {}
+    @Module({ imports: [SecretsModule.forRoot({ logger: false, sections: [FacebookSecrets], values }), DataModule] })
+    class AppModule {}
+    const app = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    expect(app.get(Repository).database.port).toBe(5432);
+    expect(app.get(SecretsService).section(DatabaseSecrets)).toBe(app.get(Repository).database);
+    await app.close();
+  });
+
+  it("validates its sections at start-up and reports its problems in its own SecretsError", async () => {
+    @Module({ imports: [SecretsModule.forFeature([DatabaseSecrets])], providers: [Repository] })
+    class DataModule {}
+    @Module({
+      imports: [
+        SecretsModule.forRoot({ logger: false, sections: [FacebookSecrets], values: { ...values, database: { password: 'p', port: 'x' } } }),
+        DataModule,
+      ],
+    })
+    class AppModule {}
+    const error = await Test.createTestingModule({ imports: [AppModule] })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretsError);
+    expect((error as SecretsError).codes).toEqual(['CONVERSION']);
+  });
+});

@@ -1,0 +1,81 @@
+import { ConsoleLogger, Logger, type LoggerService, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { chmodSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SecretsModule } from '../../lib';
+import { tempDir, writeFile } from '../helpers/tmp';
+import { FacebookSecrets, FIXTURE_INI } from './fixtures';
+
+class RecordingLogger implements LoggerService {
+  readonly lines: Array<[string, string, string]> = [];
+  log(message: string, context: string): void {
+    this.lines.push(['log', message, context]);
+  }
+  warn(message: string, context: string): void {
+    this.lines.push(['warn', message, context]);
+  }
+  error(message: string, context: string): void {
+    this.lines.push(['error', message, context]);
+  }
+}
+
+async function start(options: Parameters<typeof SecretsModule.forRoot>[0]): Promise<RecordingLogger> {
+  const logger = new RecordingLogger();
+  @Module({ imports: [SecretsModule.forRoot({ ...options, logger })] })
+  class AppModule {}
+  const app = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  await app.close();
+  return logger;
+}
+
+describe('start-up log', () => {
+  it('logs once: file and how it was chosen, environment and how, section names — never a value', async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, 'development-secrets.ini', FIXTURE_INI);
+    const logger = await start({ sections: [FacebookSecrets], directory: dir, env: { NODE_ENV: 'development' } });
+    expect(logger.lines).toEqual([
+      [
+        'log',
+        `Loaded secrets for environment "development" (chosen by NODE_ENV) from ${file} (derived from the environment name): 2 sections (facebook, database)`,
+        'SecretsModule',
+      ],
+    ]);
+  });
+
+  it('warns outside development and test when the file is readable by group or others', async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, 'production-secrets.ini', FIXTURE_INI);
+    chmodSync(file, 0o644);
+    const logger = await start({ sections: [FacebookSecrets], directory: dir, environment: 'production', env: {} });
+    expect(logger.lines[1]).toEqual([
+      'warn',
+      `${file} is accessible by group or others (mode 0644): run chmod 600 ${file}`,
+      'SecretsModule',
+    ]);
+  });
+
+  it('does not warn about a 0600 file, nor in development', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'production-secrets.ini', FIXTURE_INI, 0o600);
+    chmodSync(writeFile(dir, 'development-secrets.ini', FIXTURE_INI), 0o644);
+    expect((await start({ sections: [FacebookSecrets], directory: dir, environment: 'production', env: {} })).lines).toHaveLength(1);
+    expect((await start({ sections: [FacebookSecrets], directory: dir, env: {} })).lines).toHaveLength(1);
+  });
+
+  it.each([
+    [undefined, 1],
+    [true, 1],
+    [false, 0],
+  ])("logger: %s logs %d line through Nest's Logger", async (option, count) => {
+    const recorder = new RecordingLogger();
+    Logger.overrideLogger(recorder);
+    try {
+      @Module({ imports: [SecretsModule.forRoot({ logger: option, values: {} })] })
+      class AppModule {}
+      await (await Test.createTestingModule({ imports: [AppModule] }).compile()).close();
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
+    expect(recorder.lines.filter(([, , context]) => context === 'SecretsModule')).toHaveLength(count);
+  });
+});
