@@ -7,7 +7,10 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     include: ['test/**/*.spec.ts'],
+    exclude: ['test/packaging/fixtures/**', 'node_modules/**'],
     setupFiles: ['reflect-metadata'],
+    // Builds dist/ once: the CLI tests run `node dist/cli/main.js` as users do.
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
   },

@@ -11,7 +11,8 @@ import type { RawSection } from './model';
 import { suggest } from './suggest';
 
 /** The result of converting one string: a value, or why not (without the value). */
-export type Conversion = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
+export type Conversion =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const INTEGER = /^-?\d+$/;
@@ -40,10 +41,16 @@ export function convertString(raw: string, type: Function, subject: string, item
   if (type === Array) {
     const item = itemType ?? String;
     if (item === Array || !isScalar(item)) {
-      return { ok: false, message: `cannot convert list items to ${typeName(item)}: ${subject} must be declared as ${SUPPORTED}; for other types add @Transform` };
+      return {
+        ok: false,
+        message: `cannot convert list items to ${typeName(item)}: ${subject} must be declared as ${SUPPORTED}; for other types add @Transform`,
+      };
     }
     const values: unknown[] = [];
-    const items = raw.split(',').map(trimSpacesAndTabs).filter((s) => s !== '');
+    const items = raw
+      .split(',')
+      .map(trimSpacesAndTabs)
+      .filter((s) => s !== '');
     for (const [index, text] of items.entries()) {
       const converted = convertScalar(text, item, subject);
       if (!converted.ok) return { ok: false, message: `item ${index + 1}: ${converted.message}` };
@@ -52,7 +59,10 @@ export function convertString(raw: string, type: Function, subject: string, item
     return { ok: true, value: values };
   }
   if (!isScalar(type)) {
-    return { ok: false, message: `cannot convert to ${typeName(type)}: ${subject} must be declared as ${SUPPORTED}; for other types add @Transform` };
+    return {
+      ok: false,
+      message: `cannot convert to ${typeName(type)}: ${subject} must be declared as ${SUPPORTED}; for other types add @Transform`,
+    };
   }
   return convertScalar(raw, type, subject);
 }
@@ -71,7 +81,8 @@ function convertScalar(raw: string, type: Function, subject: string): Conversion
         message: `integer out of range: ${subject} expects at most ${Number.MAX_SAFE_INTEGER} in magnitude (declare it bigint or string for larger integers)`,
       };
     }
-    if (!Number.isFinite(value)) return { ok: false, message: `number out of range: ${subject} expects a finite number` };
+    if (!Number.isFinite(value))
+      return { ok: false, message: `number out of range: ${subject} expects a finite number` };
     return { ok: true, value };
   }
   if (type === Boolean) {
@@ -81,7 +92,8 @@ function convertScalar(raw: string, type: Function, subject: string): Conversion
     return { ok: false, message: `not a boolean: ${subject} expects ${BOOLEAN_HINT}` };
   }
   if (type === BigInt) {
-    if (!INTEGER.test(raw)) return { ok: false, message: `not an integer: ${subject} expects digits with an optional leading '-'` };
+    if (!INTEGER.test(raw))
+      return { ok: false, message: `not an integer: ${subject} expects digits with an optional leading '-'` };
     return { ok: true, value: BigInt(raw) };
   }
   return { ok: true, value: raw };
@@ -126,8 +138,18 @@ export function convertSection(
       failed.add(property.property);
       found.push(
         raw === undefined
-          ? { code: 'MISSING_KEY', ...at, line: section.line, message: `missing key: ${subject} is required (mark it @IsOptional() to allow leaving it out)` }
-          : { code: 'EMPTY_VALUE', ...at, line: raw.line, message: `empty value: ${subject} is required (mark it @IsOptional() to allow an empty value)` },
+          ? {
+              code: 'MISSING_KEY',
+              ...at,
+              line: section.line,
+              message: `missing key: ${subject} is required (mark it @IsOptional() to allow leaving it out)`,
+            }
+          : {
+              code: 'EMPTY_VALUE',
+              ...at,
+              line: raw.line,
+              message: `empty value: ${subject} is required (mark it @IsOptional() to allow an empty value)`,
+            },
       );
       continue;
     }
@@ -208,7 +230,11 @@ export interface SectionClaim {
  * close. None when any claiming DTO allows unknown keys: the keys may be
  * meant for it.
  */
-export function findUnknownKeys(section: RawSection, claims: readonly SectionClaim[], file: string | undefined): SecretsProblem[] {
+export function findUnknownKeys(
+  section: RawSection,
+  claims: readonly SectionClaim[],
+  file: string | undefined,
+): SecretsProblem[] {
   if (claims.length === 0 || claims.some((c) => c.allowUnknownKeys)) return [];
   const declared = new Set<string>();
   for (const claim of claims) for (const key of claim.dto.byKey.keys()) declared.add(key);

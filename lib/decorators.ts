@@ -129,7 +129,10 @@ export function getSectionOptions(cls: Function): ResolvedSectionOptions {
       ? ` (it extends a DTO of [${inherited.name}], but @SecretsSection is not inherited: decorate the subclass too)`
       : `; add @SecretsSection('<section name>') to the class`;
     throw new SecretsError([
-      { code: 'INVALID_OPTION', message: `${cls.name || 'an anonymous class'} is not decorated with @SecretsSection${hint}` },
+      {
+        code: 'INVALID_OPTION',
+        message: `${cls.name || 'an anonymous class'} is not decorated with @SecretsSection${hint}`,
+      },
     ]);
   }
   return options;

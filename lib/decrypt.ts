@@ -28,7 +28,11 @@ export interface DecryptOptions {
  *   truncated, corrupted or was modified). Never a key, a plaintext byte or
  *   the crypto library's message.
  */
-export async function decryptSecrets(ciphertext: Uint8Array, file: string, options: DecryptOptions): Promise<Uint8Array> {
+export async function decryptSecrets(
+  ciphertext: Uint8Array,
+  file: string,
+  options: DecryptOptions,
+): Promise<Uint8Array> {
   // Checked before looking for keys: a plaintext file named .age says so even without a key.
   if (ageFormat(ciphertext) === null) throw notAgeFile(file);
   const identities = await resolveIdentities(options, file);

@@ -8,7 +8,8 @@ import 'reflect-metadata';
 import { TransformationType } from 'class-transformer';
 import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
 import type { TransformFnParams } from 'class-transformer';
-import { getMetadataStorage, ValidationTypes, type ValidationMetadata } from 'class-validator';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { notSecretProperties } from './decorators';
 import type { SecretsProblem } from './errors';
 
@@ -143,7 +144,9 @@ export function describeDto(
       property,
       key,
       designType: Reflect.getMetadata('design:type', cls.prototype, property) as Function | undefined,
-      typeFunction: typeMeta?.typeFunction ? () => typeMeta.typeFunction() : undefined,
+      typeFunction: typeMeta?.typeFunction
+        ? () => typeMeta.typeFunction({ newObject: {}, object: {}, property })
+        : undefined,
       conditional: own.some((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION),
       transforms: transformerStorage
         .findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS)
@@ -189,9 +192,14 @@ export function describeDto(
 // Accessors and methods are not keys: assigning to them would either throw
 // (getter only) or replace behaviour.
 function isMember(cls: Function, property: string): boolean {
-  for (let proto: object | null = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto: object | null = cls.prototype;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, property);
-    if (descriptor) return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === 'function';
+    if (descriptor)
+      return descriptor.get !== undefined || descriptor.set !== undefined || typeof descriptor.value === 'function';
   }
   return false;
 }

@@ -59,7 +59,8 @@ function evaluate(template: Template, env: Environment, unset: (reference: Refer
     const isSet = Object.prototype.hasOwnProperty.call(env, part.name) && typeof env[part.name] === 'string';
     let value: string | undefined;
     if (part.operator === ':-') value = ownString(env, part.name) ?? evaluate(part.fallback ?? [], env, unset);
-    else if (part.operator === '-') value = isSet ? (env[part.name] as string) : evaluate(part.fallback ?? [], env, unset);
+    else if (part.operator === '-')
+      value = isSet ? (env[part.name] as string) : evaluate(part.fallback ?? [], env, unset);
     else if (isSet) value = env[part.name] as string;
     else unset(part);
     if (value === undefined) ok = false;

@@ -1,13 +1,7 @@
 import { inspect } from 'node:util';
 import { SecretsError, type SecretsProblem } from './errors';
 import { interpolate, type SectionValues } from './interpolate';
-import {
-  chooseEnvironment,
-  locate,
-  type Environment,
-  type EnvironmentSource,
-  type FileSource,
-} from './locate';
+import { chooseEnvironment, locate, type Environment, type EnvironmentSource, type FileSource } from './locate';
 import type { RawSections } from './model';
 import { parseIni } from './parse';
 import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './read';
@@ -249,10 +243,7 @@ function checkOptions(options: LoadSecretsOptions): void {
     if (options[name] !== undefined && typeof options[name] !== 'string') invalid(`${name} must be a string`);
   }
   if (options.environmentVariable === '') invalid('environmentVariable must not be empty');
-  if (
-    options.maxFileSize !== undefined &&
-    !(Number.isSafeInteger(options.maxFileSize) && options.maxFileSize > 0)
-  ) {
+  if (options.maxFileSize !== undefined && !(Number.isSafeInteger(options.maxFileSize) && options.maxFileSize > 0)) {
     invalid('maxFileSize must be a positive whole number of bytes');
   }
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
@@ -278,7 +269,12 @@ function checkOptions(options: LoadSecretsOptions): void {
         if (RESERVED.has(key)) {
           problems.push({ code: 'RESERVED_NAME', section, key, message: `${name}: "${key}" is a reserved name` });
         } else if (typeof value !== 'string') {
-          problems.push({ code: 'INVALID_OPTION', section, key, message: `${name}: values must be strings (got ${value === null ? 'null' : typeof value})` });
+          problems.push({
+            code: 'INVALID_OPTION',
+            section,
+            key,
+            message: `${name}: values must be strings (got ${value === null ? 'null' : typeof value})`,
+          });
         }
       }
     }

@@ -9,9 +9,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * selecting variable (named in `variable`), or the `'development'` default.
  */
 export type EnvironmentSource =
-  | { readonly kind: 'option' }
-  | { readonly kind: 'variable'; readonly variable: string }
-  | { readonly kind: 'default' };
+  { readonly kind: 'option' } | { readonly kind: 'variable'; readonly variable: string } | { readonly kind: 'default' };
 
 /**
  * How the file was chosen: the `file` option, the `SECRETS_FILE` variable, or
@@ -74,9 +72,10 @@ export function describeFileSource(source: FileSource): string {
  * @throws SecretsError `INVALID_ENVIRONMENT` when the name does not match
  *   `[A-Za-z0-9][A-Za-z0-9_.-]*` or contains `..`.
  */
-export function chooseEnvironment(
-  options: Pick<LocateOptions, 'environment' | 'environmentVariable' | 'env'>,
-): { environment: string; environmentSource: EnvironmentSource } {
+export function chooseEnvironment(options: Pick<LocateOptions, 'environment' | 'environmentVariable' | 'env'>): {
+  environment: string;
+  environmentSource: EnvironmentSource;
+} {
   const variable = options.environmentVariable ?? DEFAULT_ENVIRONMENT_VARIABLE;
   let environment: string;
   let environmentSource: EnvironmentSource;

@@ -52,10 +52,7 @@ export function parseIni(text: string, file?: string): ParsedFile {
     const c = raw[first];
     if (c === '#' || c === ';') continue;
 
-    const report = (problem: Omit<SecretsProblem, 'file' | 'line'>): void => {
-      problems.add({ ...(file !== undefined && { file }), line: lineNumber, ...problem });
-    };
-
+    const report: Report = (problem) => addProblem(problems, file, lineNumber, problem);
     if (c === '[') {
       current = readSectionHeader(raw, first, lineNumber, report, sections, sectionsByLowerName);
       continue;
@@ -80,7 +77,28 @@ interface SectionBuilder {
   readonly byLowerKey: Map<string, { key: string; line: number }>;
 }
 
-type Report = (problem: Omit<SecretsProblem, 'file' | 'line'>) => void;
+/** A problem of the current line; fields that are `undefined` are left out. */
+type Report = (problem: LineProblem) => void;
+
+interface LineProblem {
+  readonly code: SecretsProblem['code'];
+  readonly message: string;
+  readonly column?: number | undefined;
+  readonly section?: string | undefined;
+  readonly key?: string | undefined;
+}
+
+function addProblem(problems: ProblemCollector, file: string | undefined, line: number, p: LineProblem): void {
+  problems.add({
+    code: p.code,
+    ...(file !== undefined && { file }),
+    line,
+    ...(p.column !== undefined && { column: p.column }),
+    ...(p.section !== undefined && { section: p.section }),
+    ...(p.key !== undefined && { key: p.key }),
+    message: p.message,
+  });
+}
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09;
@@ -182,7 +200,7 @@ function readEntry(
   // The problems below carry no `key` until the key is known to be well
   // formed: a line that is not `key = value` may be a pasted secret.
   if (equals < 0) {
-    report({ code: 'SYNTAX', message: 'expected "key = value"', ...sectionField(section) });
+    report({ code: 'SYNTAX', message: 'expected "key = value"', section: section?.name });
     return;
   }
   if (section === undefined) {
@@ -191,7 +209,7 @@ function readEntry(
   }
   const key = raw.slice(first, trimEnd(raw, first, equals));
   if (key === '') {
-    report({ code: 'SYNTAX', column: first + 1, message: 'key may not be empty', ...sectionField(section) });
+    report({ code: 'SYNTAX', column: first + 1, message: 'key may not be empty', section: section.name });
     return;
   }
   if (INVALID_KEY_CHARACTER.test(key)) {
@@ -199,12 +217,12 @@ function readEntry(
       code: 'SYNTAX',
       column: first + 1,
       message: 'key may not contain ".", "[", "]" or whitespace',
-      ...sectionField(section),
+      section: section.name,
     });
     return;
   }
 
-  const inSection = { ...sectionField(section), key };
+  const inSection = { section: section.name, key };
   let keep = true;
   if (RESERVED_NAMES.has(key)) {
     report({ code: 'RESERVED_NAME', ...inSection, message: `"${key}" is a reserved name` });
@@ -229,21 +247,12 @@ function readEntry(
 
   // The value is scanned even when the entry is dropped, so that every
   // problem of the file is reported in one run.
-  const ctx: ScanContext = {
-    problems,
-    ...(file !== undefined && { file }),
-    line: lineNumber,
-    ...sectionField(section),
-    key,
-  };
+  // Undefined fields are fine here: the scanner leaves them out of problems.
+  const ctx: ScanContext = { problems, file, line: lineNumber, section: section.name, key };
   const template = readValue(raw, equals + 1, ctx, report, inSection);
   if (keep && template !== undefined) {
     section.entries.set(key, { key, line: lineNumber, template });
   }
-}
-
-function sectionField(section: SectionBuilder | undefined): { section?: string } {
-  return section?.name !== undefined ? { section: section.name } : {};
 }
 
 /** Reads the value after the `=`; `undefined` when it is malformed. */
@@ -252,7 +261,7 @@ function readValue(
   from: number,
   ctx: ScanContext,
   report: Report,
-  inSection: { section?: string; key: string },
+  inSection: { section: string | undefined; key: string },
 ): Template | undefined {
   const start = skipBlanks(raw, from);
   const quote = raw[start];
@@ -284,7 +293,7 @@ function afterClosingQuote(
   raw: string,
   from: number,
   report: Report,
-  inSection: { section?: string; key: string },
+  inSection: { section: string | undefined; key: string },
 ): boolean {
   const after = onlyCommentFollows(raw, from);
   if (after.ok) return true;

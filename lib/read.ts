@@ -45,14 +45,20 @@ export async function readSecrets(location: Location, options: ReadOptions): Pro
     const agePath = file + AGE_SUFFIX;
     const [plain, age] = await Promise.all([exists(file), exists(agePath)]);
     if (plain && age) {
-      throw fileError('AMBIGUOUS_FILE', file, `both this file and ${agePath} exist: delete the plaintext file once it is encrypted, or the .age file if it is stale (${how})`);
+      throw fileError(
+        'AMBIGUOUS_FILE',
+        file,
+        `both this file and ${agePath} exist: delete the plaintext file once it is encrypted, or the .age file if it is stale (${how})`,
+      );
     }
     if (!plain && age) file = agePath;
     else if (!plain) throw fileError('FILE_NOT_FOUND', file, `secrets file not found, nor ${agePath} (${how})`);
   }
   const bytes = await readBytes(file, options.maxFileSize, how);
   const encrypted = file.endsWith(AGE_SUFFIX);
-  const plaintext = encrypted ? await decryptSecrets(bytes, file, { identity: options.identity, env: options.env }) : bytes;
+  const plaintext = encrypted
+    ? await decryptSecrets(bytes, file, { identity: options.identity, env: options.env })
+    : bytes;
   return { file, text: decodeUtf8(plaintext, file), encrypted };
 }
 
@@ -75,7 +81,8 @@ async function readBytes(file: string, maxFileSize: number, how: string): Promis
     handle = await fs.open(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw fileError('FILE_NOT_FOUND', file, `secrets file not found (${how})`);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw fileError('FILE_NOT_FOUND', file, `secrets file not found (${how})`);
     throw fileError('FILE_UNREADABLE', file, `secrets file cannot be opened (${code ?? 'unknown error'}; ${how})`);
   }
   try {
@@ -131,7 +138,9 @@ export function decodeUtf8(bytes: Uint8Array, file?: string): string {
   }
   const bad = firstInvalidUtf8(bytes);
   if (bad !== -1) {
-    throw new SecretsError([{ code: 'ENCODING', file, line: lineAt(bytes, bad), message: 'invalid UTF-8: save the file as UTF-8' }]);
+    throw new SecretsError([
+      { code: 'ENCODING', file, line: lineAt(bytes, bad), message: 'invalid UTF-8: save the file as UTF-8' },
+    ]);
   }
   // TextDecoder drops exactly one leading BOM (ignoreBOM: false).
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -19,7 +19,7 @@
  * `instanceof`). A DTO's own `toJSON`/`toString`/inspect method is shadowed.
  */
 import { inspect } from 'node:util';
-import { Exclude, Expose, Transform } from 'class-transformer';
+import { Exclude, Expose, Transform, Type } from 'class-transformer';
 import { isNotSecret } from './decorators';
 import { getTransformerStorage } from './dto-keys';
 
@@ -70,6 +70,8 @@ export function redactedClassOf(dto: Function, properties: Iterable<string> = []
       entry.cls.prototype,
       property,
     );
+    // Without this a DTO's @Type(() => Number) would turn the placeholder into NaN.
+    Type(() => String)(entry.cls.prototype, property);
   }
   return entry.cls;
 }

@@ -42,7 +42,8 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   for (const candidate of candidates) {
     if (candidate === input) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
-    const limit = Math.max(input.length, candidate.length) <= 4 ? 1 : Math.max(input.length, candidate.length) <= 8 ? 2 : 3;
+    const limit =
+      Math.max(input.length, candidate.length) <= 4 ? 1 : Math.max(input.length, candidate.length) <= 8 ? 2 : 3;
     if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -7,17 +7,17 @@
  * one), the same unit JavaScript string indexes use, so they are cheap to
  * compute in one pass.
  */
-import { ProblemCollector } from './errors';
+import type { ProblemCollector } from './errors';
 import type { Reference, Template, TemplatePart } from './model';
 
 /** Where the scanned value sits, copied into every problem reported. */
 export interface ScanContext {
   readonly problems: ProblemCollector;
-  readonly file?: string;
+  readonly file?: string | undefined;
   /** 1-based line of the value. */
   readonly line: number;
-  readonly section?: string;
-  readonly key?: string;
+  readonly section?: string | undefined;
+  readonly key?: string | undefined;
 }
 
 /**

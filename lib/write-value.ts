@@ -12,6 +12,7 @@ import { SecretsError } from './errors';
  * differently from what it contains) and U+FEFF (invisible; a reader could
  * mistake it for a BOM). A value containing one of them is double-quoted.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NEEDS_ESCAPE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
 const NEEDS_ESCAPE_GLOBAL = new RegExp(NEEDS_ESCAPE.source, 'g');
 
@@ -34,7 +35,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function writeValue(value: string): string {
   if (LONE_SURROGATE.test(value)) {
-    throw new SecretsError([{ code: 'ENCODING', message: 'value is not valid Unicode (it contains a lone surrogate)' }]);
+    throw new SecretsError([
+      { code: 'ENCODING', message: 'value is not valid Unicode (it contains a lone surrogate)' },
+    ]);
   }
   if (!value.includes("'") && !NEEDS_ESCAPE.test(value)) return `'${value}'`;
   return JSON.stringify(value)

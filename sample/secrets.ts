@@ -40,4 +40,10 @@ export class FacebookCrawlSecrets {
 }
 
 /** Every section the root module validates at start-up. */
-export const ROOT_SECTIONS = [AuthenticationSecrets, AuthomaticSecrets, SessionSecrets, FacebookSecrets, TwitterSecrets];
+export const ROOT_SECTIONS = [
+  AuthenticationSecrets,
+  AuthomaticSecrets,
+  SessionSecrets,
+  FacebookSecrets,
+  TwitterSecrets,
+];

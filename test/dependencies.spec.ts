@@ -25,10 +25,14 @@ function packageOf(specifier: string): string {
 
 describe('package manifest', () => {
   it('declares every package that lib/ imports as a dependency or peer dependency', () => {
-    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
     const builtins = new Set(builtinModules);
     const missing: string[] = [];
-    const specifier = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+    const specifier =
+      /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
     const seen = new Set<string>();
     for (const file of sources(path.join(root, 'lib'))) {
       for (const match of readFileSync(file, 'utf8').matchAll(specifier)) {
@@ -43,7 +47,14 @@ describe('package manifest', () => {
   });
 
   it('keeps the packages the app must share as peer dependencies, never dependencies', () => {
-    const shared = ['@nestjs/common', '@nestjs/core', 'class-validator', 'class-transformer', 'reflect-metadata', 'rxjs'];
+    const shared = [
+      '@nestjs/common',
+      '@nestjs/core',
+      'class-validator',
+      'class-transformer',
+      'reflect-metadata',
+      'rxjs',
+    ];
     expect(shared.filter((name) => name in (manifest.dependencies ?? {}))).toEqual([]);
     expect(shared.filter((name) => !(name in (manifest.peerDependencies ?? {})))).toEqual([]);
   });

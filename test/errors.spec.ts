@@ -5,20 +5,35 @@ import { SecretsError, formatProblem } from '../lib/errors';
 describe('formatProblem', () => {
   it('formats file, line, section and key as <file>:<line> [<section>] <key>: <message>', () => {
     expect(
-      formatProblem({ code: 'EMPTY_VALUE', file: '/app/production-secrets.ini', line: 7, section: 'facebook', key: 'consumer_secret', message: 'is empty' }),
+      formatProblem({
+        code: 'EMPTY_VALUE',
+        file: '/app/production-secrets.ini',
+        line: 7,
+        section: 'facebook',
+        key: 'consumer_secret',
+        message: 'is empty',
+      }),
     ).toBe('/app/production-secrets.ini:7 [facebook] consumer_secret: is empty');
   });
 
   it('adds the column after the line', () => {
-    expect(formatProblem({ code: 'BAD_REFERENCE', file: '/a.ini', line: 2, column: 9, section: 's', key: 'k', message: 'm' })).toBe(
-      '/a.ini:2:9 [s] k: m',
-    );
+    expect(
+      formatProblem({
+        code: 'BAD_REFERENCE',
+        file: '/a.ini',
+        line: 2,
+        column: 9,
+        section: 's',
+        key: 'k',
+        message: 'm',
+      }),
+    ).toBe('/a.ini:2:9 [s] k: m');
   });
 
   it('leaves out what is unknown', () => {
-    expect(formatProblem({ code: 'MISSING_SECTION', file: '/a.ini', section: 'twitter', message: 'section is missing' })).toBe(
-      '/a.ini [twitter]: section is missing',
-    );
+    expect(
+      formatProblem({ code: 'MISSING_SECTION', file: '/a.ini', section: 'twitter', message: 'section is missing' }),
+    ).toBe('/a.ini [twitter]: section is missing');
     expect(formatProblem({ code: 'NOT_FOUND', message: 'nothing' })).toBe('nothing');
     expect(formatProblem({ code: 'VALIDATION', section: 's', key: 'k', message: 'm' })).toBe('[s] k: m');
   });

@@ -37,7 +37,10 @@ describe('choosing the environment', () => {
 
   it("defaults to 'development' when the variable is unset or empty", () => {
     expect(locate({ env: {} })).toMatchObject({ environment: 'development', environmentSource: { kind: 'default' } });
-    expect(locate({ env: { NODE_ENV: '' } })).toMatchObject({ environment: 'development', environmentSource: { kind: 'default' } });
+    expect(locate({ env: { NODE_ENV: '' } })).toMatchObject({
+      environment: 'development',
+      environmentSource: { kind: 'default' },
+    });
   });
 
   it('ignores inherited properties of the env object', () => {
@@ -56,11 +59,15 @@ describe('choosing the environment', () => {
   );
 
   it('rejects an invalid name from the variable, saying where it came from', () => {
-    expect(invalid(() => locate({ env: { NODE_ENV: '../x' } })).message).toContain('"../x" (chosen by NODE_ENV) is invalid');
+    expect(invalid(() => locate({ env: { NODE_ENV: '../x' } })).message).toContain(
+      '"../x" (chosen by NODE_ENV) is invalid',
+    );
   });
 
   it('checks the environment name also when the file is explicit', () => {
-    expect(invalid(() => locate({ file: 'x.ini', environment: '../../etc/passwd', env: {} })).codes).toEqual(['INVALID_ENVIRONMENT']);
+    expect(invalid(() => locate({ file: 'x.ini', environment: '../../etc/passwd', env: {} })).codes).toEqual([
+      'INVALID_ENVIRONMENT',
+    ]);
   });
 
   it.each(['production', 'test', 'eu-west.1_b', '0'])('accepts %j', (name) => {

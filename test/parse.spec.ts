@@ -114,7 +114,12 @@ describe('sections', () => {
 
   it('text after "]" is an error', () => {
     expect(problems('[s] extra\nk = v')).toEqual([
-      { line: 1, column: 5, code: 'SYNTAX', message: 'only a "#" or ";" comment may follow the "]" of a section header' },
+      {
+        line: 1,
+        column: 5,
+        code: 'SYNTAX',
+        message: 'only a "#" or ";" comment may follow the "]" of a section header',
+      },
     ]);
   });
 
@@ -467,21 +472,18 @@ describe('problems', () => {
   });
 });
 
-describe('performance', () => {
-  it('parses 20,000 keys in linear time', () => {
+// Speed is measured in bench/, not here: these only check large inputs come out exactly.
+describe('large files', () => {
+  it('parses 20,000 keys', () => {
     const lines = ['[s]'];
     for (let i = 0; i < 20_000; i++) lines.push(`key_${i} = "value ${i} \${V_${i}:-x}"`);
-    const started = performance.now();
     const parsed = parseIni(lines.join('\n'));
-    const elapsed = performance.now() - started;
     expect(parsed.sections.get('s')?.entries.size).toBe(20_000);
-    expect(elapsed).toBeLessThan(2_000);
+    expect(parsed.sections.get('s')?.entries.get('key_19999')?.line).toBe(20_001);
   });
 
-  it('20,000 duplicate keys are reported in linear time', () => {
+  it('reports each of 20,000 duplicate keys', () => {
     const text = '[s]\n' + 'k = v\n'.repeat(20_000);
-    const started = performance.now();
     expect(problems(text).length).toBe(19_999);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -251,7 +251,9 @@ describe('double-quoted values', () => {
   });
 
   it('a lone low surrogate escape is a SYNTAX problem', () => {
-    expect(quoted('"\\uDE00"').problems).toEqual([syntax(2, 'invalid escape: a \\u surrogate must be a high-low pair')]);
+    expect(quoted('"\\uDE00"').problems).toEqual([
+      syntax(2, 'invalid escape: a \\u surrogate must be a high-low pair'),
+    ]);
   });
 
   it('two high surrogate escapes are a SYNTAX problem each', () => {

@@ -24,8 +24,37 @@ const scalar = fc
 
 /** Characters that mean something to the reader or the writer. */
 const special = fc.constantFrom(
-  "'", '"', '\\', '$', '$$', '${A}', '$A', '{', '}', '#', ';', '=', '[', ']', ' ', '\t', '\n', '\r', '\r\n',
-  '\u0000', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\u2029', '\u202e', '\ufeff', '😀', 'é', 'e\u0301',
+  "'",
+  '"',
+  '\\',
+  '$',
+  '$$',
+  '${A}',
+  '$A',
+  '{',
+  '}',
+  '#',
+  ';',
+  '=',
+  '[',
+  ']',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u0000',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\ufeff',
+  '😀',
+  'é',
+  'e\u0301',
 );
 
 /** Valid Unicode strings, biased towards what is hard to write. */
@@ -121,8 +150,40 @@ describe('writeValue', () => {
 /** INI-shaped input: lines of tokens that mean something to the reader. */
 const iniToken = fc.oneof(
   fc.constantFrom(
-    '[', ']', '=', ' = ', '$', '$$', '${', '}', '{', ':-', '-', ':?', '"', "'", '\\', '\\u', 'D83D', 'DE00', '\\"',
-    '\\n', '#', ';', ' ', '\t', '\u00a0', 'A', 'k', 's', '.', '__proto__', 'constructor', 'prototype', '\r', '\ufeff',
+    '[',
+    ']',
+    '=',
+    ' = ',
+    '$',
+    '$$',
+    '${',
+    '}',
+    '{',
+    ':-',
+    '-',
+    ':?',
+    '"',
+    "'",
+    '\\',
+    '\\u',
+    'D83D',
+    'DE00',
+    '\\"',
+    '\\n',
+    '#',
+    ';',
+    ' ',
+    '\t',
+    '\u00a0',
+    'A',
+    'k',
+    's',
+    '.',
+    '__proto__',
+    'constructor',
+    'prototype',
+    '\r',
+    '\ufeff',
   ),
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)), maxLength: 3 }),
 );
@@ -169,9 +230,12 @@ describe('parseIni on arbitrary input', () => {
 
   it('property: throws nothing but SecretsError on any string of UTF-16 code units', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)) }), (text) => {
-        parseOrSecretsError(`[s]\nk = ${text}\nj = "${text}"\n${text}`);
-      }),
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)) }),
+        (text) => {
+          parseOrSecretsError(`[s]\nk = ${text}\nj = "${text}"\n${text}`);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

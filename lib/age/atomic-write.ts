@@ -26,9 +26,16 @@ export interface AtomicWriteOptions {
  * On failure the temp file is removed; after a crash {@link cleanLeftovers}
  * removes it.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions,
+): Promise<void> {
   const dir = path.dirname(target);
-  const temp = path.join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${path.basename(target)}`);
+  const temp = path.join(
+    dir,
+    `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${path.basename(target)}`,
+  );
   const handle = await fs.open(temp, 'wx', options.mode);
   let renamed = false;
   try {

@@ -39,14 +39,20 @@ export async function encryptArmored(plaintext: Uint8Array, recipients: readonly
  *   authentication). The library's own messages are never passed on (they may
  *   quote the input), and there is no `cause`.
  */
-export async function decryptAge(ciphertext: Uint8Array, resolved: ResolvedIdentities, file?: string): Promise<Uint8Array> {
+export async function decryptAge(
+  ciphertext: Uint8Array,
+  resolved: ResolvedIdentities,
+  file?: string,
+): Promise<Uint8Array> {
   const format = ageFormat(ciphertext);
   if (format === null) throw notAgeFile(file);
   const { Decrypter, armor } = await ageLibrary();
   let binary: Uint8Array;
   if (format === 'armored') {
     try {
-      binary = armor.decode(Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).toString('latin1'));
+      binary = armor.decode(
+        Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).toString('latin1'),
+      );
     } catch {
       throw corrupted(file, 'its ASCII armor is damaged');
     }
@@ -105,7 +111,11 @@ export function notAgeFile(file: string | undefined) {
 }
 
 function corrupted(file: string | undefined, detail: string) {
-  return ageError({ code: 'DECRYPTION_FAILED', file, message: `cannot be decrypted: the file is corrupted, truncated or was modified (${detail})` });
+  return ageError({
+    code: 'DECRYPTION_FAILED',
+    file,
+    message: `cannot be decrypted: the file is corrupted, truncated or was modified (${detail})`,
+  });
 }
 
 function startsWith(bytes: Uint8Array, offset: number, ascii: string): boolean {

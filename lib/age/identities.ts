@@ -78,7 +78,10 @@ export async function resolveIdentities(options: IdentityOptions, file?: string)
   if (options.identity !== undefined) {
     const texts: readonly unknown[] = typeof options.identity === 'string' ? [options.identity] : options.identity;
     if (!Array.isArray(texts) || texts.some((text) => typeof text !== 'string')) {
-      throw ageError({ code: 'INVALID_OPTION', message: 'identity must be a string or an array of strings (AGE-SECRET-KEY-1… lines)' });
+      throw ageError({
+        code: 'INVALID_OPTION',
+        message: 'identity must be a string or an array of strings (AGE-SECRET-KEY-1… lines)',
+      });
     }
     const source: IdentitySource = { kind: 'option' };
     const identities = (await Promise.all(texts.map((text) => parseIdentities(text as string, source, file)))).flat();
@@ -95,7 +98,10 @@ export async function resolveIdentities(options: IdentityOptions, file?: string)
     }
     return parsed(await parseIdentities(env[SECRETS_AGE_KEY]!, source, file), source, file);
   }
-  if (Object.prototype.hasOwnProperty.call(env, SECRETS_AGE_KEY_FILE) && typeof env[SECRETS_AGE_KEY_FILE] === 'string') {
+  if (
+    Object.prototype.hasOwnProperty.call(env, SECRETS_AGE_KEY_FILE) &&
+    typeof env[SECRETS_AGE_KEY_FILE] === 'string'
+  ) {
     const named = env[SECRETS_AGE_KEY_FILE]!;
     if (named.trim() === '') {
       throw ageError({
@@ -107,7 +113,11 @@ export async function resolveIdentities(options: IdentityOptions, file?: string)
     const source: IdentitySource = { kind: 'file', file: path.resolve(named), variable: true };
     const text = await readIdentityFile(source.file);
     if (text === undefined) {
-      throw ageError({ code: 'NO_IDENTITY', file, message: `${SECRETS_AGE_KEY_FILE} names ${source.file}, which does not exist` });
+      throw ageError({
+        code: 'NO_IDENTITY',
+        file,
+        message: `${SECRETS_AGE_KEY_FILE} names ${source.file}, which does not exist`,
+      });
     }
     return parsed(await parseIdentities(text, source, file), source, file);
   }
@@ -165,9 +175,17 @@ export async function parseIdentities(text: string, source: IdentitySource, file
   return identities;
 }
 
-async function parsed(identities: string[], source: IdentitySource, file: string | undefined): Promise<ResolvedIdentities> {
+async function parsed(
+  identities: string[],
+  source: IdentitySource,
+  file: string | undefined,
+): Promise<ResolvedIdentities> {
   if (identities.length === 0) {
-    throw ageError({ code: 'NO_IDENTITY', file, message: `${describeIdentitySource(source)} contains no AGE-SECRET-KEY-1… line` });
+    throw ageError({
+      code: 'NO_IDENTITY',
+      file,
+      message: `${describeIdentitySource(source)} contains no AGE-SECRET-KEY-1… line`,
+    });
   }
   const { identityToRecipient } = await ageLibrary();
   const recipients = await Promise.all(identities.map((identity) => identityToRecipient(identity)));
@@ -182,13 +200,21 @@ async function readIdentityFile(file: string): Promise<string | undefined> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw ageError({ code: 'NO_IDENTITY', file, message: `identity file cannot be opened (${code ?? 'unknown error'})` });
+    throw ageError({
+      code: 'NO_IDENTITY',
+      file,
+      message: `identity file cannot be opened (${code ?? 'unknown error'})`,
+    });
   }
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw ageError({ code: 'NO_IDENTITY', file, message: 'identity file is not a regular file' });
     if (stat.size > MAX_IDENTITY_FILE_SIZE) {
-      throw ageError({ code: 'NO_IDENTITY', file, message: `is ${stat.size} bytes: too large to be an age identity file` });
+      throw ageError({
+        code: 'NO_IDENTITY',
+        file,
+        message: `is ${stat.size} bytes: too large to be an age identity file`,
+      });
     }
     return await handle.readFile('utf8');
   } catch (error) {

@@ -12,4 +12,3 @@ export {
 export type { IdentityOptions, IdentitySource, ResolvedIdentities } from './identities';
 export { parseRecipients, readRecipientsFile, recipientProblem, recipientsFor, RECIPIENTS_FILE } from './recipients';
 export type { RecipientsFile } from './recipients';
-export type { AgeErrorCode } from './problems';

@@ -69,7 +69,11 @@ export async function readRecipientsFile(dir: string): Promise<RecipientsFile> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { file, text: undefined, recipients: [] };
-    throw ageError({ code: 'FILE_UNREADABLE', file, message: `recipients file cannot be read (${code ?? 'unknown error'})` });
+    throw ageError({
+      code: 'FILE_UNREADABLE',
+      file,
+      message: `recipients file cannot be read (${code ?? 'unknown error'})`,
+    });
   }
   return { file, text, recipients: await parseRecipients(text, file) };
 }
@@ -86,7 +90,8 @@ export async function recipientsFor(dir: string, extra: readonly string[] = []):
   const problems: AgeProblem[] = [];
   for (const recipient of extra) {
     const problem = await recipientProblem(recipient);
-    if (problem) problems.push({ code: 'INVALID_RECIPIENT', message: `--recipient #${extra.indexOf(recipient) + 1} ${problem}` });
+    if (problem)
+      problems.push({ code: 'INVALID_RECIPIENT', message: `--recipient #${extra.indexOf(recipient) + 1} ${problem}` });
     else if (!all.includes(recipient)) all.push(recipient);
   }
   if (problems.length) throw ageError(...problems);

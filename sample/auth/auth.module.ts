@@ -8,6 +8,9 @@ export class AuthModule implements OnModuleInit {
 
   onModuleInit(): void {
     // An unconfigured provider is a visible state, not a crash.
-    if (!this.twitter.configured) new Logger('AuthModule').warn('twitter login is not configured: fill in [twitter] consumer_key and consumer_secret');
+    if (!this.twitter.configured)
+      new Logger('AuthModule').warn(
+        'twitter login is not configured: fill in [twitter] consumer_key and consumer_secret',
+      );
   }
 }

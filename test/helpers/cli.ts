@@ -52,15 +52,31 @@ function result(r: SpawnSyncReturns<string>): RunResult {
 }
 
 /** Runs `node dist/cli/main.js …args` in `cwd` with exactly `env`. */
-export function runCli(args: readonly string[], options: { cwd: string; env: Record<string, string>; input?: string }): RunResult {
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; input?: string },
+): RunResult {
   return result(
-    spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, input: options.input ?? '', encoding: 'utf8' }),
+    spawnSync(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      input: options.input ?? '',
+      encoding: 'utf8',
+    }),
   );
 }
 
 /** Runs a tool; throws with its stderr unless it exits 0. */
-export function run(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string | Uint8Array } = {}): Buffer {
-  const r = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(tmpdir()), input: options.input });
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string | Uint8Array } = {},
+): Buffer {
+  const r = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? cleanEnv(tmpdir()),
+    input: options.input,
+  });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
   return r.stdout;
@@ -111,4 +127,32 @@ export function write(dir: string, name: string, content: string | Uint8Array, m
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, content, { mode });
   return file;
+}
+
+export interface Project {
+  /** Isolated HOME (also holding XDG_CONFIG_HOME). */
+  home: string;
+  /** Directory of the secrets files (a git work tree when `git` was asked for). */
+  dir: string;
+  /** Clean environment without any identity. */
+  env: Record<string, string>;
+  alice: KeyPair;
+  bob: KeyPair;
+}
+
+/** A temp home and project directory, with two identities made by age-keygen (kept outside the project). */
+export function project(options: { git?: boolean } = {}): Project {
+  const home = tempDir('nis-home-');
+  const dir = path.join(home, 'project');
+  mkdirSync(dir);
+  const keys = path.join(home, 'keys');
+  mkdirSync(keys);
+  const env = cleanEnv(home);
+  if (options.git) gitInit(dir, env);
+  return { home, dir, env, alice: ageKeygen(keys, 'alice.txt'), bob: ageKeygen(keys, 'bob.txt') };
+}
+
+/** The environment with one identity file selected by SECRETS_AGE_KEY_FILE. */
+export function withKey(env: Record<string, string>, key: KeyPair): Record<string, string> {
+  return { ...env, SECRETS_AGE_KEY_FILE: key.file };
 }

@@ -23,12 +23,16 @@ describe('SecretsModule.forFeature', () => {
     await app.close();
   });
 
-  it("validates its sections at start-up and reports its problems in its own SecretsError", async () => {
+  it('validates its sections at start-up and reports its problems in its own SecretsError', async () => {
     @Module({ imports: [SecretsModule.forFeature([DatabaseSecrets])], providers: [Repository] })
     class DataModule {}
     @Module({
       imports: [
-        SecretsModule.forRoot({ logger: false, sections: [FacebookSecrets], values: { ...values, database: { password: 'p', port: 'x' } } }),
+        SecretsModule.forRoot({
+          logger: false,
+          sections: [FacebookSecrets],
+          values: { ...values, database: { password: 'p', port: 'x' } },
+        }),
         DataModule,
       ],
     })

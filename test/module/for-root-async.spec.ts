@@ -22,7 +22,12 @@ describe('SecretsModule.forRootAsync', () => {
           sections: [FacebookSecrets],
           imports: [PathsModule],
           inject: [PathsService],
-          useFactory: async (paths: PathsService) => ({ directory: paths.secretsDirectory, environment: 'staging', env: {}, logger: false }),
+          useFactory: async (paths: PathsService) => ({
+            directory: paths.secretsDirectory,
+            environment: 'staging',
+            env: {},
+            logger: false,
+          }),
         }),
       ],
     })

@@ -31,7 +31,9 @@ describe('SecretsModule.forRoot', () => {
   it('injects each DTO class by its own token', async () => {
     const dir = tempDir();
     writeFile(dir, 'development-secrets.ini', FIXTURE_INI);
-    const crawler = (await boot({ sections: [FacebookSecrets, DatabaseSecrets], directory: dir, env: {} })).get(FacebookCrawler);
+    const crawler = (await boot({ sections: [FacebookSecrets, DatabaseSecrets], directory: dir, env: {} })).get(
+      FacebookCrawler,
+    );
     expect(crawler.facebook).toBeInstanceOf(FacebookSecrets);
     expect(crawler.facebook.consumer_key).toBe('fb-key');
     expect(crawler.facebook.consumer_secret).toBe('fb-secret');
@@ -41,7 +43,9 @@ describe('SecretsModule.forRoot', () => {
   it('offers SecretsService with get, getOrThrow, section, file and environment', async () => {
     const dir = tempDir();
     const file = writeFile(dir, 'test-secrets.ini', FIXTURE_INI);
-    const service = (await boot({ sections: [FacebookSecrets], directory: dir, environment: 'test', env: {} })).get(SecretsService);
+    const service = (await boot({ sections: [FacebookSecrets], directory: dir, environment: 'test', env: {} })).get(
+      SecretsService,
+    );
     expect(service.file).toBe(file);
     expect(service.environment).toBe('test');
     expect(service.get('database.password')).toBe('db-password');
@@ -61,7 +65,12 @@ describe('SecretsModule.forRoot', () => {
   it('applies overrides over the file', async () => {
     const dir = tempDir();
     writeFile(dir, 'development-secrets.ini', FIXTURE_INI);
-    await boot({ sections: [FacebookSecrets], directory: dir, env: {}, overrides: { facebook: { consumer_key: 'overridden' } } });
+    await boot({
+      sections: [FacebookSecrets],
+      directory: dir,
+      env: {},
+      overrides: { facebook: { consumer_key: 'overridden' } },
+    });
     expect(app!.get(FacebookSecrets).consumer_key).toBe('overridden');
     expect(app!.get(FacebookSecrets).consumer_secret).toBe('fb-secret');
   });
@@ -91,17 +100,28 @@ describe('SecretsModule.forRoot', () => {
     class UsesCrawler {
       constructor(readonly crawler: CrawlerSecrets) {}
     }
-    @Module({ imports: [SecretsModule.forRoot({ logger: false, sections: [CrawlerSecrets], values: {} })], providers: [UsesCrawler] })
+    @Module({
+      imports: [SecretsModule.forRoot({ logger: false, sections: [CrawlerSecrets], values: {} })],
+      providers: [UsesCrawler],
+    })
     class AppModule {}
     app = await Test.createTestingModule({ imports: [AppModule] }).compile();
     expect(app.get(UsesCrawler).crawler).toBeNull();
   });
 
   it('lets a test replace a section with overrideProvider', async () => {
-    @Module({ imports: [SecretsModule.forRoot({ logger: false, sections: [FacebookSecrets], values: {} })], providers: [FacebookCrawler] })
+    // The values still load and validate at start-up; the override replaces what is injected.
+    const values = { facebook: { consumer_key: 'k', consumer_secret: 's' } };
+    @Module({
+      imports: [SecretsModule.forRoot({ logger: false, sections: [FacebookSecrets], values })],
+      providers: [FacebookCrawler],
+    })
     class AppModule {}
     const fake = Object.assign(new FacebookSecrets(), { consumer_key: 'fake-key', consumer_secret: 'fake-secret' });
-    app = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(FacebookSecrets).useValue(fake).compile();
+    app = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(FacebookSecrets)
+      .useValue(fake)
+      .compile();
     expect(app.get(FacebookCrawler).facebook).toBe(fake);
   });
 
@@ -119,7 +139,8 @@ describe('SecretsModule.forRoot', () => {
     const before = JSON.stringify(process.env);
     const dir = tempDir();
     writeFile(dir, 'development-secrets.ini', FIXTURE_INI);
-    await boot({ sections: [FacebookSecrets, DatabaseSecrets], directory: dir });
+    await boot({ sections: [FacebookSecrets, DatabaseSecrets], directory: dir, environment: 'development' });
+    expect(app!.get(FacebookSecrets).consumer_secret).toBe('fb-secret');
     expect(JSON.stringify(process.env)).toBe(before);
   });
 });

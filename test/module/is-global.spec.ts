@@ -15,7 +15,12 @@ describe('isGlobal: false', () => {
   it("fails with Nest's own resolution error, naming the DTO class, in a module that did not import it", async () => {
     @Module({ providers: [FacebookCrawler] })
     class CrawlModule {}
-    @Module({ imports: [SecretsModule.forRoot({ logger: false, isGlobal: false, sections: [FacebookSecrets], values }), CrawlModule] })
+    @Module({
+      imports: [
+        SecretsModule.forRoot({ logger: false, isGlobal: false, sections: [FacebookSecrets], values }),
+        CrawlModule,
+      ],
+    })
     class AppModule {}
     const error = await Test.createTestingModule({ imports: [AppModule] })
       .compile()

@@ -1,4 +1,4 @@
-import { ConsoleLogger, Logger, type LoggerService, Module } from '@nestjs/common';
+import { type LoggerService, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,9 @@ describe('start-up log', () => {
     const dir = tempDir();
     writeFile(dir, 'production-secrets.ini', FIXTURE_INI, 0o600);
     chmodSync(writeFile(dir, 'development-secrets.ini', FIXTURE_INI), 0o644);
-    expect((await start({ sections: [FacebookSecrets], directory: dir, environment: 'production', env: {} })).lines).toHaveLength(1);
+    expect(
+      (await start({ sections: [FacebookSecrets], directory: dir, environment: 'production', env: {} })).lines,
+    ).toHaveLength(1);
     expect((await start({ sections: [FacebookSecrets], directory: dir, env: {} })).lines).toHaveLength(1);
   });
 
@@ -68,14 +70,13 @@ describe('start-up log', () => {
     [false, 0],
   ])("logger: %s logs %d line through Nest's Logger", async (option, count) => {
     const recorder = new RecordingLogger();
-    Logger.overrideLogger(recorder);
-    try {
-      @Module({ imports: [SecretsModule.forRoot({ logger: option, values: {} })] })
-      class AppModule {}
-      await (await Test.createTestingModule({ imports: [AppModule] }).compile()).close();
-    } finally {
-      Logger.overrideLogger(new ConsoleLogger());
-    }
+    @Module({ imports: [SecretsModule.forRoot({ logger: option, values: {} })] })
+    class AppModule {}
+    await (
+      await Test.createTestingModule({ imports: [AppModule] })
+        .setLogger(recorder)
+        .compile()
+    ).close();
     expect(recorder.lines.filter(([, , context]) => context === 'SecretsModule')).toHaveLength(count);
   });
 });

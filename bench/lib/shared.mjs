@@ -1,0 +1,57 @@
+/**
+ * One copy of everything the competitors share, resolved from the
+ * repository root's install: Nest, class-validator, class-transformer,
+ * reflect-metadata, ini — and our package from its build (`dist/`).
+ *
+ * bench/ installs only @nestjs/config and nest-typed-config, with
+ * `legacy-peer-deps` (bench/.npmrc) so npm adds no second Nest as their peer:
+ * their `require('@nestjs/common')` walks up to the root's copy.
+ * nest-typed-config resolves class-validator and class-transformer from
+ * `process.cwd()`, so workers run with the repository root as cwd;
+ * {@link checkSingleCopies} proves it.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = path.resolve(benchDir, '..');
+export const rootRequire = createRequire(path.join(repoRoot, 'package.json'));
+export const benchRequire = createRequire(path.join(benchDir, 'package.json'));
+
+rootRequire('reflect-metadata');
+export const cv = rootRequire('class-validator');
+export const ct = rootRequire('class-transformer');
+export const ini = rootRequire('ini');
+export const nestCommon = rootRequire('@nestjs/common');
+export const nestCore = rootRequire('@nestjs/core');
+
+/** Our package, as users get it: the CommonJS build. */
+export function loadOurs() {
+  return rootRequire('./dist/index.js');
+}
+
+export async function loadNestConfig() {
+  return import('@nestjs/config');
+}
+
+export function loadTypedConfig() {
+  return benchRequire('nest-typed-config');
+}
+
+/** Throws unless the competitors use the very same Nest, class-validator and class-transformer as our package. */
+export function checkSingleCopies() {
+  const problems = [];
+  for (const pkg of ['nest-typed-config', '@nestjs/config']) {
+    const from = createRequire(benchRequire.resolve(`${pkg}/package.json`));
+    if (from.resolve('@nestjs/common') !== rootRequire.resolve('@nestjs/common')) {
+      problems.push(`${pkg} resolves its own @nestjs/common`);
+    }
+  }
+  const typedImports = benchRequire('nest-typed-config/dist/utils/imports.util.js');
+  if (typedImports.validateSync !== cv.validateSync) problems.push('nest-typed-config uses another class-validator');
+  if (typedImports.plainToClass !== ct.plainToClass) problems.push('nest-typed-config uses another class-transformer');
+  const ourValidate = rootRequire.resolve('class-validator', { paths: [path.join(repoRoot, 'dist')] });
+  if (ourValidate !== rootRequire.resolve('class-validator')) problems.push('dist/ resolves another class-validator');
+  if (problems.length) throw new Error(`bench: more than one copy of a shared package (run from the repository root):\n${problems.join('\n')}`);
+}

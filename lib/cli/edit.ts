@@ -1,0 +1,211 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, promises as fs, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { cleanLeftovers } from '../age/atomic-write';
+import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
+import { SecretsError } from '../errors';
+import { ownString } from '../locate';
+import {
+  CliError,
+  encryptedPath,
+  environmentOption,
+  dirOption,
+  plaintextPath,
+  plural,
+  resolveDir,
+  type CliContext,
+} from './context';
+import { checkSyntax, decryptFile, writeEncrypted } from './secrets-files';
+
+/** Prefix of the private directory holding the plaintext while the editor runs. */
+export const EDIT_DIR_PREFIX = 'nest-secrets-edit-';
+
+/** `nest-secrets edit -e <name> [--dir <d>]` */
+export function registerEdit(program: Command, ctx: CliContext): void {
+  dirOption(
+    environmentOption(
+      program
+        .command('edit')
+        .summary('edit <env>-secrets.ini.age in $VISUAL / $EDITOR')
+        .description(
+          'decrypt <env>-secrets.ini.age into a private temp file, open $VISUAL / $EDITOR (default vi), check the syntax,\n' +
+            `re-encrypt for everyone in ${RECIPIENTS_FILE} and replace the file atomically; creates the file if missing.\n` +
+            'The temp file is wiped afterwards; when nothing changed or the editor fails, the .age file is left as it was.',
+        ),
+      false,
+    ),
+  ).action(async (options: { environment: string; dir?: string }) => edit(ctx, options));
+}
+
+async function edit(ctx: CliContext, options: { environment: string; dir?: string }): Promise<void> {
+  const dir = resolveDir(ctx, options.dir);
+  const target = encryptedPath(dir, options.environment);
+  const plaintextFile = plaintextPath(dir, options.environment);
+  // Everything that can fail does so before the editor opens.
+  const recipients = await recipientsFor(dir);
+  const exists = await isPresent(target);
+  if (!exists && (await isPresent(plaintextFile))) {
+    throw new CliError(
+      `${plaintextFile} exists but is not encrypted yet: run \`nest-secrets encrypt -e ${options.environment}\` first.`,
+    );
+  }
+  const original = exists ? (await decryptFile(target, ctx.env, options.environment)).bytes : new Uint8Array(0);
+  await cleanLeftovers(dir);
+  await cleanEditLeftovers();
+
+  const workspace = await fs.mkdtemp(path.join(editRoot(), `${EDIT_DIR_PREFIX}${process.pid}-`));
+  const wipeOnSignal = (): void => {
+    wipeSync(workspace);
+    process.exit(1);
+  };
+  process.once('SIGTERM', wipeOnSignal);
+  process.once('SIGHUP', wipeOnSignal);
+  try {
+    await fs.chmod(workspace, 0o700);
+    // Named like the real file so editors highlight INI.
+    const file = path.join(workspace, path.basename(plaintextFile));
+    await fs.writeFile(file, original, { mode: 0o600, flag: 'wx' });
+    for (;;) {
+      const editor = ownString(ctx.env, 'VISUAL') ?? ownString(ctx.env, 'EDITOR') ?? 'vi';
+      const outcome = await runEditor(editor, file, ctx);
+      if (outcome !== 'ok') throw new CliError(`the editor (${editor}) ${outcome}; ${target} is unchanged.`);
+      const edited = await fs.readFile(file);
+      if (Buffer.compare(edited, original) === 0) {
+        ctx.stdout(exists ? `No changes; ${target} is unchanged.\n` : `Nothing written; ${target} was not created.\n`);
+        return;
+      }
+      try {
+        checkSyntax(edited, target);
+      } catch (error) {
+        if (!(error instanceof SecretsError)) throw error;
+        ctx.stderr(`${error.message}\n`);
+        if (ctx.interactive && /^\s*(y|yes)?\s*$/i.test(await ctx.ask('Re-open the editor to fix it? [Y/n] ')))
+          continue;
+        throw new CliError(`${target} is unchanged: the edited text has the problems above.`);
+      }
+      await writeEncrypted(target, edited, recipients);
+      ctx.stdout(
+        `${exists ? 'Saved' : 'Created'} ${target} (encrypted for ${plural(recipients.length, 'recipient')}).\n`,
+      );
+      return;
+    }
+  } finally {
+    process.removeListener('SIGTERM', wipeOnSignal);
+    process.removeListener('SIGHUP', wipeOnSignal);
+    await wipe(workspace);
+  }
+}
+
+/**
+ * Runs the editor as git does, through the shell, so that `code --wait` or
+ * an editor with flags works: `sh -c '<editor> "$@"' <editor> <file>`.
+ * Like git, ignores Ctrl-C meanwhile (it is meant for the editor).
+ */
+function runEditor(editor: string, file: string, ctx: CliContext): Promise<'ok' | string> {
+  const ignore = (): void => undefined;
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  return new Promise<'ok' | string>((resolve) => {
+    const child = spawn('/bin/sh', ['-c', `${editor} "$@"`, editor, file], {
+      stdio: 'inherit',
+      env: ctx.env as NodeJS.ProcessEnv,
+    });
+    child.once('error', (error) =>
+      resolve(`could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'})`),
+    );
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve('ok');
+      else if (signal) resolve(`was killed by ${signal}`);
+      else resolve(`exited with status ${code}`);
+    });
+  }).finally(() => {
+    process.removeListener('SIGINT', ignore);
+    process.removeListener('SIGQUIT', ignore);
+  });
+}
+
+/** Where edit directories go: memory-backed `/dev/shm` when usable, else the temp directory. */
+export function editRoot(): string {
+  try {
+    const shm = '/dev/shm';
+    if (statSync(shm).isDirectory()) {
+      accessSync(shm, constants.W_OK | constants.X_OK);
+      return shm;
+    }
+  } catch {
+    // not Linux, or not writable
+  }
+  return os.tmpdir();
+}
+
+/** Wipes edit directories of earlier runs that were killed (their process is gone). */
+async function cleanEditLeftovers(): Promise<void> {
+  const root = editRoot();
+  const names = await fs.readdir(root).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = new RegExp(`^${EDIT_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!match || Number(match[1]) === process.pid || isAlive(Number(match[1]))) continue;
+    const dir = path.join(root, name);
+    const stat = await fs.lstat(dir).catch(() => undefined);
+    if (stat?.isDirectory() && stat.uid === process.getuid?.()) await wipe(dir);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Overwrites every file in `dir` (the editor may leave swap and backup
+ * files) with zeros, then removes the directory.
+ */
+async function wipe(dir: string): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    try {
+      const handle = await fs.open(file, 'r+');
+      try {
+        const { size } = await handle.stat();
+        await handle.write(Buffer.alloc(size), 0, size, 0);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // removed below in any case
+    }
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+function wipeSync(dir: string): void {
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      try {
+        writeFileSync(file, Buffer.alloc(statSync(file).size), { flag: 'r+' });
+      } catch {
+        // removed below in any case
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function isPresent(file: string): Promise<boolean> {
+  return fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,96 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { cleanLeftovers } from '../age/atomic-write';
+import { RECIPIENTS_FILE, recipientsFor } from '../age/recipients';
+import { ProblemCollector, SecretsError } from '../errors';
+import {
+  encryptedPath,
+  environmentOption,
+  dirOption,
+  plaintextPath,
+  plural,
+  resolveDir,
+  type CliContext,
+} from './context';
+import { checkSyntax, writeEncrypted } from './secrets-files';
+
+/** `nest-secrets encrypt -e <names> [--dir <d>] [-r <age1…>]…` */
+export function registerEncrypt(program: Command, ctx: CliContext): void {
+  dirOption(
+    environmentOption(
+      program
+        .command('encrypt')
+        .summary('encrypt <env>-secrets.ini to <env>-secrets.ini.age')
+        .description(
+          `encrypt <env>-secrets.ini to <env>-secrets.ini.age (armored) for everyone in ${RECIPIENTS_FILE} and each --recipient;\n` +
+            'the INI syntax is checked first; the .age file is replaced atomically',
+        ),
+      true,
+    ),
+  )
+    .option(
+      '-r, --recipient <age1…>',
+      'also encrypt to this public key (repeatable)',
+      (value: string, all: string[] = []) => [...all, value],
+    )
+    .action(async (options: { environment: string[]; dir?: string; recipient?: string[] }) => encrypt(ctx, options));
+}
+
+async function encrypt(
+  ctx: CliContext,
+  options: { environment: string[]; dir?: string; recipient?: string[] },
+): Promise<void> {
+  const dir = resolveDir(ctx, options.dir);
+  const recipients = await recipientsFor(dir, options.recipient ?? []);
+
+  // Read and check every file before writing any.
+  const problems = new ProblemCollector();
+  const plaintexts: { environment: string; file: string; bytes: Uint8Array }[] = [];
+  for (const environment of options.environment) {
+    const file = plaintextPath(dir, environment);
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.add(
+        code === 'ENOENT'
+          ? {
+              code: 'FILE_NOT_FOUND',
+              file,
+              message:
+                'secrets file not found: nothing to encrypt (`nest-secrets edit` creates an encrypted file directly)',
+            }
+          : { code: 'FILE_UNREADABLE', file, message: `secrets file cannot be read (${code ?? 'unknown error'})` },
+      );
+      continue;
+    }
+    try {
+      checkSyntax(bytes, file);
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      error.problems.forEach((problem) => problems.add(problem));
+      continue;
+    }
+    plaintexts.push({ environment, file, bytes });
+  }
+  problems.throwIfAny();
+
+  await cleanLeftovers(dir);
+  for (const { environment, file, bytes } of plaintexts) {
+    const target = encryptedPath(dir, environment);
+    await writeEncrypted(target, bytes, recipients);
+    ctx.stdout(
+      `Encrypted ${path.basename(file)} to ${path.basename(target)} for ${plural(recipients.length, 'recipient')}.\n`,
+    );
+  }
+  ctx.stdout(
+    `Commit the .age ${plaintexts.length === 1 ? 'file' : 'files'} and delete the plaintext now (the loader refuses to run while both exist):\n` +
+      plaintexts.map(({ file }) => `  rm ${shellQuote(file)}\n`).join(''),
+  );
+}
+
+function shellQuote(text: string): string {
+  return /^[A-Za-z0-9_./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,56 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
+import { defaultIdentityFile } from '../age/identities';
+import { ageLibrary } from '../age/library';
+import { CliError, type CliContext } from './context';
+import { gitignore } from './git';
+
+/** `nest-secrets keygen [--out <file>]` */
+export function registerKeygen(program: Command, ctx: CliContext): void {
+  program
+    .command('keygen')
+    .summary('create an identity (private key) and print its public key')
+    .description(
+      'create a new X25519 age identity (private key) with mode 0600 and print its public key (age1…);\n' +
+        'default file: $XDG_CONFIG_HOME/nest-secrets/age-keys.txt (~/.config/… when unset), where decryption looks for it',
+    )
+    .option('-o, --out <file>', 'where to write the identity (never overwritten)')
+    .action(async (options: { out?: string }) => keygen(ctx, options));
+}
+
+async function keygen(ctx: CliContext, options: { out?: string }): Promise<void> {
+  const out = path.resolve(ctx.cwd, options.out ?? defaultIdentityFile(ctx.env));
+  const refuse = () =>
+    new CliError(
+      `${out} already exists; refusing to overwrite an identity (it may be the only key to your secrets). Choose another --out.`,
+    );
+  if (
+    await fs.lstat(out).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw refuse();
+  await fs.mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
+  await cleanLeftovers(path.dirname(out));
+
+  const { generateX25519Identity, identityToRecipient } = await ageLibrary();
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  // The layout of age-keygen, so `age -d -i <file>` reads it too.
+  const text = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n# public key: ${recipient}\n${identity}\n`;
+  try {
+    await writeFileAtomic(out, text, { mode: 0o600, exclusive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuse();
+    throw error;
+  }
+
+  ctx.stdout(`${recipient}\n`);
+  ctx.stderr(`Wrote a new identity to ${out} (mode 0600). Keep it private and backed up.\n`);
+  const ignored = await gitignore(out, ctx.env);
+  if (ignored) ctx.stderr(`Added ${ignored.line} to ${ignored.gitignore}.\n`);
+  ctx.stderr(`Public key (above): let others encrypt to it with \`nest-secrets recipients add ${recipient}\`.\n`);
+}

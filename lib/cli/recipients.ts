@@ -1,0 +1,115 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
+import { readRecipientsFile, recipientProblem, RECIPIENTS_FILE } from '../age/recipients';
+import { ageError, type AgeProblem } from '../age/problems';
+import { ProblemCollector, SecretsError } from '../errors';
+import { CliError, dirOption, plural, resolveDir, type CliContext } from './context';
+import { decryptFile, environmentOf, listEncryptedFiles, writeEncrypted } from './secrets-files';
+
+const HEADER =
+  `# Public keys (age1…) of everyone who can decrypt the *-secrets.ini.age files in this directory.\n` +
+  `# One per line; change it with \`nest-secrets recipients add|rm\`, which re-encrypts the files.\n`;
+
+/** `nest-secrets recipients add|rm|list` */
+export function registerRecipients(program: Command, ctx: CliContext): void {
+  const recipients = program
+    .command('recipients')
+    .summary(`add or remove public keys in ${RECIPIENTS_FILE}, re-encrypting the files`)
+    .description(`manage ${RECIPIENTS_FILE}, the public keys the secrets files are encrypted to`);
+  dirOption(
+    recipients
+      .command('add')
+      .description(
+        `add public keys to ${RECIPIENTS_FILE} and re-encrypt every *-secrets.ini.age in the directory to the new set`,
+      )
+      .argument('<age1…...>', 'X25519 public keys'),
+  ).action(async (keys: string[], options: { dir?: string }) => change(ctx, 'add', keys, options));
+  dirOption(
+    recipients
+      .command('rm')
+      .description(`remove public keys from ${RECIPIENTS_FILE} and re-encrypt every *-secrets.ini.age without them`)
+      .argument('<age1…...>', 'X25519 public keys'),
+  ).action(async (keys: string[], options: { dir?: string }) => change(ctx, 'rm', keys, options));
+  dirOption(recipients.command('list').description(`print the public keys in ${RECIPIENTS_FILE}`)).action(
+    async (options: { dir?: string }) => {
+      const listed = await readRecipientsFile(resolveDir(ctx, options.dir));
+      ctx.stdout(listed.recipients.map((key) => `${key}\n`).join(''));
+    },
+  );
+}
+
+async function change(ctx: CliContext, action: 'add' | 'rm', keys: string[], options: { dir?: string }): Promise<void> {
+  const dir = resolveDir(ctx, options.dir);
+  const problems: AgeProblem[] = [];
+  for (const [index, key] of keys.entries()) {
+    const problem = await recipientProblem(key);
+    if (problem) problems.push({ code: 'INVALID_RECIPIENT', message: `argument ${index + 1} ${problem}` });
+  }
+  if (problems.length) throw ageError(...problems);
+
+  const listed = await readRecipientsFile(dir);
+  let next: string[];
+  let text: string;
+  if (action === 'add') {
+    next = [
+      ...listed.recipients,
+      ...keys.filter((key, i) => !listed.recipients.includes(key) && keys.indexOf(key) === i),
+    ];
+    const base = listed.text ?? HEADER;
+    const added = next.slice(listed.recipients.length);
+    text = base + (base === '' || base.endsWith('\n') ? '' : '\n') + added.map((key) => `${key}\n`).join('');
+  } else {
+    const missing = keys.filter((key) => !listed.recipients.includes(key));
+    if (missing.length) throw new CliError(`not listed in ${listed.file}: ${missing.join(', ')}`);
+    next = listed.recipients.filter((key) => !keys.includes(key));
+    if (next.length === 0) {
+      throw ageError({
+        code: 'NO_RECIPIENTS',
+        file: listed.file,
+        message:
+          'would list no recipient, and nobody could decrypt the files: add the new key before removing the last one',
+      });
+    }
+    const lines = (listed.text ?? '').split(/(?<=\n)/);
+    text = lines.filter((line) => !keys.includes(line.trim())).join('');
+  }
+
+  // Decrypt everything first: if one file cannot be opened, nothing changes.
+  const files = await listEncryptedFiles(dir);
+  const collector = new ProblemCollector();
+  const plaintexts: Uint8Array[] = [];
+  for (const file of files) {
+    try {
+      plaintexts.push((await decryptFile(file, ctx.env, environmentOf(file))).bytes);
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      error.problems.forEach((problem) => collector.add(problem));
+    }
+  }
+  if (!collector.empty) {
+    collector.add({
+      code: 'DECRYPTION_FAILED',
+      file: listed.file,
+      message: `nothing was changed: every *-secrets.ini.age must be decrypted to re-encrypt it`,
+    });
+  }
+  collector.throwIfAny();
+
+  await cleanLeftovers(dir);
+  // Files first, then the list: re-running the command after a crash finishes the job.
+  for (const [index, file] of files.entries()) await writeEncrypted(file, plaintexts[index]!, next);
+  if (text !== listed.text) await writeFileAtomic(listed.file, text, { mode: 0o644 });
+
+  const changed = action === 'add' ? next.length - listed.recipients.length : listed.recipients.length - next.length;
+  ctx.stdout(
+    `${action === 'add' ? 'Added' : 'Removed'} ${plural(changed, 'recipient')} (${RECIPIENTS_FILE} lists ${next.length}); ` +
+      `re-encrypted ${plural(files.length, 'file')}${files.length ? `: ${files.map((file) => path.basename(file)).join(', ')}` : ''}.\n`,
+  );
+  if (action === 'rm') {
+    ctx.stdout(
+      'The removed key can still decrypt earlier versions of these files from git history (and any copy already made):\n' +
+        'rotate the secrets they hold — change each password and token where it is issued — then store the new ones with `nest-secrets edit`.\n',
+    );
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * The convert/validate stage: raw sections → validated, redacted, frozen DTO
+ * instances, or one SecretsError with every problem of every section.
+ *
+ * class-validator's own messages are never used: they are built with the
+ * real value (`$value`, message functions). Each failed constraint's message
+ * is rebuilt here from its metadata with the value replaced by
+ * `[REDACTED]`, then checked against every value as a last defence.
+ */
+import {
+  getMetadataStorage,
+  validate,
+  ValidationTypes,
+  type ValidationArguments,
+  type ValidationError,
+} from 'class-validator';
+import type { ConstraintMetadata } from 'class-validator/types/metadata/ConstraintMetadata';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { convertSection, errorName, findUnknownKeys, type SectionClaim } from './convert';
+import { getSectionOptions, type ResolvedSectionOptions } from './decorators';
+import { describeDto, validationMetadatas, type DtoDescription } from './dto-keys';
+import { SecretsError, type SecretsProblem } from './errors';
+import type { RawSection, RawSections } from './model';
+import { deepFreeze, REDACTED, redactedClassOf } from './redact';
+
+interface Plan<C extends Function = Function> {
+  readonly cls: C;
+  readonly options: ResolvedSectionOptions;
+  readonly dto: DtoDescription;
+  /** The class itself is broken (NO_METADATA, NO_RULES, …): not built. */
+  readonly broken: boolean;
+}
+
+interface Built {
+  readonly plan: Plan;
+  readonly section: RawSection;
+  readonly instance: object;
+  readonly failed: Set<string>;
+}
+
+/**
+ * Builds one instance per DTO class from `raw`.
+ *
+ * - Each class must carry `@SecretsSection`; problems with a class itself
+ *   (`INVALID_OPTION`, `NO_METADATA`, `NO_RULES`) are reported whether or not
+ *   its section is present, so a broken DTO fails in every environment.
+ * - A required section that is absent is `MISSING_SECTION`; an optional one
+ *   maps to `null`; a present optional one is built normally.
+ * - Each DTO receives only its declared keys of its own section. Keys of a
+ *   section that no claiming DTO declares are `UNKNOWN_KEY` (reported once
+ *   per key), unless a claiming DTO has `allowUnknownKeys`.
+ * - Every section that could be converted is validated, also when another
+ *   section (or another key of the same section) failed conversion, so one
+ *   run shows everything; validation errors of a property that already has a
+ *   conversion problem are dropped as repeats.
+ *
+ * @param classes DTO classes; duplicates are built once.
+ * @param raw every section's final string values.
+ * @param file the path the values were read from, for problem locations;
+ *   `undefined` when they came from `values`.
+ * @returns each class → its instance (a redacting subclass instance, deeply
+ *   frozen; see `redact.ts`) or `null` for an absent optional section.
+ * @throws SecretsError with every problem found: problems of the classes
+ *   themselves first, then each section's key problems, then validation
+ *   problems, each group in class order.
+ */
+export async function buildSections<C extends Function>(
+  classes: readonly C[],
+  raw: RawSections,
+  file: string | undefined,
+): Promise<Map<C, object | null>> {
+  const problems: SecretsProblem[] = [];
+  const plans: Plan<C>[] = [];
+  const unique = [...new Set(classes)];
+  for (const cls of unique) {
+    let options: ResolvedSectionOptions;
+    try {
+      options = getSectionOptions(cls);
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      const position = typeof cls === 'function' ? '' : `sections[${classes.indexOf(cls)}]: `;
+      problems.push(...error.problems.map((p) => ({ ...p, message: position + p.message })));
+      continue;
+    }
+    const described = describeDto(cls, options.name);
+    problems.push(...described.problems);
+    plans.push({ cls, options, dto: described.description, broken: described.problems.length > 0 });
+  }
+
+  const claims = new Map<string, SectionClaim[]>();
+  for (const plan of plans) {
+    const list = claims.get(plan.options.name) ?? [];
+    list.push({ dto: plan.dto, allowUnknownKeys: plan.options.allowUnknownKeys });
+    claims.set(plan.options.name, list);
+  }
+
+  const result = new Map<C, object | null>();
+  const built: Built[] = [];
+  const reportedUnknown = new Set<string>();
+  for (const plan of plans) {
+    const { name } = plan.options;
+    const section = raw.get(name);
+    if (!section) {
+      if (plan.options.optional) {
+        result.set(plan.cls, null);
+      } else {
+        problems.push({
+          code: 'MISSING_SECTION',
+          file,
+          section: name,
+          message: `missing section: ${plan.dto.name} requires [${name}] (declare @SecretsSection('${name}', { optional: true }) if it may be absent)`,
+        });
+      }
+      continue;
+    }
+    if (!reportedUnknown.has(name)) {
+      reportedUnknown.add(name);
+      problems.push(...findUnknownKeys(section, claims.get(name) ?? [], file));
+    }
+    if (plan.broken) continue;
+    const conversion = convertSection(plan.dto, section, file, problems);
+    let instance: object;
+    try {
+      const Redacted = redactedClassOf(plan.cls, [...plan.dto.properties.map((p) => p.property), ...plan.dto.members]);
+      instance = new Redacted();
+    } catch (error) {
+      problems.push({
+        code: 'INVALID_OPTION',
+        section: name,
+        message: `${plan.dto.name} could not be constructed without arguments: its constructor threw ${errorName(error)}`,
+      });
+      continue;
+    }
+    for (const property of plan.dto.properties) {
+      // Defined rather than assigned: a setter on the DTO must not see the
+      // value, and the property must be an own data property to be frozen.
+      if (conversion.values.has(property.property)) {
+        Object.defineProperty(instance, property.property, {
+          value: conversion.values.get(property.property),
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else if (!Object.prototype.hasOwnProperty.call(instance, property.property)) {
+        Object.defineProperty(instance, property.property, {
+          value: undefined,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      }
+    }
+    // Fields the constructor set itself are redacted in instanceToPlain too.
+    redactedClassOf(plan.cls, Object.keys(instance));
+    built.push({ plan, section, instance, failed: conversion.failed });
+    result.set(plan.cls, instance);
+  }
+
+  let leaks: LeakCheck | undefined;
+  for (const item of built) {
+    const errors = await runValidation(item, file);
+    if (!Array.isArray(errors)) {
+      problems.push(errors);
+      continue;
+    }
+    leaks ??= new LeakCheck(
+      raw,
+      built.map((b) => b.instance),
+    );
+    problems.push(...(await validationProblems(item, errors, file, leaks)));
+  }
+
+  if (problems.length) throw new SecretsError(problems);
+  for (const instance of result.values()) deepFreeze(instance);
+  return result;
+}
+
+/** class-validator's errors, or the problem to report when validating threw. */
+async function runValidation(item: Built, file: string | undefined): Promise<ValidationError[] | SecretsProblem> {
+  try {
+    return await validate(item.instance, {
+      validationError: { target: false, value: false },
+      // NO_RULES is reported per class beforehand; class-validator's own
+      // "an unknown value was passed" must never be seen.
+      forbidUnknownValues: false,
+    });
+  } catch (error) {
+    // A throwing validator or message function: its message may quote the value.
+    return {
+      code: 'VALIDATION',
+      file,
+      section: item.section.name,
+      line: item.section.line,
+      message: `validating ${item.plan.dto.name} threw ${errorName(error)} (its message is not shown: it may quote a value)`,
+    };
+  }
+}
+
+async function validationProblems(
+  item: Built,
+  errors: readonly ValidationError[],
+  file: string | undefined,
+  leaks: LeakCheck,
+): Promise<SecretsProblem[]> {
+  const problems: SecretsProblem[] = [];
+  for (const error of errors) {
+    const property = item.plan.dto.properties.find((p) => p.property === error.property);
+    // A property that failed conversion is undefined on the instance; its
+    // validation errors would only restate the conversion problem.
+    if (property && item.failed.has(property.property)) continue;
+    const key = property?.key ?? error.property;
+    const line = item.section.values.get(key)?.line;
+    const messages: string[] = [];
+    await collectMessages(error, item.instance, undefined, error.property, true, messages, leaks);
+    for (const message of messages) {
+      problems.push({ code: 'VALIDATION', file, line, section: item.section.name, key, message });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Appends one message per failed constraint in `error` and its children.
+ * `owner` is the object holding the property; `arrayOwner` the metadata
+ * owner when `owner` is an array whose items are validated (`@ValidateNested`
+ * over a list). Nested messages are prefixed with their path.
+ */
+async function collectMessages(
+  error: ValidationError,
+  owner: unknown,
+  arrayOwner: { cls: Function; property: string } | undefined,
+  path: string,
+  root: boolean,
+  out: string[],
+  leaks: LeakCheck,
+): Promise<void> {
+  const value =
+    owner !== null && typeof owner === 'object' ? (owner as Record<string, unknown>)[error.property] : undefined;
+  for (const type of Object.keys(error.constraints ?? {})) {
+    const message = await rebuildMessage(owner, error.property, value, type, arrayOwner, leaks);
+    out.push(root ? message : `${path}: ${message}`);
+  }
+  const childArrayOwner =
+    Array.isArray(value) && owner !== null && typeof owner === 'object'
+      ? { cls: (owner as object).constructor, property: error.property }
+      : undefined;
+  for (const child of error.children ?? []) {
+    const childPath = /^\d+$/.test(child.property) ? `${path}[${child.property}]` : `${path}.${child.property}`;
+    await collectMessages(child, value, childArrayOwner, childPath, false, out, leaks);
+  }
+}
+
+interface Candidate {
+  readonly metadata: ValidationMetadata;
+  readonly constraint?: ConstraintMetadata;
+}
+
+/**
+ * The message of constraint `type` failing on `owner[property]`, built from
+ * metadata with redacted arguments. Falls back to `failed <type>` when the
+ * metadata cannot be found, building the message throws, or the result
+ * still contains (part of) a value.
+ */
+async function rebuildMessage(
+  owner: unknown,
+  property: string,
+  value: unknown,
+  type: string,
+  arrayOwner: { cls: Function; property: string } | undefined,
+  leaks: LeakCheck,
+): Promise<string> {
+  const fallback = `failed ${type}`;
+  const lookupCls = arrayOwner?.cls ?? (owner !== null && typeof owner === 'object' ? owner.constructor : undefined);
+  const lookupProperty = arrayOwner?.property ?? property;
+  if (typeof lookupCls !== 'function') return fallback;
+  const storage = getMetadataStorage();
+  const candidates: Candidate[] = [];
+  for (const metadata of validationMetadatas(lookupCls)) {
+    if (metadata.propertyName !== lookupProperty) continue;
+    if (metadata.type === ValidationTypes.CUSTOM_VALIDATION) {
+      for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
+        if ((constraint.name || metadata.type) === type) candidates.push({ metadata, constraint });
+      }
+    } else if (metadata.type === type) {
+      candidates.push({ metadata });
+    }
+  }
+  if (candidates.length === 0) return fallback;
+  const chosen = candidates.length === 1 ? candidates[0]! : await lastFailing(candidates, owner, property, value);
+  const args: ValidationArguments = {
+    targetName: lookupCls.name,
+    property: chosen.metadata.propertyName,
+    object: redactedCopy(arrayOwner ? undefined : owner),
+    value: REDACTED,
+    constraints: chosen.metadata.constraints,
+  };
+  let message: unknown;
+  try {
+    const template = chosen.metadata.message;
+    if (typeof template === 'function') message = template(args);
+    else if (typeof template === 'string' && template !== '') message = template;
+    else if (chosen.constraint && typeof chosen.constraint.instance.defaultMessage === 'function') {
+      message = chosen.constraint.instance.defaultMessage(args);
+    }
+  } catch {
+    return fallback;
+  }
+  if (typeof message !== 'string' || message === '') return fallback;
+  const text = replaceTokens(message, args);
+  return leaks.contains(text) ? fallback : text;
+}
+
+/**
+ * Several rules may report under one name (two `@Matches`); class-validator
+ * keeps the last failing one's message, so find that one.
+ */
+async function lastFailing(
+  candidates: Candidate[],
+  owner: unknown,
+  property: string,
+  value: unknown,
+): Promise<Candidate> {
+  let chosen = candidates[candidates.length - 1]!;
+  for (const candidate of candidates) {
+    if (!candidate.constraint) continue;
+    const args: ValidationArguments = {
+      targetName: (owner as object | undefined)?.constructor?.name ?? '',
+      property,
+      object: owner as object,
+      value,
+      constraints: candidate.metadata.constraints,
+    };
+    try {
+      const items = candidate.metadata.each && Array.isArray(value) ? value : [value];
+      let ok = true;
+      for (const item of items) ok = ok && Boolean(await candidate.constraint.instance.validate(item, args));
+      if (!ok) chosen = candidate;
+    } catch {
+      chosen = candidate;
+    }
+  }
+  return chosen;
+}
+
+/** The owner with every own value replaced, for message functions that read `args.object`. */
+function redactedCopy(owner: unknown): object {
+  const copy: Record<string, unknown> =
+    owner !== null && typeof owner === 'object' ? Object.create(Object.getPrototypeOf(owner)) : {};
+  if (owner !== null && typeof owner === 'object') {
+    for (const key of Object.keys(owner)) copy[key] = REDACTED;
+  }
+  return copy;
+}
+
+/** class-validator's `$constraintN`, `$value`, `$property`, `$target` tokens, with the value redacted. */
+function replaceTokens(message: string, args: ValidationArguments): string {
+  let text = message;
+  args.constraints?.forEach((constraint: unknown, index: number) => {
+    text = text.replace(new RegExp(`\\$constraint${index + 1}`, 'g'), () => constraintToString(constraint));
+  });
+  return text
+    .replace(/\$value/g, REDACTED)
+    .replace(/\$property/g, () => args.property)
+    .replace(/\$target/g, () => args.targetName);
+}
+
+function constraintToString(constraint: unknown): string {
+  if (Array.isArray(constraint)) return constraint.join(', ');
+  if (typeof constraint === 'symbol') return constraint.description ?? '';
+  return `${constraint as string}`;
+}
+
+/**
+ * The last defence against a message that quotes a value anyway (a message
+ * function closing over something, a constraint that happens to equal the
+ * value). A message leaks when it contains any 6-character slice of a value
+ * of 6 or more characters, or the whole of a 4- or 5-character value.
+ * Shorter values (`on`, `443`) are ignored: they cannot be told apart from
+ * ordinary words and are not secrets worth the name. The values are every
+ * raw value of every section plus every string inside the built instances
+ * (a `@Transform` may derive new strings).
+ */
+export class LeakCheck {
+  static readonly WINDOW = 6;
+  static readonly MIN = 4;
+  private readonly windows = new Set<string>();
+  private readonly short = new Set<string>();
+
+  constructor(raw: RawSections, instances: readonly object[] = []) {
+    for (const section of raw.values()) for (const v of section.values.values()) this.add(v.value);
+    const seen = new WeakSet<object>();
+    const walk = (value: unknown, depth: number): void => {
+      if (typeof value === 'string') this.add(value);
+      else if (typeof value === 'number' || typeof value === 'bigint') this.add(String(value));
+      else if (value !== null && typeof value === 'object' && depth < 8 && !seen.has(value)) {
+        seen.add(value);
+        for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], depth + 1);
+      }
+    };
+    for (const instance of instances) walk(instance, 0);
+  }
+
+  private add(value: string): void {
+    if (value.length < LeakCheck.MIN) return;
+    if (value.length < LeakCheck.WINDOW) {
+      this.short.add(value);
+      return;
+    }
+    for (let i = 0; i + LeakCheck.WINDOW <= value.length; i++) this.windows.add(value.slice(i, i + LeakCheck.WINDOW));
+  }
+
+  /** Whether `text` contains a value or a slice of one (see the class comment). */
+  contains(text: string): boolean {
+    for (let i = 0; i + LeakCheck.WINDOW <= text.length; i++) {
+      if (this.windows.has(text.slice(i, i + LeakCheck.WINDOW))) return true;
+    }
+    for (const value of this.short) if (text.includes(value)) return true;
+    return false;
+  }
+}

@@ -1,0 +1,381 @@
+#!/usr/bin/env node
+// Installs the packed package into real apps, as users do, and runs them:
+//   esm-nest12  what `nest new` generates for Nest 12 (ES modules, vitest 4 without SWC, TypeScript 6)
+//   cjs-nest11  a CommonJS Nest 11 app with Jest and ts-jest (TypeScript 5.9)
+// For each: npm install <tarball>, one copy of every shared package, `nest build`,
+// type-check, start with FACEBOOK_API_KEY and request GET /facebook, start without
+// it and expect exit code 1 with the UNSET_VARIABLE message, run the app's own spec.
+//
+// Usage: node test/packaging/run.mjs [--keep] [fixture ...]
+//   --keep     leave the temporary directory (its path is printed) for inspection
+//   fixture    run only these fixtures (directory names under fixtures/)
+// Ends with the line "N passed, N failed"; exits 1 on any failure.
+
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixturesDir = path.join(root, 'test/packaging/fixtures');
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const only = args.filter((a) => !a.startsWith('--'));
+
+/** Placeholder secret the apps read through `$FACEBOOK_API_KEY`; it must never reach their output. */
+const API_KEY = 'packaging-canary-7f3a9c';
+const EXPECTED_ANSWER = {
+  environment: 'development',
+  scope: ['user_about_me', 'email'],
+  timeoutSeconds: 5,
+  secretLength: API_KEY.length,
+};
+/** The packages app and library must share: a second copy is a second set of class tokens. */
+const SHARED = [
+  'nestjs-ini-secrets',
+  '@nestjs/common',
+  '@nestjs/core',
+  'class-validator',
+  'class-transformer',
+  'reflect-metadata',
+  'rxjs',
+];
+const INSTALL = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+
+const results = [];
+const timings = [];
+
+/** Environment for children: none of the variables that `npm run` sets for *this* package. */
+function childEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (/^npm_(lifecycle|package)_/.test(name) || name === 'npm_config_local_prefix' || name === 'INIT_CWD') {
+      delete env[name];
+    }
+  }
+  // The apps choose their environment and file themselves, as on a developer's machine.
+  for (const name of ['NODE_ENV', 'SECRETS_FILE', 'FACEBOOK_API_KEY', 'PORT']) delete env[name];
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** Runs a command to its end; resolves with its exit code, signal and interleaved output. */
+function run(command, commandArgs, { cwd, env = childEnv(), timeoutMs = 300_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => (output += chunk));
+    }
+    const timer = setTimeout(() => {
+      output += `\n[packaging] ${command} ${commandArgs.join(' ')} timed out after ${timeoutMs} ms\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, output: `${output}\n${error.stack}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, output: stripAnsi(output) });
+    });
+  });
+}
+
+async function mustRun(command, commandArgs, options) {
+  const result = await run(command, commandArgs, options);
+  if (result.code !== 0) {
+    throw new Error(
+      `${command} ${commandArgs.join(' ')} exited with ${result.code ?? result.signal}:\n${result.output}`,
+    );
+  }
+  return result.output;
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Records one named check; a failure does not stop the others unless `fatal`. */
+async function check(name, fn, { fatal = false } = {}) {
+  const started = performance.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${seconds(started)})`);
+    return true;
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(
+      `FAIL ${name} (${seconds(started)})\n${indent(error instanceof Error ? error.message : String(error))}`,
+    );
+    if (fatal) throw new Skip(name);
+    return false;
+  }
+}
+
+class Skip extends Error {}
+
+function seconds(started) {
+  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
+}
+
+function indent(text) {
+  const lines = text.trimEnd().split('\n');
+  const shown = lines.length > 80 ? [...lines.slice(0, 20), '…', ...lines.slice(-60)] : lines;
+  return shown.map((line) => `     ${line}`).join('\n');
+}
+
+/** Where Node's bare-specifier lookup from `dir` finds package `name`: the first node_modules/name upwards. */
+function locate(dir, name) {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const candidate = path.join(current, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
+    if (path.dirname(current) === current) return null;
+  }
+}
+
+/** Every installed copy of `name` under `dir`'s node_modules, nested ones included. */
+function copiesOf(dir, name, found = []) {
+  const modules = path.join(dir, 'node_modules');
+  if (!existsSync(modules)) return found;
+  if (existsSync(path.join(modules, name, 'package.json'))) found.push(path.join(modules, name));
+  for (const entry of readdirSync(modules, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === '.bin') continue;
+    const scoped = entry.name.startsWith('@')
+      ? readdirSync(path.join(modules, entry.name)).map((sub) => path.join(modules, entry.name, sub))
+      : [path.join(modules, entry.name)];
+    for (const pkg of scoped) copiesOf(pkg, name, found);
+  }
+  return found;
+}
+
+const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Starts the built app and resolves once it answers GET `path`, or rejects when it exits first. */
+async function startAndRequest(appDir, port, requestPath) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: appDir,
+    env: childEnv({ PORT: String(port), FACEBOOK_API_KEY: API_KEY }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exited = null;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => (output += chunk));
+  }
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (exited)
+        throw new Error(`the app exited (${exited.code ?? exited.signal}) before answering:\n${stripAnsi(output)}`);
+      if (Date.now() > deadline) throw new Error(`no answer on port ${port} within 30 s:\n${stripAnsi(output)}`);
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${requestPath}`);
+        return { status: response.status, body: await response.text(), output: () => stripAnsi(output) };
+      } catch {
+        await sleep(100);
+      }
+    }
+  } finally {
+    if (!exited) {
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([closed, sleep(5_000)]);
+      if (!exited) child.kill('SIGKILL');
+    }
+  }
+}
+
+async function packTarball(workDir) {
+  await check(
+    'npm run build',
+    async () => {
+      await mustRun('npm', ['run', 'build'], { cwd: root });
+    },
+    { fatal: true },
+  );
+  let tarball;
+  let paths = [];
+  await check(
+    'npm pack',
+    async () => {
+      const output = await mustRun('npm', ['pack', '--json', '--pack-destination', workDir, '--loglevel=error'], {
+        cwd: root,
+      });
+      const [{ filename, files }] = JSON.parse(output.slice(output.indexOf('[')));
+      tarball = path.join(workDir, filename);
+      paths = files.map((f) => f.path);
+    },
+    { fatal: true },
+  );
+  await check('the tarball holds the build, its types and the CLI, and no sources or tests', () => {
+    const bin = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).bin ?? {};
+    const missing = ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', ...Object.values(bin)]
+      .map((required) => required.replace(/^\.\//, ''))
+      .filter((required) => !paths.includes(required));
+    assert(missing.length === 0, `not in the tarball: ${missing.join(', ')}`);
+    const stray = paths.filter((p) => /\.spec\.|^(lib|test|sample|bench)\//.test(p) || /(?<!\.d)\.ts$/.test(p));
+    assert(stray.length === 0, `the tarball holds files users do not need:\n${stray.join('\n')}`);
+  });
+  await check("the tarball's source maps carry their sources", () => {
+    // A map naming ../lib/*.ts, which the tarball lacks, sends debuggers and
+    // vitest's stack traces to files users do not have.
+    const dangling = [];
+    for (const map of paths.filter((p) => p.endsWith('.js.map'))) {
+      const { sources = [], sourcesContent = [] } = JSON.parse(readFileSync(path.join(root, map), 'utf8'));
+      sources.forEach((source, i) => {
+        const target = path.posix.join(path.posix.dirname(map), source);
+        if (sourcesContent[i] == null && !paths.includes(target)) dangling.push(`${map} → ${target}`);
+      });
+    }
+    assert(
+      dangling.length === 0,
+      `${dangling.length} source maps name sources the tarball lacks (build with "inlineSources": true), e.g. ${dangling[0]}`,
+    );
+  });
+  return tarball;
+}
+
+async function testFixture(fixture, tarball, workDir) {
+  const appDir = path.join(workDir, fixture);
+  const started = performance.now();
+  const esm = JSON.parse(readFileSync(path.join(fixturesDir, fixture, 'package.json'), 'utf8')).type === 'module';
+  console.log(`\n== ${fixture}`);
+  try {
+    await check(
+      `${fixture}: npm install the tarball with the app's pinned dependencies`,
+      async () => {
+        cpSync(path.join(fixturesDir, fixture), appDir, {
+          recursive: true,
+          filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
+        });
+        await mustRun('npm', [...INSTALL, tarball], { cwd: appDir });
+      },
+      { fatal: true },
+    );
+
+    await check(`${fixture}: app, package and Nest share one copy of ${SHARED.join(', ')}`, async () => {
+      // Copies elsewhere (the Nest CLI's own rxjs) are harmless: what matters is
+      // that the app, our package and @nestjs/core resolve to the same one.
+      const ours = locate(appDir, 'nestjs-ini-secrets');
+      const nest = locate(appDir, '@nestjs/core');
+      const problems = [];
+      const ourCopies = copiesOf(appDir, 'nestjs-ini-secrets');
+      if (ourCopies.length !== 1) problems.push(`nestjs-ini-secrets is installed ${ourCopies.length} times`);
+      for (const name of SHARED.slice(1)) {
+        const seen = [appDir, ours, nest].map((from) => locate(from, name));
+        if (new Set(seen).size !== 1 || seen[0] === null) {
+          problems.push(`${name}: app, package, @nestjs/core see ${seen.map((p) => p && path.relative(appDir, p))}`);
+        }
+      }
+      assert(problems.length === 0, problems.join('\n'));
+    });
+
+    await check(`${fixture}: the package's nest-secrets command runs`, async () => {
+      const output = await mustRun(path.join(appDir, 'node_modules/.bin/nest-secrets'), ['--help'], { cwd: appDir });
+      assert(output.includes('Usage: nest-secrets'), output);
+    });
+
+    await check(`${fixture}: import { … } from 'nestjs-ini-secrets' sees every CommonJS export`, async () => {
+      // cjs-module-lexer must see through tsc's `__exportStar` re-exports, or
+      // `import { SecretsModule } from 'nestjs-ini-secrets'` fails in ES modules.
+      const script = `
+        import { createRequire } from 'node:module';
+        const cjs = Object.keys(createRequire(process.cwd() + '/')('nestjs-ini-secrets')).filter((k) => k !== '__esModule');
+        const esm = Object.keys(await import('nestjs-ini-secrets'));
+        const missing = cjs.filter((k) => !esm.includes(k));
+        if (missing.length || !cjs.includes('SecretsModule')) { console.error('not named exports: ' + missing); process.exit(1); }`;
+      await mustRun(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir });
+    });
+
+    await check(`${fixture}: type-checks (app and spec) against the package's .d.ts`, async () => {
+      await mustRun(path.join(appDir, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: appDir });
+    });
+
+    await check(
+      `${fixture}: npm run build (${esm ? 'nest build' : 'tsc'})`,
+      async () => {
+        await mustRun('npm', ['run', 'build'], { cwd: appDir });
+        assert(existsSync(path.join(appDir, 'dist/main.js')), 'dist/main.js was not built');
+      },
+      { fatal: true },
+    );
+
+    await check(`${fixture}: with FACEBOOK_API_KEY set, GET /facebook answers from the injected section`, async () => {
+      const { status, body, output } = await startAndRequest(appDir, await freePort(), '/facebook');
+      assert(status === 200, `status ${status}: ${body}\n${output()}`);
+      assert(
+        JSON.stringify(JSON.parse(body)) === JSON.stringify(EXPECTED_ANSWER),
+        `expected ${JSON.stringify(EXPECTED_ANSWER)}\n     got ${body}`,
+      );
+      assert(/SecretsModule/.test(output()), `no start-up line from SecretsModule:\n${output()}`);
+      assert(!body.includes(API_KEY) && !output().includes(API_KEY), 'the secret appears in the answer or the log');
+    });
+
+    await check(`${fixture}: without FACEBOOK_API_KEY, exits with code 1 and the UNSET_VARIABLE message`, async () => {
+      const { code, signal, output } = await run(process.execPath, ['dist/main.js'], {
+        cwd: appDir,
+        env: childEnv({ PORT: String(await freePort()) }),
+        timeoutMs: 30_000,
+      });
+      assert(code === 1 && signal === null, `exit ${code ?? signal} (expected 1):\n${output}`);
+      const file = path.join(appDir, 'development-secrets.ini');
+      // `<file>:<line>[:<column>] [<section>] <key>: <what is wrong>`, naming the variable.
+      const message = new RegExp(`${escape(file)}:6(:\\d+)? \\[facebook\\] consumer_secret: .*FACEBOOK_API_KEY`);
+      assert(message.test(output), `no UNSET_VARIABLE message for FACEBOOK_API_KEY at ${file}:6:\n${output}`);
+      assert(output.includes('UNSET_VARIABLE'), `the output does not name the code UNSET_VARIABLE:\n${output}`);
+    });
+
+    await check(`${fixture}: the app's own spec (${esm ? 'vitest' : 'jest + ts-jest'})`, async () => {
+      await mustRun('npm', ['test'], { cwd: appDir, env: childEnv({ CI: 'true' }) });
+    });
+  } catch (error) {
+    if (!(error instanceof Skip)) throw error;
+    console.log(`     (the other ${fixture} checks are skipped)`);
+  }
+  timings.push([fixture, seconds(started)]);
+}
+
+async function main() {
+  const fixtures = readdirSync(fixturesDir).filter((name) => only.length === 0 || only.includes(name));
+  assert(fixtures.length > 0, `no fixture named ${only.join(', ')}`);
+  const workDir = mkdtempSync(path.join(tmpdir(), 'nestjs-ini-secrets-packaging-'));
+  const started = performance.now();
+  try {
+    const packStarted = performance.now();
+    const tarball = await packTarball(workDir);
+    timings.push(['build + pack', seconds(packStarted)]);
+    for (const fixture of fixtures) await testFixture(fixture, tarball, workDir);
+  } catch (error) {
+    if (!(error instanceof Skip)) throw error;
+  } finally {
+    if (keep) console.log(`\nkept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+  timings.push(['total', seconds(started)]);
+  console.log(`\ntimings: ${timings.map(([name, time]) => `${name} ${time}`).join(', ')}`);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`${results.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
