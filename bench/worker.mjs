@@ -14,10 +14,11 @@ import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { appModuleClass, makeCompetitors, verify } from './lib/competitors.mjs';
 import { makeSpec } from './lib/data.mjs';
-import { checkSingleCopies, nestCore } from './lib/shared.mjs';
+import { checkSingleCopies, nestCore, useMapContainer } from './lib/shared.mjs';
 
 const task = JSON.parse(process.argv[2]);
 const spec = makeSpec(task.size);
+if (!task.defaultContainer) useMapContainer();
 
 // The variables the files reference, and nothing else of ours; @nestjs/config
 // writes every key of its file into process.env, so it is restored after each run.

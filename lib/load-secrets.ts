@@ -170,7 +170,7 @@ export class Secrets {
   }
 
   [INSPECT](): string {
-    return `Secrets ${inspect(this.toJSON())}`;
+    return `Secrets ${inspect(this.toJSON(), { breakLength: Infinity })}`;
   }
 }
 

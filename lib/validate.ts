@@ -166,6 +166,7 @@ export async function buildSections<C extends Function>(
     leaks ??= new LeakCheck(
       raw,
       built.map((b) => b.instance),
+      built.flatMap((b) => [b.plan.dto.name, b.section.name, ...b.plan.dto.properties.flatMap((p) => [p.property, p.key])]),
     );
     problems.push(...(await validationProblems(item, errors, file, leaks)));
   }
@@ -236,7 +237,9 @@ async function collectMessages(
 ): Promise<void> {
   const value =
     owner !== null && typeof owner === 'object' ? (owner as Record<string, unknown>)[error.property] : undefined;
-  for (const type of Object.keys(error.constraints ?? {})) {
+  // A value that is not there fails every other rule too: say only that.
+  const types = Object.keys(error.constraints ?? {});
+  for (const type of types.includes('isDefined') ? ['isDefined'] : types) {
     const message = await rebuildMessage(owner, error.property, value, type, arrayOwner, leaks);
     out.push(root ? message : `${path}: ${message}`);
   }
@@ -378,7 +381,10 @@ function constraintToString(constraint: unknown): string {
  * Shorter values (`on`, `443`) are ignored: they cannot be told apart from
  * ordinary words and are not secrets worth the name. The values are every
  * raw value of every section plus every string inside the built instances
- * (a `@Transform` may derive new strings).
+ * (a `@Transform` may derive new strings). Names (classes, sections, keys,
+ * properties) are not secrets and appear in most messages: they are taken
+ * out of a message before it is checked, so that a value which happens to
+ * contain `secret` does not hide `consumer_secret must be a string`.
  */
 export class LeakCheck {
   static readonly WINDOW = 6;
@@ -386,7 +392,11 @@ export class LeakCheck {
   private readonly windows = new Set<string>();
   private readonly short = new Set<string>();
 
-  constructor(raw: RawSections, instances: readonly object[] = []) {
+  private readonly names: string[];
+
+  constructor(raw: RawSections, instances: readonly object[] = [], names: Iterable<string> = []) {
+    // Longest first, so that `consumer_secret` goes before `secret`.
+    this.names = [...new Set(names)].filter((name) => name.length >= 3).sort((a, b) => b.length - a.length);
     for (const section of raw.values()) for (const v of section.values.values()) this.add(v.value);
     const seen = new WeakSet<object>();
     const walk = (value: unknown, depth: number): void => {
@@ -410,7 +420,9 @@ export class LeakCheck {
   }
 
   /** Whether `text` contains a value or a slice of one (see the class comment). */
-  contains(text: string): boolean {
+  contains(message: string): boolean {
+    let text = message;
+    for (const name of this.names) text = text.split(name).join('\u0000');
     for (let i = 0; i + LeakCheck.WINDOW <= text.length; i++) {
       if (this.windows.has(text.slice(i, i + LeakCheck.WINDOW))) return true;
     }

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
@@ -7,6 +8,7 @@ import {
   IsString,
   Matches,
   MinLength,
+  ValidateIf,
   ValidateNested,
   Validate,
   ValidatorConstraint,
@@ -293,5 +295,33 @@ describe('messages never show a value', () => {
         message: 'users[1].password: password is too short: [REDACTED]',
       },
     ]);
+  });
+});
+
+describe('message clean-up', () => {
+  it('a value that contains a word of a name does not hide the message', async () => {
+    @SecretsSection('facebook')
+    class Facebook {
+      @IsString() consumer_key!: string;
+      @MinLength(64) consumer_secret!: string;
+    }
+    expect(
+      await messages(
+        [Facebook],
+        '[facebook]\nconsumer_key = my-consumer-secret-key\nconsumer_secret = short-secret-value',
+      ),
+    ).toEqual(['consumer_secret must be longer than or equal to 64 characters']);
+  });
+
+  it('a missing value reports only isDefined, not every other rule', async () => {
+    @SecretsSection('pair')
+    class Pair {
+      @IsOptional() @IsString() a?: string;
+      @ValidateIf((o: Pair) => o.a !== undefined)
+      @IsDefined({ message: '$property is empty while a is set' })
+      @IsString()
+      b?: string;
+    }
+    expect(await messages([Pair], '[pair]\na = x1\nb =')).toEqual(['b is empty while a is set']);
   });
 });

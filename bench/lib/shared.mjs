@@ -55,3 +55,26 @@ export function checkSingleCopies() {
   if (ourValidate !== rootRequire.resolve('class-validator')) problems.push('dist/ resolves another class-validator');
   if (problems.length) throw new Error(`bench: more than one copy of a shared package (run from the repository root):\n${problems.join('\n')}`);
 }
+
+/**
+ * class-validator's default container finds the instance of a rule's
+ * constraint class with a linear search over every rule registered in the
+ * process (`instances.find`, one entry per decorator use), on every check:
+ * validating N rules costs O(N²). At 20,000 keys that search alone takes
+ * seconds and dwarfs every library measured here, floor included. Unless told
+ * otherwise, the bench installs this Map-backed container (what an app with
+ * many DTOs can do through `useContainer`), for every competitor alike.
+ */
+export function useMapContainer() {
+  const instances = new Map();
+  cv.useContainer({
+    get(cls) {
+      let instance = instances.get(cls);
+      if (instance === undefined) {
+        instance = new cls();
+        instances.set(cls, instance);
+      }
+      return instance;
+    },
+  });
+}

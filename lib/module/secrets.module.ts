@@ -1,4 +1,4 @@
-import { type DynamicModule, Logger, type LoggerService, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
@@ -59,14 +59,17 @@ export class SecretsModule {
 
   /**
    * Registers more sections from a feature module: loaded from the same file
-   * as `forRoot` and validated at start-up with the same rules. Its problems
-   * are reported in their own `SecretsError`, after the root's.
+   * as `forRoot` and validated at start-up with the same rules, together
+   * with the root's sections (one `SecretsError` lists every problem). A
+   * feature module loaded lazily validates its sections when it loads, and
+   * reports their problems in its own `SecretsError`.
    */
   static forFeature(sections: readonly SecretsClass[]): DynamicModule {
     const loaded = Symbol(`nestjs-ini-secrets:feature(${sections.map((s) => s.name).join(',')})`);
     return {
       module: SecretsModule,
       providers: [
+        { provide: FEATURE_SECTIONS, useValue: sections },
         {
           provide: loaded,
           inject: [SECRETS_STATE],
@@ -102,7 +105,8 @@ export class SecretsModule {
           useFactory: async (options: SecretsModuleDynamicOptions, modules: ModulesContainer) => {
             assertSingleRoot(modules);
             const { logger, ...loadOptions } = options ?? {};
-            const secrets = await loadSecrets({ ...loadOptions, sections });
+            const all = new Set([...sections, ...featureSections(modules)]);
+            const secrets = await loadSecrets({ ...loadOptions, sections: [...all] });
             await logLoaded(secrets, resolveLogger(logger));
             return new SecretsState(secrets);
           },
@@ -121,6 +125,22 @@ export class SecretsModule {
 }
 
 const ROOT_ID = Symbol('nestjs-ini-secrets:root');
+const FEATURE_SECTIONS = Symbol('nestjs-ini-secrets:feature-sections');
+
+/**
+ * The sections of every forFeature module already in the application: the
+ * root validates them together with its own, so that keys a feature DTO
+ * declares are not unknown to the root, and every problem shows at once.
+ * (A lazily loaded feature module validates its sections when it loads.)
+ */
+function featureSections(modules: ModulesContainer): SecretsClass[] {
+  const found: SecretsClass[] = [];
+  for (const module of modules.values()) {
+    const wrapper = module.providers.get(FEATURE_SECTIONS);
+    if (wrapper && Array.isArray(wrapper.instance)) found.push(...(wrapper.instance as SecretsClass[]));
+  }
+  return found;
+}
 
 /** One provider per DTO class, under the class itself as token. */
 function sectionProviders(sections: readonly SecretsClass[], after: symbol[]): Provider[] {
@@ -143,16 +163,26 @@ function assertSingleRoot(modules: ModulesContainer): void {
   }
 }
 
-function resolveLogger(logger: SecretsModuleOptions['logger']): LoggerService | undefined {
+/** Where the start-up lines go; the context is always `SecretsModule`. */
+interface StartupLog {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+function resolveLogger(logger: SecretsModuleOptions['logger']): StartupLog | undefined {
   if (logger === false) return undefined;
+  // Nest's Logger carries its context; a LoggerService takes it as the last argument.
   if (logger === undefined || logger === true) return new Logger(SECRETS_LOGGER_CONTEXT);
-  return logger;
+  return {
+    log: (message) => logger.log(message, SECRETS_LOGGER_CONTEXT),
+    warn: (message) => logger.warn(message, SECRETS_LOGGER_CONTEXT),
+  };
 }
 
 const RELAXED_ENVIRONMENTS = new Set(['development', 'test']);
 
 /** One line naming where the secrets came from and which sections: never a value. */
-async function logLoaded(secrets: Secrets, logger: LoggerService | undefined): Promise<void> {
+async function logLoaded(secrets: Secrets, logger: StartupLog | undefined): Promise<void> {
   if (!logger) return;
   const from =
     secrets.file === null
@@ -162,14 +192,12 @@ async function logLoaded(secrets: Secrets, logger: LoggerService | undefined): P
   logger.log(
     `Loaded secrets for environment "${secrets.environment}" (${describeEnvironmentSource(secrets.environmentSource)}) ` +
       `from ${from}: ${names.length} section${names.length === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''}`,
-    SECRETS_LOGGER_CONTEXT,
   );
   if (secrets.file === null || RELAXED_ENVIRONMENTS.has(secrets.environment) || process.platform === 'win32') return;
   const mode = (await fs.stat(secrets.file)).mode & 0o777;
   if (mode & 0o077) {
     logger.warn(
       `${secrets.file} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${secrets.file}`,
-      SECRETS_LOGGER_CONTEXT,
     );
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
-import { SecretsError, SecretsModule, SecretsService } from '../../lib';
+import { IsNotEmpty, IsString } from 'class-validator';
+import { SecretsError, SecretsModule, SecretsSection, SecretsService } from '../../lib';
 import { DatabaseSecrets, FacebookSecrets } from './fixtures';
 
 const values = { facebook: { consumer_key: 'k', consumer_secret: 's' }, database: { password: 'p', port: '5432' } };
@@ -23,7 +24,7 @@ describe('SecretsModule.forFeature', () => {
     await app.close();
   });
 
-  it('validates its sections at start-up and reports its problems in its own SecretsError', async () => {
+  it('validates its sections at start-up together with the root sections, every problem in one SecretsError', async () => {
     @Module({ imports: [SecretsModule.forFeature([DatabaseSecrets])], providers: [Repository] })
     class DataModule {}
     @Module({
@@ -31,7 +32,7 @@ describe('SecretsModule.forFeature', () => {
         SecretsModule.forRoot({
           logger: false,
           sections: [FacebookSecrets],
-          values: { ...values, database: { password: 'p', port: 'x' } },
+          values: { facebook: { consumer_key: '', consumer_secret: 's' }, database: { password: 'p', port: 'x' } },
         }),
         DataModule,
       ],
@@ -41,6 +42,33 @@ describe('SecretsModule.forFeature', () => {
       .compile()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretsError);
-    expect((error as SecretsError).codes).toEqual(['CONVERSION']);
+    expect((error as SecretsError).codes).toEqual(['EMPTY_VALUE', 'CONVERSION']);
+  });
+});
+
+describe('a section shared by a root DTO and a feature DTO', () => {
+  @SecretsSection('facebook')
+  class FacebookGraphSecrets {
+    @IsString() @IsNotEmpty() app_access_token!: string;
+  }
+
+  it('is not UNKNOWN_KEY for the keys the other DTO declares', async () => {
+    @Module({ imports: [SecretsModule.forFeature([FacebookGraphSecrets])] })
+    class GraphModule {}
+    @Module({
+      imports: [
+        SecretsModule.forRoot({
+          logger: false,
+          sections: [FacebookSecrets],
+          values: { facebook: { consumer_key: 'k', consumer_secret: 's', app_access_token: 't' } },
+        }),
+        GraphModule,
+      ],
+    })
+    class AppModule {}
+    const app = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    expect(app.get(FacebookGraphSecrets).app_access_token).toBe('t');
+    expect(app.get(FacebookSecrets).consumer_key).toBe('k');
+    await app.close();
   });
 });

@@ -2,9 +2,11 @@
 // Installs the packed package into real apps, as users do, and runs them:
 //   esm-nest12  what `nest new` generates for Nest 12 (ES modules, vitest 4 without SWC, TypeScript 6)
 //   cjs-nest11  a CommonJS Nest 11 app with Jest and ts-jest (TypeScript 5.9)
-// For each: npm install <tarball>, one copy of every shared package, `nest build`,
-// type-check, start with FACEBOOK_API_KEY and request GET /facebook, start without
-// it and expect exit code 1 with the UNSET_VARIABLE message, run the app's own spec.
+// First `npm run build` and `npm pack` here. Then for each app, in a temporary
+// directory: npm install <tarball> (with the app's lock file), one copy of every
+// shared package, the bin, named ESM imports, type-check, build, start with
+// FACEBOOK_API_KEY and request GET /facebook, start without it and expect exit
+// code 1 with the UNSET_VARIABLE message, run the app's own spec.
 //
 // Usage: node test/packaging/run.mjs [--keep] [fixture ...]
 //   --keep     leave the temporary directory (its path is printed) for inspection
@@ -75,7 +77,7 @@ function run(command, commandArgs, { cwd, env = childEnv(), timeoutMs = 300_000 
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ code: null, signal: null, output: `${output}\n${error.stack}` });
+      resolve({ code: null, signal: null, output: `${stripAnsi(output)}\n${error.stack}` });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -166,6 +168,8 @@ function copiesOf(dir, name, found = []) {
   return found;
 }
 
+// NO_COLOR is set for the children; this is for tools that ignore it.
+// eslint-disable-next-line no-control-regex
 const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** Starts the built app and resolves once it answers GET `path`, or rejects when it exits first. */
@@ -218,9 +222,8 @@ async function packTarball(workDir) {
   await check(
     'npm pack',
     async () => {
-      const output = await mustRun('npm', ['pack', '--json', '--pack-destination', workDir, '--loglevel=error'], {
-        cwd: root,
-      });
+      const pack = ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir, '--loglevel=error'];
+      const output = await mustRun('npm', pack, { cwd: root });
       const [{ filename, files }] = JSON.parse(output.slice(output.indexOf('[')));
       tarball = path.join(workDir, filename);
       paths = files.map((f) => f.path);
@@ -307,9 +310,14 @@ async function testFixture(fixture, tarball, workDir) {
       await mustRun(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir });
     });
 
-    await check(`${fixture}: type-checks (app and spec) against the package's .d.ts`, async () => {
-      await mustRun(path.join(appDir, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: appDir });
-    });
+    // tsconfig.commonjs.json, where present: the `module: commonjs` of older apps,
+    // which finds our types through package.json's `types`, not `exports`.
+    for (const tsconfig of ['tsconfig.json', 'tsconfig.commonjs.json']) {
+      if (!existsSync(path.join(appDir, tsconfig))) continue;
+      await check(`${fixture}: type-checks app and spec against the package's .d.ts (${tsconfig})`, async () => {
+        await mustRun(path.join(appDir, 'node_modules/.bin/tsc'), ['--noEmit', '-p', tsconfig], { cwd: appDir });
+      });
+    }
 
     await check(
       `${fixture}: npm run build (${esm ? 'nest build' : 'tsc'})`,
@@ -327,7 +335,14 @@ async function testFixture(fixture, tarball, workDir) {
         JSON.stringify(JSON.parse(body)) === JSON.stringify(EXPECTED_ANSWER),
         `expected ${JSON.stringify(EXPECTED_ANSWER)}\n     got ${body}`,
       );
-      assert(/SecretsModule/.test(output()), `no start-up line from SecretsModule:\n${output()}`);
+      // Exactly one line through Nest's own ConsoleLogger, with context SecretsModule.
+      const lines = output()
+        .split('\n')
+        .filter((line) => line.includes('[SecretsModule]'));
+      assert(
+        lines.length === 1 && /\[SecretsModule\] Loaded secrets for environment "development"/.test(lines[0]),
+        `expected one start-up line from SecretsModule, got:\n${lines.join('\n')}`,
+      );
       assert(!body.includes(API_KEY) && !output().includes(API_KEY), 'the secret appears in the answer or the log');
     });
 
@@ -340,8 +355,11 @@ async function testFixture(fixture, tarball, workDir) {
       assert(code === 1 && signal === null, `exit ${code ?? signal} (expected 1):\n${output}`);
       const file = path.join(appDir, 'development-secrets.ini');
       // `<file>:<line>[:<column>] [<section>] <key>: <what is wrong>`, naming the variable.
-      const message = new RegExp(`${escape(file)}:6(:\\d+)? \\[facebook\\] consumer_secret: .*FACEBOOK_API_KEY`);
-      assert(message.test(output), `no UNSET_VARIABLE message for FACEBOOK_API_KEY at ${file}:6:\n${output}`);
+      const message = new RegExp(`${escape(file)}:6(:\\d+)? \\[facebook\\] consumer_secret: .*FACEBOOK_API_KEY`, 'g');
+      const printed = output.match(message)?.length ?? 0;
+      assert(printed > 0, `no UNSET_VARIABLE message for FACEBOOK_API_KEY at ${file}:6:\n${output}`);
+      // Twice would mean main.ts's `instanceof SecretsError` saw another copy of the class.
+      assert(printed === 1, `the message is printed ${printed} times:\n${output}`);
       assert(output.includes('UNSET_VARIABLE'), `the output does not name the code UNSET_VARIABLE:\n${output}`);
     });
 

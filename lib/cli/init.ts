@@ -1,0 +1,243 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
+import { SecretsError, type SecretsProblem } from '../errors';
+import { chooseEnvironment } from '../locate';
+import { parseIni } from '../parse';
+import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../read';
+import { dirOption, encryptedPath, plaintextPath, plural, resolveDir, type CliContext } from './context';
+import { ensureLine, git, gitTopLevel } from './git';
+import { BUILT_IN_TEMPLATE, compileTemplate, renderTemplate, type Template } from './templates';
+
+/** Environments `init` writes when `--environment` is not given. */
+export const DEFAULT_INIT_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+/** The `.gitignore` line that keeps plaintext secrets files out of git (and not their `.age` files). */
+export const GITIGNORE_PLAINTEXT = '*-secrets.ini';
+/** The `.gitignore` line for the backups `init --force` keeps. */
+export const GITIGNORE_BACKUPS = '*-secrets.ini.bak-*';
+/** Environments whose files may hold development values; every other one should be encrypted. */
+const LOCAL_ENVIRONMENTS = new Set(['development', 'test']);
+
+/** Mode of every file `init` writes, backups included. */
+const SECRET_FILE_MODE = 0o600;
+
+interface InitOptions {
+  environment: string[];
+  dir?: string;
+  template?: string;
+  force?: boolean;
+}
+
+/** `nest-secrets init [-e <names>] [--dir <d>] [--template <file>] [--force]` */
+export function registerInit(program: Command, ctx: CliContext): void {
+  dirOption(
+    program
+      .command('init')
+      .summary('write <env>-secrets.ini files with fresh random tokens')
+      .description(
+        'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Websauna layout or\n' +
+          '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes;\n' +
+          'every token is different in every file. Existing files are kept unless --force, which saves them as\n' +
+          '<file>.bak-<timestamp>. Inside a git work tree, .gitignore gets "*-secrets.ini".',
+      )
+      .option(
+        '-e, --environment <names>',
+        `environments, separated by commas (default: ${DEFAULT_INIT_ENVIRONMENTS.join(',')})`,
+        parseEnvironments,
+        [...DEFAULT_INIT_ENVIRONMENTS],
+      ),
+  )
+    .option('--template <file>', 'template to use instead of the built-in one')
+    .option('--force', 'replace existing files, keeping each as <file>.bak-<timestamp> (mode 0600)')
+    .action(async (options: InitOptions) => init(ctx, options));
+}
+
+async function init(ctx: CliContext, options: InitOptions): Promise<void> {
+  const dir = resolveDir(ctx, options.dir);
+  const template = await loadTemplate(ctx, options.template);
+  const targets = options.environment.map((environment) => ({ environment, file: plaintextPath(dir, environment) }));
+
+  // Everything is checked before anything is written.
+  const problems: SecretsProblem[] = [];
+  const existing = new Set<string>();
+  for (const { environment, file } of targets) {
+    const age = encryptedPath(dir, environment);
+    if (await exists(age)) {
+      problems.push({
+        code: 'FILE_EXISTS',
+        file: age,
+        message: `${environment} already has an encrypted secrets file; change it with \`nest-secrets edit --environment ${environment}\` (a plaintext file next to it would stop the app from loading)`,
+      });
+    } else if (await exists(file)) {
+      if (options.force) existing.add(file);
+      else {
+        problems.push({
+          code: 'FILE_EXISTS',
+          file,
+          message: 'already exists; refusing to overwrite secrets (use --force to replace it and keep a backup)',
+        });
+      }
+    }
+  }
+  if (problems.length) throw new SecretsError(problems);
+
+  await fs.mkdir(dir, { recursive: true });
+  await cleanLeftovers(dir);
+  const stamp = timestamp(new Date());
+  for (const { file } of targets) {
+    if (existing.has(file)) {
+      const backup = await backUp(file, stamp);
+      ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
+    }
+    const text = renderTemplate(template);
+    // The rendered file must load: a template that does not parse fails before its first write.
+    parseIni(text, template.file ?? file);
+    await writeFileAtomic(file, text, { mode: SECRET_FILE_MODE });
+    ctx.stdout(`Wrote ${file} (mode 0600, ${plural(template.tokens, 'random token')}).\n`);
+  }
+
+  await protectWithGitignore(ctx, dir, targets, existing.size > 0);
+  nextSteps(ctx, template, options.environment);
+}
+
+async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<Template> {
+  if (file === undefined) return compileTemplate(BUILT_IN_TEMPLATE, undefined);
+  const absolute = path.resolve(ctx.cwd, file);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SecretsError([
+      {
+        code: code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
+        file: absolute,
+        message: code === 'ENOENT' ? 'template not found' : `template cannot be read (${code ?? 'unknown error'})`,
+      },
+    ]);
+  }
+  if (bytes.length > DEFAULT_MAX_FILE_SIZE) {
+    throw new SecretsError([
+      { code: 'FILE_TOO_LARGE', file: absolute, message: `template is larger than ${DEFAULT_MAX_FILE_SIZE} bytes` },
+    ]);
+  }
+  const template = compileTemplate(decodeUtf8(bytes, absolute), absolute);
+  // Line numbers of the rendered text are those of the template.
+  parseIni(renderTemplate(template), absolute);
+  return template;
+}
+
+/**
+ * Copies `file` to `<file>.bak-<stamp>` (mode 0600, never replacing
+ * anything) before it is overwritten; a copy rather than a rename, so that
+ * the secrets file exists at every moment.
+ *
+ * @returns the backup's path
+ */
+async function backUp(file: string, stamp: string): Promise<string> {
+  const content = await fs.readFile(file);
+  for (let attempt = 0; ; attempt++) {
+    const backup = `${file}.bak-${stamp}${attempt ? `-${attempt}` : ''}`;
+    try {
+      await writeFileAtomic(backup, content, { mode: SECRET_FILE_MODE, exclusive: true });
+      return backup;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw error;
+    }
+  }
+}
+
+/** `20250102T030405Z`: sortable, and valid in file names everywhere. */
+function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Makes `.gitignore` at the top of the work tree ignore the written files
+ * (`*-secrets.ini`, and the backups when there are some), unless git already
+ * ignores them. Warns when git would ignore the encrypted files too: those
+ * are the ones to commit.
+ */
+async function protectWithGitignore(
+  ctx: CliContext,
+  dir: string,
+  targets: readonly { environment: string; file: string }[],
+  backups: boolean,
+): Promise<void> {
+  const top = gitTopLevel(dir, ctx.env);
+  if (!top) return;
+  const real = await fs.realpath(dir);
+  const relative = (file: string) => path.relative(top, path.join(real, path.basename(file))).split(path.sep).join('/');
+  const ignored = (file: string) =>
+    git(['check-ignore', '-q', '--no-index', '--', relative(file)], top, ctx.env) !== undefined;
+  const gitignore = path.join(top, '.gitignore');
+  const lines = [GITIGNORE_PLAINTEXT, ...(backups ? [GITIGNORE_BACKUPS] : [])];
+  const samples = [targets[0]!.file, `${targets[0]!.file}.bak-x`];
+  for (const [index, line] of lines.entries()) {
+    if (ignored(samples[index]!)) continue;
+    if (await ensureLine(gitignore, line)) ctx.stdout(`Added ${line} to ${gitignore}.\n`);
+  }
+  const age = encryptedPath(dir, targets[0]!.environment);
+  if (ignored(age)) {
+    ctx.stderr(
+      `warning: git ignores ${relative(age)} too; encrypted secrets files are meant to be committed: ` +
+        `make sure no .gitignore rule matches *-secrets.ini.age (\`git check-ignore -v ${relative(age)}\` shows which does).\n`,
+    );
+  }
+}
+
+function nextSteps(ctx: CliContext, template: Template, environments: readonly string[]): void {
+  const empty = emptyKeys(renderTemplate(template));
+  const deployed = environments.filter((environment) => !LOCAL_ENVIRONMENTS.has(environment));
+  const steps: string[] = [];
+  if (empty.length) {
+    steps.push(
+      `Fill in the empty values you need: ${empty.join('; ')}. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.`,
+    );
+  }
+  for (const environment of deployed) {
+    steps.push(
+      `Encrypt ${environment} before it goes anywhere: nest-secrets encrypt --environment ${environment}, commit ${environment}-secrets.ini.age, delete ${environment}-secrets.ini.`,
+    );
+  }
+  steps.push('Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.');
+  ctx.stdout(`Next steps:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
+}
+
+/** `[facebook] consumer_key, consumer_secret` for each section with keys left empty in the template. */
+function emptyKeys(text: string): string[] {
+  const result: string[] = [];
+  for (const section of parseIni(text).sections.values()) {
+    const keys = [...section.entries.values()].filter((entry) => entry.template.length === 0).map((e) => e.key);
+    if (keys.length) result.push(`[${section.name}] ${keys.join(', ')}`);
+  }
+  return result;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function parseEnvironments(value: string): string[] {
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    ),
+  ];
+  if (names.length === 0) throw new InvalidArgumentError('give at least one environment name.');
+  return names.map((name) => {
+    try {
+      return chooseEnvironment({ environment: name, env: {} }).environment;
+    } catch (error) {
+      if (error instanceof SecretsError) throw new InvalidArgumentError(error.problems[0]!.message);
+      throw error;
+    }
+  });
+}
