@@ -173,7 +173,7 @@ export function describeDto(
         message:
           `${name}.${property} has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" ` +
           `(with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, ` +
-          `and with vitest use unplugin-swc (esbuild does not emit decorator metadata)`,
+          `and with vitest on Vite 7 or older use unplugin-swc (esbuild emits no decorator metadata)`,
       });
     }
   }

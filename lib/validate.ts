@@ -166,7 +166,11 @@ export async function buildSections<C extends Function>(
     leaks ??= new LeakCheck(
       raw,
       built.map((b) => b.instance),
-      built.flatMap((b) => [b.plan.dto.name, b.section.name, ...b.plan.dto.properties.flatMap((p) => [p.property, p.key])]),
+      built.flatMap((b) => [
+        b.plan.dto.name,
+        b.section.name,
+        ...b.plan.dto.properties.flatMap((p) => [p.property, p.key]),
+      ]),
     );
     problems.push(...(await validationProblems(item, errors, file, leaks)));
   }

@@ -92,7 +92,7 @@ describe('no secret in any error, whatever the stage', () => {
     writeFile(
       dir,
       'development-secrets.ini',
-      `[s]\nk = ${canary()}${"$"}{UNSET}${canary()}\nj = "${canary()}\${ALSO_UNSET}"\n`,
+      `[s]\nk = ${canary()}${'$'}{UNSET}${canary()}\nj = "${canary()}\${ALSO_UNSET}"\n`,
     );
     const error = await failure({ directory: dir, env: { OTHER: canary() } });
     expect(error.codes).toEqual(['UNSET_VARIABLE', 'UNSET_VARIABLE']);

@@ -543,7 +543,7 @@ describe('missing design:type metadata', () => {
         section: 'manual',
         key: 'token',
         message:
-          'Manual.token has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" (with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, and with vitest use unplugin-swc (esbuild does not emit decorator metadata)',
+          'Manual.token has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" (with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, and with vitest on Vite 7 or older use unplugin-swc (esbuild emits no decorator metadata)',
       },
     ]);
   });

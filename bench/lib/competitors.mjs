@@ -12,12 +12,13 @@ import { envFile, envName, iniFile } from './data.mjs';
 import { convertValue, makeDtos } from './dtos.mjs';
 import { ct, cv, ini, loadNestConfig, loadOurs, loadTypedConfig, nestCommon } from './shared.mjs';
 
-export const LOADERS = ['floor', 'ours', 'nestConfig', 'typedConfig'];
+export const LOADERS = ['floor', 'ours', 'oursNoDtos', 'nestConfig', 'typedConfig'];
 export const APPS = ['baseline', 'ours', 'nestConfig', 'typedConfig'];
 export const LABELS = {
   floor: 'floor (ini + class-validator)',
   baseline: 'baseline (`useValue` module)',
   ours: 'nestjs-ini-secrets',
+  oursNoDtos: 'nestjs-ini-secrets, no DTOs',
   nestConfig: '@nestjs/config',
   typedConfig: 'nest-typed-config',
 };
@@ -65,6 +66,17 @@ const factories = {
       },
       fromApp(app) {
         return instances(app.get(ours.SecretsService));
+      },
+    };
+  },
+
+  // Our stages without class-validator: locate, read, parse, interpolate.
+  oursNoDtos({ dtos, ini: file, ours }) {
+    return {
+      async load() {
+        const secrets = await ours.loadSecrets({ file, maxFileSize: MAX_FILE_SIZE });
+        const raw = (section) => Object.fromEntries(section.keys.map(({ key }) => [key, secrets.get(`${section.name}.${key}`)]));
+        return new Map(dtos.sections.map((s) => [s.name, raw(s)]));
       },
     };
   },
@@ -165,7 +177,7 @@ const factories = {
  * (so a process measuring one competitor's memory holds only that one).
  */
 export async function makeCompetitors(names, { spec, dir }) {
-  const ours = names.includes('ours') ? loadOurs() : undefined;
+  const ours = names.some((name) => name.startsWith('ours')) ? loadOurs() : undefined;
   const nestConfig = names.includes('nestConfig') ? await loadNestConfig() : undefined;
   const typedConfig = names.includes('typedConfig') ? loadTypedConfig() : undefined;
   const dtos = makeDtos(spec, ours?.SecretsSection);
@@ -195,8 +207,10 @@ export function verify(who, spec, loaded) {
   for (const section of spec.sections) {
     const instance = loaded.get(section.name);
     if (!instance) throw new Error(`${who}: no instance for [${section.name}]`);
-    for (const { key, value: interpolated, text } of section.keys) {
-      const value = who === 'floor' && text.includes('${') ? text : interpolated;
+    for (const { key, kind, value: interpolated, text } of section.keys) {
+      let value = who === 'floor' && text.includes('${') ? text : interpolated;
+      // Without a DTO there is no conversion: the raw interpolated string.
+      if (who === 'oursNoDtos') value = kind === 'list' ? interpolated.join(', ') : String(interpolated);
       const actual = instance[key];
       if (JSON.stringify(actual) !== JSON.stringify(value)) {
         throw new Error(`${who}: [${section.name}] ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);

@@ -150,7 +150,10 @@ async function backUp(file: string, stamp: string): Promise<string> {
 
 /** `20250102T030405Z`: sortable, and valid in file names everywhere. */
 function timestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -168,7 +171,11 @@ async function protectWithGitignore(
   const top = gitTopLevel(dir, ctx.env);
   if (!top) return;
   const real = await fs.realpath(dir);
-  const relative = (file: string) => path.relative(top, path.join(real, path.basename(file))).split(path.sep).join('/');
+  const relative = (file: string) =>
+    path
+      .relative(top, path.join(real, path.basename(file)))
+      .split(path.sep)
+      .join('/');
   const ignored = (file: string) =>
     git(['check-ignore', '-q', '--no-index', '--', relative(file)], top, ctx.env) !== undefined;
   const gitignore = path.join(top, '.gitignore');

@@ -11,10 +11,15 @@ import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
 import { SecretsError } from '../errors';
 import { CliError, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
+import { registerCheck } from './check';
 import { registerDecrypt } from './decrypt';
 import { registerDiffDriver } from './diff-driver';
 import { registerEdit } from './edit';
 import { registerEncrypt } from './encrypt';
+import { ChildExit, registerExec } from './exec';
+import { registerHook } from './hook';
+import { registerInit } from './init';
+import { registerKeys } from './keys';
 import { registerKeygen } from './keygen';
 import { registerRecipients } from './recipients';
 
@@ -32,6 +37,11 @@ export function buildProgram(ctx: CliContext): Command {
   registerEdit(program, ctx);
   registerRecipients(program, ctx);
   registerDiffDriver(program, ctx);
+  registerInit(program, ctx);
+  registerCheck(program, ctx);
+  registerHook(program, ctx);
+  registerKeys(program, ctx);
+  registerExec(program, ctx);
   return program;
 }
 
@@ -53,6 +63,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 function report(error: unknown, ctx: CliContext, program: Command): number {
   // Commander has printed its message already; help and --version end with 0.
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  // `exec` ends with its child's code; the child has spoken for itself.
+  if (error instanceof ChildExit) return error.exitCode;
   // The message is built from names, paths and lines only: never a value.
   if (error instanceof SecretsError) {
     ctx.stderr(`${error.message}\n`);

@@ -1,0 +1,227 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { getSectionOptions } from '../decorators';
+import { describeDto } from '../dto-keys';
+import { SecretsError, formatProblem, type SecretsProblem } from '../errors';
+import { loadSecrets, type SecretsClass } from '../load-secrets';
+import type { RawSections } from '../model';
+import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
+import { dirOption, environmentOption, plaintextPath, plural, resolveDir, type CliContext } from './context';
+import { git, gitTopLevel } from './git';
+import { placeholderRule } from './placeholders';
+import { commandEnv, readRaw } from './raw-secrets';
+import { loadSectionClasses } from './sections-module';
+
+/** Environments where placeholder values are expected. */
+const LOCAL_ENVIRONMENTS = new Set(['development', 'test']);
+
+/**
+ * Values shorter than this are not compared for reuse: `on`, `443` or `v2`
+ * in two sections are settings, not a shared secret.
+ */
+const MIN_COMPARED_LENGTH = 4;
+
+interface CheckOptions {
+  environment: string[];
+  dir?: string;
+  sections: string;
+  strict?: boolean;
+}
+
+/** `nest-secrets check -e <names> [--dir <d>] --sections <module> [--strict]` */
+export function registerCheck(program: Command, ctx: CliContext): void {
+  dirOption(
+    environmentOption(
+      program
+        .command('check')
+        .summary("validate secrets files with the app's DTOs before deploying")
+        .description(
+          "load each environment's secrets file as the app does and validate it with every @SecretsSection class the\n" +
+            '--sections module exports; also report a plaintext file tracked by git (unless in .nest-secrets-allow),\n' +
+            'a file readable by group or others, placeholder values outside development/test, and one value used\n' +
+            'for several keys. Prints no value. Exit 0 clean, 1 problems, 2 usage.',
+        ),
+      true,
+    ),
+  )
+    .requiredOption(
+      '--sections <module>',
+      'built JS module exporting the @SecretsSection classes, e.g. dist/secrets.js',
+    )
+    .option('--strict', 'treat warnings (file mode, reused values) as errors')
+    .action(async (options: CheckOptions) => check(ctx, options));
+}
+
+/** Where a value was found, for duplicate reports. */
+interface Occurrence {
+  readonly environment: string;
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly section: string;
+  readonly key: string;
+}
+
+async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
+  const dir = resolveDir(ctx, options.dir);
+  const classes = await loadSectionClasses(ctx.cwd, options.sections);
+  const notSecret = notSecretKeys(classes);
+  const env = commandEnv(ctx.env);
+  const top = gitTopLevel(dir, ctx.env);
+  const allowList = top ? await readAllowList(top) : undefined;
+
+  const errors: SecretsProblem[] = [];
+  let warningCount = 0;
+  const warn = (problem: SecretsProblem): void => {
+    if (options.strict) errors.push(problem);
+    else {
+      warningCount++;
+      ctx.stderr(`warning: ${formatProblem(problem)}\n`);
+    }
+  };
+  // Hashes, so that no value is kept longer than its file's check.
+  const seenAcross = new Map<string, Occurrence>();
+
+  for (const environment of options.environment) {
+    const found: SecretsProblem[] = [];
+    const warningsBefore = warningCount;
+    const strictBefore = errors.length;
+
+    let summary: { file: string; sections: string[]; keys: number } | undefined;
+    try {
+      const secrets = await loadSecrets({ sections: classes, environment, directory: dir, env });
+      summary = { file: secrets.file!, sections: secrets.sectionNames, keys: 0 };
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      found.push(...error.problems);
+    }
+
+    const plaintext = plaintextPath(dir, environment);
+    const stat = await fs.lstat(plaintext).catch(() => undefined);
+    if (stat?.isFile()) {
+      const tracked = top && allowList ? trackedProblem(ctx, plaintext, environment, top, allowList) : undefined;
+      if (tracked) found.push(tracked);
+      if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+        warn({
+          code: 'INSECURE_MODE',
+          file: plaintext,
+          message: `is accessible by group or others (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}); restrict it with \`chmod 600 ${plaintext}\``,
+        });
+      }
+    }
+
+    let raw: RawSections | undefined;
+    let file = plaintext;
+    try {
+      ({ raw, file } = await readRaw(environment, dir, env));
+    } catch (error) {
+      // Already reported by loadSecrets, which read the same file.
+      if (!(error instanceof SecretsError)) throw error;
+    }
+    if (raw) {
+      if (!LOCAL_ENVIRONMENTS.has(environment)) found.push(...placeholders(raw, file));
+      const seenHere = new Map<string, Occurrence>();
+      for (const section of raw.values()) {
+        for (const [key, { value, line }] of section.values) {
+          if (summary) summary.keys++;
+          if (value.length < MIN_COMPARED_LENGTH || notSecret(section.name, key)) continue;
+          // Salted per run so that hashes of short values cannot be looked up if they ever leak.
+          const hash = createHash('sha256').update(fingerprintSalt).update(value).digest('hex');
+          const here: Occurrence = { environment, file, line, section: section.name, key };
+          const earlier = seenHere.get(hash);
+          if (earlier) {
+            warn({
+              ...at(here),
+              code: 'DUPLICATE_VALUE',
+              message: `same value as [${earlier.section}] ${earlier.key}${earlier.line ? ` (line ${earlier.line})` : ''}; give each key its own secret`,
+            });
+            continue;
+          }
+          seenHere.set(hash, here);
+          const other = seenAcross.get(hash);
+          if (other) {
+            warn({
+              ...at(here),
+              code: 'DUPLICATE_VALUE',
+              message: `same value as [${other.section}] ${other.key} in ${other.file}${other.line ? `:${other.line}` : ''} (${other.environment}); use different secrets in each environment`,
+            });
+          }
+        }
+      }
+      for (const [hash, occurrence] of seenHere) if (!seenAcross.has(hash)) seenAcross.set(hash, occurrence);
+    }
+
+    errors.push(...found);
+    if (summary && found.length === 0 && errors.length === strictBefore) {
+      const warnings = warningCount - warningsBefore;
+      ctx.stdout(
+        `${summary.file}: ${warnings ? `ok with ${plural(warnings, 'warning')}` : 'ok'} ` +
+          `(environment ${environment}; ${plural(summary.sections.length, 'section')}: ${summary.sections.join(', ')}; ${plural(summary.keys, 'key')})\n`,
+      );
+    }
+  }
+
+  if (errors.length) throw new SecretsError(errors);
+}
+
+/** Per run: the hashes compared above mean nothing outside this process. */
+const fingerprintSalt = randomBytes(32);
+
+function at(occurrence: Occurrence): Pick<SecretsProblem, 'file' | 'line' | 'section' | 'key'> {
+  return { file: occurrence.file, line: occurrence.line, section: occurrence.section, key: occurrence.key };
+}
+
+/** `PLAINTEXT_TRACKED` when git tracks `file` and `.nest-secrets-allow` does not list it. */
+function trackedProblem(
+  ctx: CliContext,
+  file: string,
+  environment: string,
+  top: string,
+  allowList: AllowList,
+): SecretsProblem | undefined {
+  const relative = path.relative(top, file).split(path.sep).join('/');
+  if (relative.startsWith('../')) return undefined;
+  if (git(['ls-files', '--error-unmatch', '--', relative], top, ctx.env) === undefined) return undefined;
+  if (allowList.allows(relative)) return undefined;
+  return {
+    code: 'PLAINTEXT_TRACKED',
+    file,
+    message:
+      `is tracked by git in plaintext. Encrypt it (nest-secrets encrypt --environment ${environment}), ` +
+      `untrack it (git rm --cached ${relative}) and rotate its secrets, which stay in the history; ` +
+      `if it holds only placeholders, list it in ${ALLOW_FILE}`,
+  };
+}
+
+/** `PLACEHOLDER` for each value that looks like one (see placeholders.ts). */
+function placeholders(raw: RawSections, file: string): SecretsProblem[] {
+  const problems: SecretsProblem[] = [];
+  for (const section of raw.values()) {
+    for (const [key, { value, line }] of section.values) {
+      const rule = placeholderRule(value);
+      if (rule === undefined) continue;
+      problems.push({
+        code: 'PLACEHOLDER',
+        file,
+        line,
+        section: section.name,
+        key,
+        message: `value looks like a placeholder (rule "${rule}"); put the real secret in before deploying`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Keys that a claiming DTO marks `@NotSecret()`: settings, not secrets, so reuse is fine. */
+function notSecretKeys(classes: readonly SecretsClass[]): (section: string, key: string) => boolean {
+  const keys = new Set<string>();
+  for (const cls of classes) {
+    const { name } = getSectionOptions(cls);
+    for (const property of describeDto(cls, name).description.properties) {
+      if (property.notSecret) keys.add(`${name}\0${property.key}`);
+    }
+  }
+  return (section, key) => keys.has(`${section}\0${key}`);
+}

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Command } from 'commander';
+import { SecretsError, type SecretsProblem } from '../errors';
+import type { RawSections } from '../model';
+import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import { commandEnv, readRaw } from './raw-secrets';
+
+/** Prefix of every variable `exec` sets. */
+export const SECRET_VARIABLE_PREFIX = 'SECRET_';
+
+/** Exit codes of the shell when the command cannot be run. */
+const EXIT_NOT_EXECUTABLE = 126;
+const EXIT_NOT_FOUND = 127;
+
+/** Signals passed on to the child while it runs (a terminal's Ctrl-C reaches it directly). */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Ends `nest-secrets` with the child's exit code, printing nothing: the
+ * command has already spoken for itself.
+ */
+export class ChildExit extends Error {
+  override readonly name = 'ChildExit';
+  constructor(readonly exitCode: number) {
+    super(`child exited with ${exitCode}`);
+  }
+}
+
+/** `nest-secrets exec -e <name> [--dir <d>] -- <command> [args…]` */
+export function registerExec(program: Command, ctx: CliContext): void {
+  dirOption(
+    environmentOption(
+      program
+        .command('exec')
+        .summary('run a command with the secrets in its environment')
+        .description(
+          `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY>\n` +
+            '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error).\n' +
+            "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n" +
+            "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), 1 or 2 when\n" +
+            'nest-secrets itself fails before running it.',
+        ),
+      false,
+    ),
+  )
+    .argument('<command>', 'the command to run (not through a shell)')
+    .argument('[args...]', 'its arguments')
+    .action(async (command: string, args: string[], options: { environment: string; dir?: string }) =>
+      exec(ctx, command, args, options),
+    );
+}
+
+async function exec(
+  ctx: CliContext,
+  command: string,
+  args: readonly string[],
+  options: { environment: string; dir?: string },
+): Promise<void> {
+  const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));
+  const variables = secretVariables(raw, file);
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(command, [...args], { stdio: 'inherit', env: { ...ctx.env, ...variables } });
+    const forward = (signal: NodeJS.Signals) => void child.kill(signal);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const done = (result: number) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      resolve(result);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      const notFound = error.code === 'ENOENT';
+      ctx.stderr(`nest-secrets exec: cannot run ${command}: ${notFound ? 'command not found' : error.code}\n`);
+      done(notFound ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+    });
+    child.on('exit', (status, signal) => {
+      done(signal ? 128 + (constants.signals[signal] ?? 0) : (status ?? 0));
+    });
+  });
+  if (code !== 0) throw new ChildExit(code);
+}
+
+/** `SECRET_<SECTION>_<KEY>` of every value, in file order. */
+export function variableName(section: string, key: string): string {
+  const part = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return `${SECRET_VARIABLE_PREFIX}${part(section)}_${part(key)}`;
+}
+
+/**
+ * The variables for the child.
+ *
+ * @throws SecretsError `NAME_COLLISION` naming both section/key pairs for
+ *   every variable name two keys would share.
+ */
+function secretVariables(raw: RawSections, file: string): Record<string, string> {
+  const variables: Record<string, string> = {};
+  const owners = new Map<string, { section: string; key: string; line: number | undefined }>();
+  const problems: SecretsProblem[] = [];
+  for (const section of raw.values()) {
+    for (const [key, { value, line }] of section.values) {
+      const name = variableName(section.name, key);
+      const owner = owners.get(name);
+      if (owner) {
+        problems.push({
+          code: 'NAME_COLLISION',
+          file,
+          line,
+          section: section.name,
+          key,
+          message: `becomes ${name}, as [${owner.section}] ${owner.key}${owner.line ? ` (line ${owner.line})` : ''} does; rename one of them`,
+        });
+        continue;
+      }
+      owners.set(name, { section: section.name, key, line });
+      variables[name] = value;
+    }
+  }
+  if (problems.length) throw new SecretsError(problems);
+  return variables;
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import type { Environment } from '../locate';
+import type { Template } from '../model';
+import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import { commandEnv, readParsed } from './raw-secrets';
+
+/** `nest-secrets keys -e <name> [--dir <d>]` */
+export function registerKeys(program: Command, ctx: CliContext): void {
+  dirOption(
+    environmentOption(
+      program
+        .command('keys')
+        .summary('list the sections and keys of a secrets file, never a value')
+        .description(
+          "list the sections and key names of an environment's secrets file (an .age file is decrypted in memory),\n" +
+            'marking keys that read variables ($VAR, ${VAR}, ${VAR:-fallback}) and whether those are set; no value is shown',
+        ),
+      false,
+    ),
+  ).action(async (options: { environment: string; dir?: string }) => keys(ctx, options));
+}
+
+async function keys(ctx: CliContext, options: { environment: string; dir?: string }): Promise<void> {
+  const env = commandEnv(ctx.env);
+  const { file, encrypted, parsed } = await readParsed(options.environment, resolveDir(ctx, options.dir), env);
+  const out: string[] = [`${file}${encrypted ? ' (decrypted in memory)' : ''}`];
+  for (const section of parsed.sections.values()) {
+    out.push(`[${section.name}]`);
+    for (const entry of section.entries.values()) {
+      const variables = references(entry.template);
+      if (variables.length === 0) {
+        out.push(`  ${entry.key}${entry.template.length === 0 ? '  (empty)' : ''}`);
+        continue;
+      }
+      const described = variables.map(
+        ({ name, fallback }) => `$${name} (${variableState(env, name)}${fallback ? ', with a fallback' : ''})`,
+      );
+      out.push(`  ${entry.key}  <- ${described.join(', ')}`);
+    }
+  }
+  ctx.stdout(`${out.join('\n')}\n`);
+}
+
+/** As interpolation sees the variable: only an own string property is set. */
+function variableState(env: Environment, name: string): string {
+  if (!Object.prototype.hasOwnProperty.call(env, name) || typeof env[name] !== 'string') return 'not set';
+  return env[name] === '' ? 'set, empty' : 'set';
+}
+
+/** Variables a value reads, in order, also those inside fallbacks; each once. */
+function references(template: Template): { name: string; fallback: boolean }[] {
+  const found = new Map<string, boolean>();
+  const walk = (parts: Template): void => {
+    for (const part of parts) {
+      if (typeof part === 'string') continue;
+      found.set(part.name, (found.get(part.name) ?? false) || part.fallback !== undefined);
+      if (part.fallback) walk(part.fallback);
+    }
+  };
+  walk(template);
+  return [...found].map(([name, fallback]) => ({ name, fallback }));
+}

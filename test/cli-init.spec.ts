@@ -1,0 +1,289 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseIni } from '../lib/parse';
+import { CLI, cleanEnv, gitInit, leftovers, run, runCli, tempDir, write } from './helpers/cli';
+
+const HEX40 = /^[0-9a-f]{40}$/;
+
+/** A project directory with an isolated HOME; a git work tree when asked. */
+function setup(options: { git?: boolean } = {}): { dir: string; env: Record<string, string> } {
+  const home = tempDir('nis-init-');
+  const dir = path.join(home, 'project');
+  const env = cleanEnv(home);
+  if (options.git) gitInit(dir, env);
+  else run('mkdir', ['-p', dir]);
+  return { dir, env };
+}
+
+/** Every `key = value` of a file as `section.key` → value (the file has no references). */
+function values(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const section of parseIni(readFileSync(file, 'utf8')).sections.values()) {
+    for (const entry of section.entries.values()) out.set(`${section.name}.${entry.key}`, entry.template.join(''));
+  }
+  return out;
+}
+
+const NEXT_STEPS =
+  'Next steps:\n' +
+  '  1. Fill in the empty values you need: [facebook] consumer_key, consumer_secret; [twitter] consumer_key, consumer_secret. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.\n' +
+  '  2. Encrypt production before it goes anywhere: nest-secrets encrypt --environment production, commit production-secrets.ini.age, delete production-secrets.ini.\n' +
+  '  3. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.\n';
+
+describe('nest-secrets init', () => {
+  it('writes development, test and production files in the Websauna layout, mode 0600, and says what to do next', () => {
+    const { dir, env } = setup();
+    const result = runCli(['init'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      ['development', 'test', 'production']
+        .map((e) => `Wrote ${path.join(dir, `${e}-secrets.ini`)} (mode 0600, 3 random tokens).\n`)
+        .join('') + NEXT_STEPS,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['development-secrets.ini', 'production-secrets.ini', 'test-secrets.ini']);
+    for (const environment of ['development', 'test', 'production']) {
+      const file = path.join(dir, `${environment}-secrets.ini`);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const v = values(file);
+      expect([...v.keys()]).toEqual([
+        'authentication.secret',
+        'authomatic.secret',
+        'facebook.class',
+        'facebook.consumer_key',
+        'facebook.consumer_secret',
+        'facebook.scope',
+        'facebook.mapper',
+        'twitter.class',
+        'twitter.consumer_key',
+        'twitter.consumer_secret',
+        'session.secret',
+      ]);
+      expect(v.get('authentication.secret')).toMatch(HEX40);
+      expect(v.get('authomatic.secret')).toMatch(HEX40);
+      expect(v.get('session.secret')).toMatch(HEX40);
+      expect(v.get('facebook.class')).toBe('authomatic.providers.oauth2.Facebook');
+      expect(v.get('facebook.consumer_key')).toBe('');
+      expect(v.get('facebook.consumer_secret')).toBe('');
+      expect(v.get('facebook.scope')).toBe('user_about_me, email');
+      expect(v.get('twitter.class')).toBe('authomatic.providers.oauth1.Twitter');
+      expect(v.get('twitter.consumer_key')).toBe('');
+      expect(v.get('twitter.consumer_secret')).toBe('');
+    }
+  });
+
+  it('every token is fresh: 3 environments × 3 placeholders give 9 different values', () => {
+    const { dir, env } = setup();
+    expect(runCli(['init'], { cwd: dir, env }).status).toBe(0);
+    const tokens = ['development', 'test', 'production'].flatMap((e) =>
+      [...values(path.join(dir, `${e}-secrets.ini`)).values()].filter((value) => HEX40.test(value)),
+    );
+    expect(tokens).toHaveLength(9);
+    expect(new Set(tokens).size).toBe(9);
+  });
+
+  it('a custom template: {{random}} is 20 bytes (40 hex), {{random:N}} N bytes; all distinct, anywhere in a value', () => {
+    const { dir, env } = setup();
+    write(
+      dir,
+      'template.ini',
+      '# {{random}} in a comment is replaced too\n' +
+        '[app]\n' +
+        'a = {{random}}\n' +
+        'b = {{random:8}}\n' +
+        'c = "prefix-{{random:1}}"\n' +
+        "d = '{{ random : 32 }}'\n" +
+        'e = {{randomness}} stays\n' +
+        'f =\n',
+    );
+    const result = runCli(['init', '-e', 'staging,production', '--template', 'template.ini'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      `Wrote ${path.join(dir, 'staging-secrets.ini')} (mode 0600, 5 random tokens).\n` +
+        `Wrote ${path.join(dir, 'production-secrets.ini')} (mode 0600, 5 random tokens).\n` +
+        'Next steps:\n' +
+        '  1. Fill in the empty values you need: [app] f. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.\n' +
+        '  2. Encrypt staging before it goes anywhere: nest-secrets encrypt --environment staging, commit staging-secrets.ini.age, delete staging-secrets.ini.\n' +
+        '  3. Encrypt production before it goes anywhere: nest-secrets encrypt --environment production, commit production-secrets.ini.age, delete production-secrets.ini.\n' +
+        '  4. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.\n',
+    );
+    const all: string[] = [];
+    for (const environment of ['staging', 'production']) {
+      const file = path.join(dir, `${environment}-secrets.ini`);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toMatch(/^# [0-9a-f]{40} in a comment is replaced too\n/);
+      const v = values(file);
+      expect(v.get('app.a')).toMatch(/^[0-9a-f]{40}$/);
+      expect(v.get('app.b')).toMatch(/^[0-9a-f]{16}$/);
+      expect(v.get('app.c')).toMatch(/^prefix-[0-9a-f]{2}$/);
+      expect(v.get('app.d')).toMatch(/^[0-9a-f]{64}$/);
+      expect(v.get('app.e')).toBe('{{randomness}} stays');
+      all.push(text.match(/^# ([0-9a-f]{40})/)![1]!, v.get('app.a')!, v.get('app.b')!, v.get('app.d')!);
+    }
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('a malformed token is a SYNTAX error naming the template line; nothing is written', () => {
+    const { dir, env } = setup();
+    write(dir, 'template.ini', '[app]\na = {{random}}\nb = {{random:0}}\nc = {{random:x}}\nd = {{random:1025}}\n');
+    const result = runCli(['init', '--template', 'template.ini'], { cwd: dir, env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const template = path.join(dir, 'template.ini');
+    const message = 'a random token is {{random}} (20 bytes) or {{random:N}} with N from 1 to 1024 bytes';
+    expect(result.stderr).toBe(
+      `${template}:3:5: ${message}\n${template}:4:5: ${message}\n${template}:5:5: ${message}\n`,
+    );
+    expect(readdirSync(dir)).toEqual(['template.ini']);
+  });
+
+  it('a template that is not valid INI fails before anything is written', () => {
+    const { dir, env } = setup();
+    write(dir, 'template.ini', '[app]\nsecret {{random}}\n');
+    const result = runCli(['init', '--template', 'template.ini'], { cwd: dir, env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${path.join(dir, 'template.ini')}:2 [app]: expected "key = value"\n`);
+    expect(readdirSync(dir)).toEqual(['template.ini']);
+  });
+
+  it('a missing template is FILE_NOT_FOUND', () => {
+    const { dir, env } = setup();
+    const result = runCli(['init', '--template', 'nope.ini'], { cwd: dir, env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`${path.join(dir, 'nope.ini')}: template not found\n`);
+  });
+
+  it('run twice: refuses to overwrite (exit 1, FILE_EXISTS for each file), nothing changes', () => {
+    const { dir, env } = setup();
+    expect(runCli(['init'], { cwd: dir, env }).status).toBe(0);
+    const before = readFileSync(path.join(dir, 'production-secrets.ini'));
+    // One file missing: still nothing is written, since the others exist.
+    run('rm', [path.join(dir, 'test-secrets.ini')]);
+    const again = runCli(['init'], { cwd: dir, env });
+    expect(again.status).toBe(1);
+    expect(again.stdout).toBe('');
+    const refusal = 'already exists; refusing to overwrite secrets (use --force to replace it and keep a backup)';
+    expect(again.stderr).toBe(
+      `${path.join(dir, 'development-secrets.ini')}: ${refusal}\n${path.join(dir, 'production-secrets.ini')}: ${refusal}\n`,
+    );
+    expect(readFileSync(path.join(dir, 'production-secrets.ini')).equals(before)).toBe(true);
+    expect(existsSync(path.join(dir, 'test-secrets.ini'))).toBe(false);
+  });
+
+  it('--force keeps the old file as <file>.bak-<timestamp> (0600, byte-equal) and writes fresh tokens', () => {
+    const { dir, env } = setup();
+    const file = write(dir, 'production-secrets.ini', '[session]\nsecret = my-own-secret-kept-in-the-backup\n', 0o644);
+    const old = readFileSync(file);
+    const result = runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    const backups = readdirSync(dir).filter((name) => name.startsWith('production-secrets.ini.bak-'));
+    expect(backups).toHaveLength(1);
+    expect(backups[0]).toMatch(/^production-secrets\.ini\.bak-\d{8}T\d{6}Z$/);
+    const backup = path.join(dir, backups[0]!);
+    expect(readFileSync(backup).equals(old)).toBe(true);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual([
+      `Kept the old production-secrets.ini as ${backup} (mode 0600).`,
+      `Wrote ${file} (mode 0600, 3 random tokens).`,
+    ]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(values(file).get('session.secret')).toMatch(HEX40);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('--force twice in the same second keeps both backups', () => {
+    const { dir, env } = setup();
+    expect(runCli(['init', '-e', 'production'], { cwd: dir, env }).status).toBe(0);
+    const first = readFileSync(path.join(dir, 'production-secrets.ini'));
+    expect(runCli(['init', '-e', 'production', '--force'], { cwd: dir, env }).status).toBe(0);
+    const second = readFileSync(path.join(dir, 'production-secrets.ini'));
+    expect(runCli(['init', '-e', 'production', '--force'], { cwd: dir, env }).status).toBe(0);
+    const backups = readdirSync(dir)
+      .filter((name) => name.includes('.bak-'))
+      .map((name) => readFileSync(path.join(dir, name)));
+    expect(backups).toHaveLength(2);
+    expect(backups.some((b) => b.equals(first))).toBe(true);
+    expect(backups.some((b) => b.equals(second))).toBe(true);
+  });
+
+  it('an existing .age file is never shadowed by a plaintext one, even with --force', () => {
+    const { dir, env } = setup();
+    write(dir, 'production-secrets.ini.age', 'age file stand-in');
+    const result = runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `${path.join(dir, 'production-secrets.ini.age')}: production already has an encrypted secrets file; change it with \`nest-secrets edit --environment production\` (a plaintext file next to it would stop the app from loading)\n`,
+    );
+    expect(existsSync(path.join(dir, 'production-secrets.ini'))).toBe(false);
+  });
+
+  it('inside a git work tree, .gitignore gains *-secrets.ini once, and the files are ignored but .age files are not', () => {
+    const { dir, env } = setup({ git: true });
+    write(dir, '.gitignore', 'node_modules/'); // no final newline
+    const result = runCli(['init', '--dir', 'config'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`Added *-secrets.ini to ${path.join(dir, '.gitignore')}.\n`);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*-secrets.ini\n');
+    expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
+      '?? .gitignore\n',
+    );
+    write(dir, 'config/production-secrets.ini.age', 'encrypted stand-in');
+    expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
+      '?? .gitignore\n?? config/production-secrets.ini.age\n',
+    );
+    // Again, for another environment: the line is there already.
+    const again = runCli(['init', '-e', 'staging', '--dir', 'config'], { cwd: dir, env });
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toContain('Added');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*-secrets.ini\n');
+    // --force also ignores the backups it keeps, once.
+    expect(runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env }).status).toBe(0);
+    expect(runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env }).status).toBe(0);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe(
+      'node_modules/\n*-secrets.ini\n*-secrets.ini.bak-*\n',
+    );
+    expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
+      '?? .gitignore\n?? config/production-secrets.ini.age\n',
+    );
+  });
+
+  it('adds no line when git already ignores the files, and warns when .age files would be ignored too', () => {
+    const { dir, env } = setup({ git: true });
+    write(dir, '.gitignore', '*.ini\n*.age\n');
+    const result = runCli(['init', '-e', 'production'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('*.ini\n*.age\n');
+    expect(result.stderr).toBe(
+      'warning: git ignores production-secrets.ini.age too; encrypted secrets files are meant to be committed: ' +
+        'make sure no .gitignore rule matches *-secrets.ini.age (`git check-ignore -v production-secrets.ini.age` shows which does).\n',
+    );
+  });
+
+  it('outside a git work tree, no .gitignore is written', () => {
+    const { dir, env } = setup();
+    expect(runCli(['init', '-e', 'test'], { cwd: dir, env }).status).toBe(0);
+    expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
+  });
+
+  it('mode is 0600 whatever the umask, and an existing 0644 file replaced by --force becomes 0600', () => {
+    const { dir, env } = setup();
+    writeFileSync(path.join(dir, 'test-secrets.ini'), '[a]\nb = c\n');
+    chmodSync(path.join(dir, 'test-secrets.ini'), 0o644);
+    const r = spawnSync('sh', ['-c', `umask 000; exec "${process.execPath}" "${CLI}" init --force`], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    for (const name of readdirSync(dir)) expect(statSync(path.join(dir, name)).mode & 0o777).toBe(0o600);
+  });
+
+  it('an invalid environment name is a usage error (exit 2)', () => {
+    const { dir, env } = setup();
+    const result = runCli(['init', '-e', 'prod/../x'], { cwd: dir, env });
+    expect(result.status).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
