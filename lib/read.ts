@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { readRegularFile } from './read-file';
 import { SecretsError, type SecretsErrorCode } from './errors';
 import { decryptSecrets } from './decrypt';
 import { describeEnvironmentSource, describeFileSource, type Environment, type Location } from './locate';
@@ -64,7 +65,8 @@ export async function readSecrets(location: Location, options: ReadOptions): Pro
 
 async function exists(file: string): Promise<boolean> {
   try {
-    await fs.lstat(file);
+    // stat, not lstat: a dangling symlink is no file.
+    await fs.stat(file);
     return true;
   } catch {
     return false;
@@ -76,42 +78,24 @@ function fileError(code: SecretsErrorCode, file: string, message: string): Secre
 }
 
 async function readBytes(file: string, maxFileSize: number, how: string): Promise<Uint8Array> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
+  const result = await readRegularFile(file, maxFileSize);
+  if (result instanceof Uint8Array) return result;
+  switch (result.problem) {
+    case 'not-found':
       throw fileError('FILE_NOT_FOUND', file, `secrets file not found (${how})`);
-    throw fileError('FILE_UNREADABLE', file, `secrets file cannot be opened (${code ?? 'unknown error'}; ${how})`);
+    case 'directory':
+      throw fileError('FILE_UNREADABLE', file, `is a directory, not a secrets file (${how})`);
+    case 'not-regular':
+      throw fileError('FILE_UNREADABLE', file, `is not a regular file (${how})`);
+    case 'too-large':
+      throw fileError(
+        'FILE_TOO_LARGE',
+        file,
+        `secrets file is ${result.size === undefined ? `over ${maxFileSize} bytes` : `${result.size} bytes`}, larger than maxFileSize (${maxFileSize} bytes; ${how})`,
+      );
+    case 'unreadable':
+      throw fileError('FILE_UNREADABLE', file, `secrets file cannot be read (${result.code}; ${how})`);
   }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw fileError('FILE_UNREADABLE', file, `is a directory, not a secrets file (${how})`);
-    if (!stat.isFile()) throw fileError('FILE_UNREADABLE', file, `is not a regular file (${how})`);
-    if (stat.size > maxFileSize) throw tooLarge(file, `${stat.size} bytes`, maxFileSize, how);
-    // Read one byte past the limit: the file may have grown since fstat.
-    const buffer = Buffer.alloc(Math.min(stat.size, maxFileSize) + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > maxFileSize) throw tooLarge(file, `over ${maxFileSize} bytes`, maxFileSize, how);
-      if (length === buffer.length) break;
-    }
-    return buffer.subarray(0, length);
-  } catch (error) {
-    if (error instanceof SecretsError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw fileError('FILE_UNREADABLE', file, `secrets file cannot be read (${code ?? 'unknown error'}; ${how})`);
-  } finally {
-    await handle.close();
-  }
-}
-
-function tooLarge(file: string, size: string, limit: number, how: string): SecretsError {
-  return fileError('FILE_TOO_LARGE', file, `secrets file is ${size}, larger than maxFileSize (${limit} bytes; ${how})`);
 }
 
 /**

@@ -287,3 +287,31 @@ describe('nest-secrets init', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe('usage of the hygiene commands', () => {
+  const commands = [['init'], ['check'], ['hook'], ['hook', 'install'], ['hook', 'run'], ['keys'], ['exec']];
+  for (const words of commands) {
+    it(`${words.join(' ')} --help exits 0 with usage`, () => {
+      const { dir, env } = setup();
+      const result = runCli([...words, '--help'], { cwd: dir, env });
+      expect(result.status).toBe(0);
+      expect(result.stdout.startsWith(`Usage: nest-secrets ${words.join(' ')} `)).toBe(true);
+    });
+  }
+
+  it('--help lists them', () => {
+    const { dir, env } = setup();
+    const result = runCli(['--help'], { cwd: dir, env });
+    for (const command of ['init', 'check', 'hook', 'keys', 'exec']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+  });
+
+  it('an unknown option is bad usage (exit 2)', () => {
+    const { dir, env } = setup();
+    const result = runCli(['init', '--forse'], { cwd: dir, env });
+    expect(result.stderr).toBe("error: unknown option '--forse'\n(Did you mean --force?)\n");
+    expect(result.status).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

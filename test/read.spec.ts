@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
@@ -143,6 +144,41 @@ describe('decodeUtf8', () => {
   ])('rejects invalid UTF-8: %s', (_name, bytes) => {
     expect(decodeFailure(bytes).problems).toEqual([
       { code: 'ENCODING', file: '/x.ini', line: 2, message: 'invalid UTF-8: save the file as UTF-8' },
+    ]);
+  });
+});
+
+describe('readSecrets on files that are not plain files', () => {
+  it('refuses a FIFO at once instead of blocking on it', async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, 'production-secrets.ini');
+    execFileSync('mkfifo', [fifo]);
+    const error = await failure(readSecrets(locate({ file: fifo, env: {} }), options));
+    expect(error.problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: fifo,
+        message: 'is not a regular file (environment "development" the default; file set by the file option)',
+      },
+    ]);
+  });
+
+  it('reads a file to its end even when its reported size is smaller (0 for /proc files)', async () => {
+    const read = await readSecrets(locate({ file: '/proc/self/status', env: {} }), {
+      maxFileSize: 1024 * 1024,
+      env: {},
+    });
+    expect(read.text.split('\n')[0]).toMatch(/^Name:\t/);
+  });
+
+  it('treats a dangling symlink as no file', async () => {
+    const dir = tempDir();
+    symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'production-secrets.ini'));
+    writeFile(dir, 'production-secrets.ini.age', 'x');
+    const error = await failure(readSecrets(locate({ directory: dir, environment: 'production', env: {} }), options));
+    // The .age file was chosen (and is no age file).
+    expect(error.problems.map((p) => [p.code, p.file])).toEqual([
+      ['DECRYPTION_FAILED', path.join(dir, 'production-secrets.ini.age')],
     ]);
   });
 });

@@ -1,8 +1,7 @@
-import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SecretsError } from '../errors';
 import { ownString, type Environment } from '../locate';
+import { readRegularFile } from '../read-file';
 import { ageLibrary } from './library';
 import { ageError } from './problems';
 
@@ -194,34 +193,16 @@ async function parsed(
 
 /** The file's text, or undefined when it does not exist. */
 async function readIdentityFile(file: string): Promise<string | undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw ageError({
-      code: 'NO_IDENTITY',
-      file,
-      message: `identity file cannot be opened (${code ?? 'unknown error'})`,
-    });
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw ageError({ code: 'NO_IDENTITY', file, message: 'identity file is not a regular file' });
-    if (stat.size > MAX_IDENTITY_FILE_SIZE) {
-      throw ageError({
-        code: 'NO_IDENTITY',
-        file,
-        message: `is ${stat.size} bytes: too large to be an age identity file`,
-      });
-    }
-    return await handle.readFile('utf8');
-  } catch (error) {
-    if (error instanceof SecretsError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw ageError({ code: 'NO_IDENTITY', file, message: `identity file cannot be read (${code ?? 'unknown error'})` });
-  } finally {
-    await handle.close();
+  const result = await readRegularFile(file, MAX_IDENTITY_FILE_SIZE);
+  if (result instanceof Uint8Array) return Buffer.from(result).toString('utf8');
+  switch (result.problem) {
+    case 'not-found':
+      return undefined;
+    case 'too-large':
+      throw ageError({ code: 'NO_IDENTITY', file, message: 'identity file is too large to be an age identity file' });
+    case 'unreadable':
+      throw ageError({ code: 'NO_IDENTITY', file, message: `identity file cannot be read (${result.code})` });
+    default:
+      throw ageError({ code: 'NO_IDENTITY', file, message: 'identity file is not a regular file' });
   }
 }

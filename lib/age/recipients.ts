@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from '../read-file';
 import { ageLibrary } from './library';
 import { ageError, type AgeProblem } from './problems';
 
@@ -60,21 +60,22 @@ export interface RecipientsFile {
   readonly recipients: readonly string[];
 }
 
+const MAX_RECIPIENTS_FILE_SIZE = 1024 * 1024;
+
 /** Reads and validates `<dir>/.age-recipients`; a missing file lists nobody. */
 export async function readRecipientsFile(dir: string): Promise<RecipientsFile> {
   const file = path.resolve(dir, RECIPIENTS_FILE);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { file, text: undefined, recipients: [] };
+  const result = await readRegularFile(file, MAX_RECIPIENTS_FILE_SIZE);
+  if (!(result instanceof Uint8Array)) {
+    if (result.problem === 'not-found') return { file, text: undefined, recipients: [] };
     throw ageError({
-      code: 'FILE_UNREADABLE',
+      code: result.problem === 'too-large' ? 'FILE_TOO_LARGE' : 'FILE_UNREADABLE',
       file,
-      message: `recipients file cannot be read (${code ?? 'unknown error'})`,
+      message:
+        result.problem === 'too-large' ? 'recipients file is larger than 1 MiB' : 'recipients file cannot be read',
     });
   }
+  const text = Buffer.from(result).toString('utf8');
   return { file, text, recipients: await parseRecipients(text, file) };
 }
 

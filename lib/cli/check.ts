@@ -23,6 +23,9 @@ const LOCAL_ENVIRONMENTS = new Set(['development', 'test']);
  */
 const MIN_COMPARED_LENGTH = 4;
 
+/** Per run, so that the hashes compared below mean nothing outside this process. */
+const fingerprintSalt = randomBytes(32);
+
 interface CheckOptions {
   environment: string[];
   dir?: string;
@@ -38,10 +41,11 @@ export function registerCheck(program: Command, ctx: CliContext): void {
         .command('check')
         .summary("validate secrets files with the app's DTOs before deploying")
         .description(
-          "load each environment's secrets file as the app does and validate it with every @SecretsSection class the\n" +
-            '--sections module exports; also report a plaintext file tracked by git (unless in .nest-secrets-allow),\n' +
-            'a file readable by group or others, placeholder values outside development/test, and one value used\n' +
-            'for several keys. Prints no value. Exit 0 clean, 1 problems, 2 usage.',
+          "load each environment's secrets file as the app does and validate it with every @SecretsSection class the " +
+            '--sections module exports.\n\n' +
+            'Also reported: a plaintext file tracked by git (unless listed in .nest-secrets-allow), placeholder values ' +
+            'outside development and test (errors); a file readable by group or others, one value used for several keys ' +
+            '(warnings, errors with --strict). No value is ever printed. Exit 0 clean, 1 problems, 2 usage.',
         ),
       true,
     ),
@@ -70,6 +74,8 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
   const env = commandEnv(ctx.env);
   const top = gitTopLevel(dir, ctx.env);
   const allowList = top ? await readAllowList(top) : undefined;
+  // git reports the top with symlinks resolved; paths relative to it must be too.
+  const realDir = await fs.realpath(dir).catch(() => dir);
 
   const errors: SecretsProblem[] = [];
   let warningCount = 0;
@@ -80,7 +86,7 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
       ctx.stderr(`warning: ${formatProblem(problem)}\n`);
     }
   };
-  // Hashes, so that no value is kept longer than its file's check.
+  // Salted hashes of earlier environments' values: no value outlives its file's check.
   const seenAcross = new Map<string, Occurrence>();
 
   for (const environment of options.environment) {
@@ -100,7 +106,8 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
     const plaintext = plaintextPath(dir, environment);
     const stat = await fs.lstat(plaintext).catch(() => undefined);
     if (stat?.isFile()) {
-      const tracked = top && allowList ? trackedProblem(ctx, plaintext, environment, top, allowList) : undefined;
+      const real = path.join(realDir, path.basename(plaintext));
+      const tracked = top && allowList ? trackedProblem(ctx, plaintext, real, environment, top, allowList) : undefined;
       if (tracked) found.push(tracked);
       if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
         warn({
@@ -121,35 +128,8 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
     }
     if (raw) {
       if (!LOCAL_ENVIRONMENTS.has(environment)) found.push(...placeholders(raw, file));
-      const seenHere = new Map<string, Occurrence>();
-      for (const section of raw.values()) {
-        for (const [key, { value, line }] of section.values) {
-          if (summary) summary.keys++;
-          if (value.length < MIN_COMPARED_LENGTH || notSecret(section.name, key)) continue;
-          // Salted per run so that hashes of short values cannot be looked up if they ever leak.
-          const hash = createHash('sha256').update(fingerprintSalt).update(value).digest('hex');
-          const here: Occurrence = { environment, file, line, section: section.name, key };
-          const earlier = seenHere.get(hash);
-          if (earlier) {
-            warn({
-              ...at(here),
-              code: 'DUPLICATE_VALUE',
-              message: `same value as [${earlier.section}] ${earlier.key}${earlier.line ? ` (line ${earlier.line})` : ''}; give each key its own secret`,
-            });
-            continue;
-          }
-          seenHere.set(hash, here);
-          const other = seenAcross.get(hash);
-          if (other) {
-            warn({
-              ...at(here),
-              code: 'DUPLICATE_VALUE',
-              message: `same value as [${other.section}] ${other.key} in ${other.file}${other.line ? `:${other.line}` : ''} (${other.environment}); use different secrets in each environment`,
-            });
-          }
-        }
-      }
-      for (const [hash, occurrence] of seenHere) if (!seenAcross.has(hash)) seenAcross.set(hash, occurrence);
+      reusedValues(raw, { environment, file }, notSecret, seenAcross).forEach(warn);
+      if (summary) summary.keys = [...raw.values()].reduce((count, section) => count + section.values.size, 0);
     }
 
     errors.push(...found);
@@ -165,9 +145,6 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
   if (errors.length) throw new SecretsError(errors);
 }
 
-/** Per run: the hashes compared above mean nothing outside this process. */
-const fingerprintSalt = randomBytes(32);
-
 function at(occurrence: Occurrence): Pick<SecretsProblem, 'file' | 'line' | 'section' | 'key'> {
   return { file: occurrence.file, line: occurrence.line, section: occurrence.section, key: occurrence.key };
 }
@@ -176,11 +153,12 @@ function at(occurrence: Occurrence): Pick<SecretsProblem, 'file' | 'line' | 'sec
 function trackedProblem(
   ctx: CliContext,
   file: string,
+  real: string,
   environment: string,
   top: string,
   allowList: AllowList,
 ): SecretsProblem | undefined {
-  const relative = path.relative(top, file).split(path.sep).join('/');
+  const relative = path.relative(top, real).split(path.sep).join('/');
   if (relative.startsWith('../')) return undefined;
   if (git(['ls-files', '--error-unmatch', '--', relative], top, ctx.env) === undefined) return undefined;
   if (allowList.allows(relative)) return undefined;
@@ -192,6 +170,49 @@ function trackedProblem(
       `untrack it (git rm --cached ${relative}) and rotate its secrets, which stay in the history; ` +
       `if it holds only placeholders, list it in ${ALLOW_FILE}`,
   };
+}
+
+/**
+ * `DUPLICATE_VALUE` warnings for values of `raw` seen before in the same
+ * file or, through `seenAcross` (updated here), in an earlier environment's.
+ * Values are compared by salted hash; `@NotSecret` keys and values under
+ * {@link MIN_COMPARED_LENGTH} characters are not compared.
+ */
+function reusedValues(
+  raw: RawSections,
+  where: { environment: string; file: string },
+  notSecret: (section: string, key: string) => boolean,
+  seenAcross: Map<string, Occurrence>,
+): SecretsProblem[] {
+  const warnings: SecretsProblem[] = [];
+  const seenHere = new Map<string, Occurrence>();
+  for (const section of raw.values()) {
+    for (const [key, { value, line }] of section.values) {
+      if (value.length < MIN_COMPARED_LENGTH || notSecret(section.name, key)) continue;
+      const hash = createHash('sha256').update(fingerprintSalt).update(value).digest('hex');
+      const here: Occurrence = { ...where, line, section: section.name, key };
+      const earlier = seenHere.get(hash);
+      if (earlier) {
+        warnings.push({
+          ...at(here),
+          code: 'DUPLICATE_VALUE',
+          message: `same value as [${earlier.section}] ${earlier.key}${earlier.line ? ` (line ${earlier.line})` : ''}; give each key its own secret`,
+        });
+        continue;
+      }
+      seenHere.set(hash, here);
+      const other = seenAcross.get(hash);
+      if (other) {
+        warnings.push({
+          ...at(here),
+          code: 'DUPLICATE_VALUE',
+          message: `same value as [${other.section}] ${other.key} in ${other.file}${other.line ? `:${other.line}` : ''} (${other.environment}); use different secrets in each environment`,
+        });
+      }
+    }
+  }
+  for (const [hash, occurrence] of seenHere) if (!seenAcross.has(hash)) seenAcross.set(hash, occurrence);
+  return warnings;
 }
 
 /** `PLACEHOLDER` for each value that looks like one (see placeholders.ts). */

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../read-file';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { decryptSecrets } from '../decrypt';
@@ -59,12 +59,9 @@ async function install(ctx: CliContext, options: { dir?: string; command?: strin
  * wrong key, damaged file, not a file) the raw content is shown instead.
  */
 async function textconv(ctx: CliContext, file: string): Promise<void> {
-  let raw: Uint8Array;
-  try {
-    raw = await fs.readFile(file);
-  } catch {
-    return;
-  }
+  // A bounded read: git may hand us anything; a FIFO must not hang the diff.
+  const raw = await readRegularFile(file, 64 * DEFAULT_MAX_FILE_SIZE);
+  if (!(raw instanceof Uint8Array)) return;
   if (raw.length <= DEFAULT_MAX_FILE_SIZE) {
     try {
       ctx.stdout(await decryptSecrets(raw, file, { env: ctx.env }));

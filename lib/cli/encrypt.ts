@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { readFileOrThrow } from '../read-file';
+import { DEFAULT_MAX_FILE_SIZE } from '../read';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { cleanLeftovers } from '../age/atomic-write';
@@ -51,18 +52,18 @@ async function encrypt(
     const file = plaintextPath(dir, environment);
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(file);
+      bytes = await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      if (!(error instanceof SecretsError)) throw error;
+      const [problem] = error.problems;
       problems.add(
-        code === 'ENOENT'
+        problem.code === 'FILE_NOT_FOUND'
           ? {
-              code: 'FILE_NOT_FOUND',
-              file,
+              ...problem,
               message:
                 'secrets file not found: nothing to encrypt (`nest-secrets edit` creates an encrypted file directly)',
             }
-          : { code: 'FILE_UNREADABLE', file, message: `secrets file cannot be read (${code ?? 'unknown error'})` },
+          : problem,
       );
       continue;
     }

@@ -13,8 +13,8 @@ export const SECRET_VARIABLE_PREFIX = 'SECRET_';
 const EXIT_NOT_EXECUTABLE = 126;
 const EXIT_NOT_FOUND = 127;
 
-/** Signals passed on to the child while it runs (a terminal's Ctrl-C reaches it directly). */
-const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Signals passed on to the child while it runs. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /**
  * Ends `nest-secrets` with the child's exit code, printing nothing: the
@@ -35,10 +35,10 @@ export function registerExec(program: Command, ctx: CliContext): void {
         .command('exec')
         .summary('run a command with the secrets in its environment')
         .description(
-          `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY>\n` +
-            '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error).\n' +
-            "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n" +
-            "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), 1 or 2 when\n" +
+          `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
+            '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
+            "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
+            "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
             'nest-secrets itself fails before running it.',
         ),
       false,
@@ -62,9 +62,13 @@ async function exec(
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, [...args], { stdio: 'inherit', env: { ...ctx.env, ...variables } });
     const forward = (signal: NodeJS.Signals) => void child.kill(signal);
+    // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
+    const ignore = () => undefined;
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    process.on('SIGINT', ignore);
     const done = (result: number) => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      process.off('SIGINT', ignore);
       resolve(result);
     };
     child.on('error', (error: NodeJS.ErrnoException) => {

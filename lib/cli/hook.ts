@@ -22,9 +22,9 @@ export function registerHook(program: Command, ctx: CliContext): void {
     hook
       .command('install')
       .description(
-        'write the pre-commit hook of the repository holding --dir (honouring core.hooksPath); when a pre-commit\n' +
-          `hook exists already, it is left alone and the line to add to it is printed (exit 1). Paths listed in\n` +
-          `${ALLOW_FILE} at the top of the work tree may be committed.`,
+        'write the pre-commit hook of the repository holding --dir (honouring core.hooksPath). ' +
+          'When a pre-commit hook exists already, it is left alone and the line to add to it is printed (exit 1).\n\n' +
+          `Paths listed in ${ALLOW_FILE} at the top of the work tree may be committed.`,
       ),
   ).action(async (options: { dir?: string }) => install(ctx, options));
   hook

@@ -1,3 +1,4 @@
+import { readFileOrThrow } from '../read-file';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -23,7 +24,7 @@ const LOCAL_ENVIRONMENTS = new Set(['development', 'test']);
 const SECRET_FILE_MODE = 0o600;
 
 interface InitOptions {
-  environment: string[];
+  environment?: string[];
   dir?: string;
   template?: string;
   force?: boolean;
@@ -36,16 +37,16 @@ export function registerInit(program: Command, ctx: CliContext): void {
       .command('init')
       .summary('write <env>-secrets.ini files with fresh random tokens')
       .description(
-        'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Websauna layout or\n' +
-          '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes;\n' +
-          'every token is different in every file. Existing files are kept unless --force, which saves them as\n' +
-          '<file>.bak-<timestamp>. Inside a git work tree, .gitignore gets "*-secrets.ini".',
+        'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Websauna layout or ' +
+          '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes; ' +
+          'every token is different in every file.\n\n' +
+          'Existing files are kept unless --force, which saves each as <file>.bak-<timestamp>. ' +
+          'Inside a git work tree, .gitignore gets "*-secrets.ini".',
       )
       .option(
         '-e, --environment <names>',
         `environments, separated by commas (default: ${DEFAULT_INIT_ENVIRONMENTS.join(',')})`,
         parseEnvironments,
-        [...DEFAULT_INIT_ENVIRONMENTS],
       ),
   )
     .option('--template <file>', 'template to use instead of the built-in one')
@@ -56,7 +57,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
 async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
   const template = await loadTemplate(ctx, options.template);
-  const targets = options.environment.map((environment) => ({ environment, file: plaintextPath(dir, environment) }));
+  const environments = options.environment ?? [...DEFAULT_INIT_ENVIRONMENTS];
+  const targets = environments.map((environment) => ({ environment, file: plaintextPath(dir, environment) }));
 
   // Everything is checked before anything is written.
   const problems: SecretsProblem[] = [];
@@ -98,30 +100,13 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   }
 
   await protectWithGitignore(ctx, dir, targets, existing.size > 0);
-  nextSteps(ctx, template, options.environment);
+  nextSteps(ctx, template, environments);
 }
 
 async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<Template> {
   if (file === undefined) return compileTemplate(BUILT_IN_TEMPLATE, undefined);
   const absolute = path.resolve(ctx.cwd, file);
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SecretsError([
-      {
-        code: code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE',
-        file: absolute,
-        message: code === 'ENOENT' ? 'template not found' : `template cannot be read (${code ?? 'unknown error'})`,
-      },
-    ]);
-  }
-  if (bytes.length > DEFAULT_MAX_FILE_SIZE) {
-    throw new SecretsError([
-      { code: 'FILE_TOO_LARGE', file: absolute, message: `template is larger than ${DEFAULT_MAX_FILE_SIZE} bytes` },
-    ]);
-  }
+  const bytes = await readFileOrThrow(absolute, DEFAULT_MAX_FILE_SIZE, 'template');
   const template = compileTemplate(decodeUtf8(bytes, absolute), absolute);
   // Line numbers of the rendered text are those of the template.
   parseIni(renderTemplate(template), absolute);
@@ -136,7 +121,7 @@ async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<
  * @returns the backup's path
  */
 async function backUp(file: string, stamp: string): Promise<string> {
-  const content = await fs.readFile(file);
+  const content = await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
   for (let attempt = 0; ; attempt++) {
     const backup = `${file}.bak-${stamp}${attempt ? `-${attempt}` : ''}`;
     try {

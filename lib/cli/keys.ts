@@ -12,7 +12,7 @@ export function registerKeys(program: Command, ctx: CliContext): void {
         .command('keys')
         .summary('list the sections and keys of a secrets file, never a value')
         .description(
-          "list the sections and key names of an environment's secrets file (an .age file is decrypted in memory),\n" +
+          "list the sections and key names of an environment's secrets file (an .age file is decrypted in memory), " +
             'marking keys that read variables ($VAR, ${VAR}, ${VAR:-fallback}) and whether those are set; no value is shown',
         ),
       false,

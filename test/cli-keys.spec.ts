@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ageEncrypt, ageKeygen, cleanEnv, run, runCli, tempDir, write } from './helpers/cli';
+
+function setup(): { dir: string; env: Record<string, string>; home: string } {
+  const home = tempDir('nis-keys-');
+  const dir = path.join(home, 'project');
+  run('mkdir', ['-p', dir]);
+  return { dir, env: cleanEnv(home), home };
+}
+
+const TEXT =
+  '[authentication]\n' +
+  'secret = value-that-must-not-be-printed-1\n' +
+  '[facebook]\n' +
+  'class = authomatic.providers.oauth2.Facebook\n' +
+  'consumer_key =\n' +
+  'consumer_secret = ${FACEBOOK_API_KEY:-fallback-that-must-not-be-printed}\n' +
+  '[database]\n' +
+  'url = "postgres://app:${DB_PASSWORD}@db/${DB_NAME-app}"\n';
+
+const LISTING =
+  '[authentication]\n' +
+  '  secret\n' +
+  '[facebook]\n' +
+  '  class\n' +
+  '  consumer_key  (empty)\n' +
+  '  consumer_secret  <- $FACEBOOK_API_KEY (not set, with a fallback)\n' +
+  '[database]\n' +
+  '  url  <- $DB_PASSWORD (set), $DB_NAME (set, empty, with a fallback)\n';
+
+describe('nest-secrets keys', () => {
+  it('lists sections and key names, marking variables and whether they are set, never a value', () => {
+    const { dir, env } = setup();
+    const file = write(dir, 'production-secrets.ini', TEXT, 0o600);
+    const result = runCli(['keys', '-e', 'production'], {
+      cwd: dir,
+      env: { ...env, DB_PASSWORD: 'db-password-not-printed', DB_NAME: '' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`${file}\n${LISTING}`);
+    expect(result.stdout).not.toMatch(/must-not-be-printed|db-password|postgres/);
+    expect(result.status).toBe(0);
+  });
+
+  it('an .age file is decrypted in memory', () => {
+    const { dir, env, home } = setup();
+    const key = ageKeygen(home, 'key.txt');
+    const file = path.join(dir, 'production-secrets.ini.age');
+    writeFileSync(file, ageEncrypt([key.recipient], TEXT, true));
+    const result = runCli(['keys', '-e', 'production', '--dir', dir], {
+      cwd: home,
+      env: { ...env, SECRETS_AGE_KEY_FILE: key.file, DB_PASSWORD: 'x', DB_NAME: '' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`${file} (decrypted in memory)\n${LISTING}`);
+    expect(result.status).toBe(0);
+    // Without a key: the core's NO_IDENTITY error, exit 1.
+    const noKey = runCli(['keys', '-e', 'production', '--dir', dir], { cwd: home, env });
+    expect(noKey.stdout).toBe('');
+    expect(noKey.stderr).toContain(`${file}: `);
+    expect(noKey.status).toBe(1);
+  });
+
+  it('a file with a syntax error is reported in the core format (exit 1); a list of environments is bad usage (exit 2)', () => {
+    const { dir, env } = setup();
+    const file = write(dir, 'production-secrets.ini', '[a]\nnot a key value line\n', 0o600);
+    const broken = runCli(['keys', '-e', 'production'], { cwd: dir, env });
+    expect(broken.stderr).toBe(`${file}:2 [a]: expected "key = value"\n`);
+    expect(broken.status).toBe(1);
+    const list = runCli(['keys', '-e', 'production,staging'], { cwd: dir, env });
+    expect(list.status).toBe(2);
+  });
+});
