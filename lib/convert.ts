@@ -6,7 +6,7 @@
  */
 import { TransformationType, type TransformFnParams } from 'class-transformer';
 import type { DtoDescription, DtoProperty } from './dto-keys';
-import type { SecretsProblem } from './errors';
+import { isPresentableName, type SecretsProblem } from './errors';
 import type { RawSection } from './model';
 import { suggest } from './suggest';
 
@@ -218,6 +218,9 @@ function runTransforms(property: DtoProperty, raw: string, plain: Record<string,
   return { ok: true, value };
 }
 
+/** How many declared keys an UNKNOWN_KEY message lists at most. */
+const MAX_LISTED_KEYS = 20;
+
 /** One DTO claiming a section, with its options, for {@link findUnknownKeys}. */
 export interface SectionClaim {
   readonly dto: DtoDescription;
@@ -240,16 +243,29 @@ export function findUnknownKeys(
   for (const claim of claims) for (const key of claim.dto.byKey.keys()) declared.add(key);
   const absent = [...declared].filter((key) => !section.values.has(key));
   const problems: SecretsProblem[] = [];
+  const owners = claims.map((c) => c.dto.name).join(' and ');
+  const verb = claims.length > 1 ? 'declare' : 'declares';
+  const listed = [...declared].slice(0, MAX_LISTED_KEYS).join(', ') + (declared.size > MAX_LISTED_KEYS ? ', …' : '');
   for (const [key, raw] of section.values) {
     if (declared.has(key)) continue;
+    if (!isPresentableName(key)) {
+      // Likely a value line (a wrapped base64 secret ending in "="): never shown.
+      problems.push({
+        code: 'UNKNOWN_KEY',
+        file,
+        line: raw.line,
+        section: section.name,
+        message: 'unknown key (not shown: it looks like a value — a wrapped or pasted line?)',
+      });
+      continue;
+    }
     // Prefer a declared key that is missing from the section: that is the likely typo.
     const guess = suggest(key, absent) ?? suggest(key, declared);
-    const owners = claims.map((c) => c.dto.name).join(' and ');
     const message = guess
       ? `unknown key (did you mean '${guess}'?)`
       : declared.size
-        ? `unknown key (${owners} ${claims.length > 1 ? 'declare' : 'declares'}: ${[...declared].join(', ')})`
-        : `unknown key (${owners} ${claims.length > 1 ? 'declare' : 'declares'} no keys)`;
+        ? `unknown key (${owners} ${verb}: ${listed})`
+        : `unknown key (${owners} ${verb} no keys)`;
     problems.push({ code: 'UNKNOWN_KEY', file, line: raw.line, section: section.name, key, message });
   }
   return problems;

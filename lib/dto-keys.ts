@@ -115,12 +115,17 @@ function isPropertyMetadata(m: ValidationMetadata): boolean {
   return typeof m.target === 'function' && typeof m.propertyName === 'string';
 }
 
+// Own data properties with these names would shadow methods every instance
+// relies on: `toJSON` would switch off JSON redaction, `toString` printing.
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'toJSON']);
+
 /**
  * Describes `cls`. Problems with the class itself (never with the file)
  * are returned rather than thrown, so that they are reported with all others:
  * `NO_METADATA` for a key without `design:type` (unless a `@Transform` makes
  * the type irrelevant), `NO_RULES` when nothing validates, `INVALID_OPTION`
- * when two properties read the same key.
+ * when two properties read the same key or a property is named like a
+ * member of Object (`toJSON`, `toString`, `valueOf`, …).
  */
 export function describeDto(
   cls: Function,
@@ -157,6 +162,16 @@ export function describeDto(
   const members: string[] = [];
   const byKey = new Map<string, DtoProperty>();
   for (const property of names) {
+    if (OBJECT_MEMBERS.has(property)) {
+      problems.push({
+        code: 'INVALID_OPTION',
+        section,
+        message:
+          `${name}.${property}: a DTO property may not be named like a member of Object (it would replace ` +
+          `${property} for every instance, and with it the redaction); read the key into another property with @Expose({ name: '${property}' })`,
+      });
+      continue;
+    }
     if (isMember(cls, property)) {
       members.push(property);
       continue;

@@ -84,10 +84,16 @@ export function formatProblem(problem: SecretsProblem): string {
   return parts.length ? `${parts.join(' ')}: ${problem.message}` : problem.message;
 }
 
+/** How many problems a message lists; `problems` holds them all (up to {@link MAX_PROBLEMS}). */
+export const MESSAGE_PROBLEMS = 100;
+/** How many problems a stage collects before it stops counting them one by one. */
+export const MAX_PROBLEMS = 1000;
+
 /**
  * Thrown by every stage of the package. `problems` lists everything found in
  * the stage that failed (never a partial result); `message` is one formatted
- * problem per line, in the order found. Neither contains a secret value, and
+ * problem per line, in the order found (the first {@link MESSAGE_PROBLEMS},
+ * then how many more). Neither contains a secret value, and
  * there is never a `cause` (a library's own message may quote input).
  */
 export class SecretsError extends Error {
@@ -96,7 +102,9 @@ export class SecretsError extends Error {
 
   constructor(problems: readonly SecretsProblem[]) {
     if (problems.length === 0) throw new TypeError('SecretsError needs at least one problem');
-    super(problems.map(formatProblem).join('\n'));
+    const shown = problems.slice(0, MESSAGE_PROBLEMS).map(formatProblem);
+    if (problems.length > MESSAGE_PROBLEMS) shown.push(`… and ${problems.length - MESSAGE_PROBLEMS} more problems`);
+    super(shown.join('\n'));
     this.problems = Object.freeze(problems.map((p) => Object.freeze({ ...p })));
   }
 
@@ -117,8 +125,10 @@ export class SecretsError extends Error {
 export class ProblemCollector {
   readonly problems: SecretsProblem[] = [];
 
+  // A 1 MiB file of `$1$1…` has half a million problems: keep the first
+  // MAX_PROBLEMS so that memory and the report stay bounded.
   add(problem: SecretsProblem): void {
-    this.problems.push(problem);
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(problem);
   }
 
   get empty(): boolean {
@@ -128,4 +138,21 @@ export class ProblemCollector {
   throwIfAny(): void {
     if (this.problems.length) throw new SecretsError(this.problems);
   }
+}
+
+// Keys and section names are not secrets, but a line of the file that was
+// meant as a value (a wrapped base64 secret ending in `=`, a pasted token)
+// parses as a key. Such a name is shown only when it looks like a name.
+const NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_.:/-]{0,63}$/;
+
+/**
+ * Whether a key or section name from the file may be shown in an error or a
+ * log line: at most 64 characters of `[A-Za-z0-9_.:/-]`, starting with a
+ * letter or `_`, and not a 16+ character mix of upper case, lower case and
+ * digits (random tokens look like that; names rarely do).
+ */
+export function isPresentableName(name: string): boolean {
+  if (!NAME_LIKE.test(name)) return false;
+  if (name.length >= 16 && /[A-Z]/.test(name) && /[a-z]/.test(name) && /[0-9]/.test(name)) return false;
+  return true;
 }

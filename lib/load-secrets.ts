@@ -114,7 +114,7 @@ export class Secrets {
    */
   get(path: string): string | undefined {
     const dot = typeof path === 'string' ? path.lastIndexOf('.') : -1;
-    if (dot <= 0) return undefined;
+    if (dot <= 0 || dot === path.length - 1) return undefined;
     return this.#raw.get(path.slice(0, dot))?.values.get(path.slice(dot + 1))?.value;
   }
 
@@ -126,7 +126,8 @@ export class Secrets {
   getOrThrow(path: string): string {
     const value = this.get(path);
     if (value === undefined) {
-      const dot = typeof path === 'string' ? path.lastIndexOf('.') : -1;
+      const found = typeof path === 'string' ? path.lastIndexOf('.') : -1;
+      const dot = found > 0 && found < path.length - 1 ? found : -1;
       const section = dot > 0 ? path.slice(0, dot) : undefined;
       const key = dot > 0 ? path.slice(dot + 1) : undefined;
       throw new SecretsError([
@@ -182,8 +183,9 @@ export class Secrets {
  * @throws SecretsError listing every problem of the first stage that failed
  *   (see README "Error codes"); never a partial result.
  */
-export async function loadSecrets(options: LoadSecretsOptions = {}): Promise<Secrets> {
-  checkOptions(options);
+export async function loadSecrets(given: LoadSecretsOptions = {}): Promise<Secrets> {
+  // Read every option once: a getter or Proxy must not change between check and use.
+  const options = snapshotOptions(given);
   const env = options.env ?? process.env;
   const sections = options.sections ?? [];
   const overrides = options.overrides;
@@ -231,7 +233,36 @@ function applyValues(raw: RawSections, values: SectionValues): void {
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Rejects option shapes that would otherwise fail obscurely later; never echoes a value. */
+/**
+ * A plain copy of the options, each read once, with `values`/`overrides`
+ * copied to plain string maps; rejects shapes that would otherwise fail
+ * obscurely later, never echoing a value.
+ *
+ * @throws SecretsError `INVALID_OPTION`, `RESERVED_NAME`
+ */
+function snapshotOptions(given: LoadSecretsOptions): LoadSecretsOptions {
+  let options: LoadSecretsOptions;
+  try {
+    if (given === null || typeof given !== 'object') throw new TypeError();
+    options = { ...given };
+    for (const name of ['overrides', 'values'] as const) {
+      const sections = options[name];
+      if (sections === null || typeof sections !== 'object' || Array.isArray(sections)) continue;
+      options[name] = Object.fromEntries(
+        Object.entries(sections).map(([section, keys]) => [
+          section,
+          keys !== null && typeof keys === 'object' && !Array.isArray(keys) ? { ...keys } : keys,
+        ]),
+      );
+    }
+    if (Array.isArray(options.sections)) options.sections = [...options.sections];
+  } catch {
+    throw new SecretsError([{ code: 'INVALID_OPTION', message: 'options must be a plain object of options' }]);
+  }
+  checkOptions(options);
+  return options;
+}
+
 function checkOptions(options: LoadSecretsOptions): void {
   const problems: SecretsProblem[] = [];
   const invalid = (message: string): void => void problems.push({ code: 'INVALID_OPTION', message });

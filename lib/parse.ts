@@ -4,7 +4,7 @@
  * taken exactly as written (no inline comments in unquoted values, no type
  * coercion, no nested sections), and everything ambiguous is an error.
  */
-import { ProblemCollector, type SecretsProblem } from './errors';
+import { isPresentableName, ProblemCollector, type SecretsProblem } from './errors';
 import type { ParsedEntry, ParsedFile, ParsedSection, Template } from './model';
 import { scanDoubleQuoted, scanUnquoted, type ScanContext } from './template';
 
@@ -95,7 +95,8 @@ function addProblem(problems: ProblemCollector, file: string | undefined, line: 
     line,
     ...(p.column !== undefined && { column: p.column }),
     ...(p.section !== undefined && { section: p.section }),
-    ...(p.key !== undefined && { key: p.key }),
+    // A value line pasted or wrapped into the file parses as a key: show only name-like keys.
+    ...(p.key !== undefined && isPresentableName(p.key) && { key: p.key }),
     message: p.message,
   });
 }
@@ -237,7 +238,9 @@ function readEntry(
         message:
           earlier.key === key
             ? `duplicate key (first defined on line ${earlier.line})`
-            : `key differs only by case from "${earlier.key}" on line ${earlier.line}`,
+            : isPresentableName(earlier.key)
+              ? `key differs only by case from "${earlier.key}" on line ${earlier.line}`
+              : `key differs only by case from the key on line ${earlier.line}`,
       });
       keep = false;
     } else {

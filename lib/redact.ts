@@ -19,7 +19,7 @@
  * `instanceof`). A DTO's own `toJSON`/`toString`/inspect method is shadowed.
  */
 import { inspect } from 'node:util';
-import { Exclude, Expose, Transform, Type } from 'class-transformer';
+import { Exclude, Expose, Transform, TransformationType, Type, type TransformFnParams } from 'class-transformer';
 import { isNotSecret } from './decorators';
 import { getTransformerStorage } from './dto-keys';
 
@@ -58,6 +58,7 @@ export function redactedClassOf(dto: Function, properties: Iterable<string> = []
     const strategy = getTransformerStorage().getStrategy(dto);
     if (strategy === 'excludeAll') Exclude()(Redacted);
     if (strategy === 'exposeAll') Expose()(Redacted);
+    redactedClassSet.add(Redacted);
     entry = { cls: Redacted, covered: new Set(), display };
     redactedClasses.set(dto, entry);
   }
@@ -72,8 +73,35 @@ export function redactedClassOf(dto: Function, properties: Iterable<string> = []
     );
     // Without this a DTO's @Type(() => Number) would turn the placeholder into NaN.
     Type(() => String)(entry.cls.prototype, property);
+    quietUserTransforms(dto, property);
   }
   return entry.cls;
+}
+
+const redactedClassSet = new WeakSet<Function>();
+const quieted = new WeakSet<object>();
+
+/**
+ * A DTO's own `@Transform` (without `toClassOnly`) also runs in
+ * `instanceToPlain`, on the real value, before the redaction: `JSON.parse`
+ * of a secret would throw a message quoting it. For our instances only,
+ * such a transform is skipped on the way to plain; the user's own instances
+ * of the class are transformed as before.
+ */
+function quietUserTransforms(dto: Function, property: string): void {
+  const metadatas = getTransformerStorage().findTransformMetadatas(dto, property, TransformationType.CLASS_TO_PLAIN);
+  for (const metadata of metadatas as Array<{ transformFn: (params: TransformFnParams) => unknown }>) {
+    if (quieted.has(metadata)) continue;
+    quieted.add(metadata);
+    const original = metadata.transformFn;
+    metadata.transformFn = (params) =>
+      params.type === TransformationType.CLASS_TO_PLAIN &&
+      params.obj !== null &&
+      typeof params.obj === 'object' &&
+      redactedClassSet.has((params.obj as object).constructor)
+        ? params.value
+        : original(params);
+  }
 }
 
 function defineRedactingMethods(prototype: object, dto: Function, display: new () => object): void {

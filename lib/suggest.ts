@@ -41,6 +41,9 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === input) continue;
+    // The distance is at least the difference in length, and the limit is at
+    // most 3: skip the table (length × length) for hopeless candidates.
+    if (Math.abs(candidate.length - input.length) > 3) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     const limit =
       Math.max(input.length, candidate.length) <= 4 ? 1 : Math.max(input.length, candidate.length) <= 8 ? 2 : 3;

@@ -126,6 +126,22 @@ describe('no secret in any error, whatever the stage', () => {
     for (const text of representations(error)) expect(leaks(text)).toBe(0);
   });
 
+  it('a wrapped base64 secret whose second line parses as a key', async () => {
+    const body = 'Zk9' + randomBytes(24).toString('base64').replace(/=+$/, '');
+    canaries.push(body);
+    const dir = tempDir();
+    writeFile(dir, 'development-secrets.ini', `[service]\ntoken = base64:\n${body}=\n`);
+    const error = await failure({ sections: [ServiceSecrets], directory: dir, env: {} });
+    expect(error.problems.find((p) => p.code === 'UNKNOWN_KEY')).toEqual({
+      code: 'UNKNOWN_KEY',
+      file: expect.any(String),
+      line: 3,
+      section: 'service',
+      message: 'unknown key (not shown: it looks like a value — a wrapped or pasted line?)',
+    });
+    for (const text of representations(error)) expect(leaks(text)).toBe(0);
+  });
+
   it('values option', async () => {
     const error = await failure({
       sections: [ServiceSecrets],

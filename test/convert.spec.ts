@@ -578,3 +578,28 @@ describe('problem format', () => {
     expect((await problems([App], '[app]\na = x\nb = y')).map((p) => p.key)).toEqual(['a', 'b']);
   });
 });
+
+describe('property names', () => {
+  it.each(['toJSON', 'toString', 'valueOf', 'hasOwnProperty'])('refuses a DTO property named %s', async (name) => {
+    class Dto {}
+    IsString()(Dto.prototype, name);
+    Reflect.defineMetadata('design:type', String, Dto.prototype, name);
+    SecretsSection('s')(Dto);
+    const error = await buildSections([Dto], rawSections(`[s]\n${name} = v`), '/x.ini').catch((e: unknown) => e);
+    expect((error as SecretsError).problems[0]).toEqual({
+      code: 'INVALID_OPTION',
+      section: 's',
+      message: `Dto.${name}: a DTO property may not be named like a member of Object (it would replace ${name} for every instance, and with it the redaction); read the key into another property with @Expose({ name: '${name}' })`,
+    });
+  });
+
+  it('reads a key named toJSON into another property with @Expose', async () => {
+    @SecretsSection('s')
+    class Dto {
+      @Expose({ name: 'toJSON' }) @IsString() json!: string;
+    }
+    const built = await buildSections([Dto], rawSections('[s]\ntoJSON = v'), '/x.ini');
+    expect((built.get(Dto) as Dto).json).toBe('v');
+    expect(JSON.stringify(built.get(Dto))).toBe('{"json":"[REDACTED]"}');
+  });
+});

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SecretsError, formatProblem } from '../lib/errors';
+import { isPresentableName, ProblemCollector, SecretsError, formatProblem } from '../lib/errors';
 
 describe('formatProblem', () => {
   it('formats file, line, section and key as <file>:<line> [<section>] <key>: <message>', () => {
@@ -70,4 +70,39 @@ describe('SecretsError', () => {
   it('refuses to be built without a problem', () => {
     expect(() => new SecretsError([])).toThrow(new TypeError('SecretsError needs at least one problem'));
   });
+});
+
+describe('large reports', () => {
+  it('lists the first 100 problems in the message, then how many more', () => {
+    const problems = Array.from({ length: 250 }, (_, i) => ({ code: 'SYNTAX' as const, line: i + 1, message: 'm' }));
+    const error = new SecretsError(problems);
+    const lines = error.message.split('\n');
+    expect(lines).toHaveLength(101);
+    expect(lines[99]).toBe('line 100: m');
+    expect(lines[100]).toBe('… and 150 more problems');
+    expect(error.problems).toHaveLength(250);
+  });
+
+  it('a stage keeps at most 1,000 problems', () => {
+    const collector = new ProblemCollector();
+    for (let i = 0; i < 5000; i++) collector.add({ code: 'SYNTAX', message: 'm' });
+    expect(collector.problems).toHaveLength(1000);
+  });
+});
+
+describe('isPresentableName', () => {
+  it.each(['consumer_key', 'app_access_token', 'DATABASE_URL', 'apiKey', 'authomatic.facebook', 'a-b', '_x'])(
+    'shows the name %s',
+    (name) => expect(isPresentableName(name)).toBe(true),
+  );
+
+  it.each([
+    'base64:Q0FOQVJZbGFyYXZlbDEyMzQ1Njc4OTA+',
+    'Q0FOQVJZbGFyYXZlbDEyMzQ1Njc4OTA',
+    'ZmVybmV0a2V5/abc',
+    'a'.repeat(65),
+    '0abc',
+    'has space',
+    'quote"d',
+  ])('hides what looks like a value: %#', (name) => expect(isPresentableName(name)).toBe(false));
 });

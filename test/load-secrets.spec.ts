@@ -89,6 +89,7 @@ describe('loadSecrets', () => {
       ]),
     );
     expect(() => secrets.getOrThrow('facebook')).toThrow('"facebook" is not a "<section>.<key>" path');
+    expect(() => secrets.getOrThrow('facebook.')).toThrow('"facebook." is not a "<section>.<key>" path');
   });
 
   it('section() of a class that was not loaded is NOT_FOUND', async () => {
@@ -191,9 +192,31 @@ describe('loadSecrets', () => {
     [{ values: { a: 'x' } }, '[a]: values: a section must be an object of keys'],
     [{ overrides: { a: { b: 1 } } }, '[a] b: overrides: values must be strings (got number)'],
     [{ values: JSON.parse('{"__proto__": {"a": "b"}}') }, '[__proto__]: values: "__proto__" is a reserved name'],
+    [null, 'options must be a plain object of options'],
   ])('rejects bad options: %j', async (options, message) => {
     const error = await failure(options as LoadSecretsOptions);
     expect(error.message).toBe(message);
+  });
+
+  it('turns a throwing option getter into INVALID_OPTION', async () => {
+    const options = {
+      get values(): Record<string, Record<string, string>> {
+        throw new Error('a getter that throws');
+      },
+    };
+    expect((await failure(options)).message).toBe('options must be a plain object of options');
+  });
+
+  it('reads values and overrides once: a getter cannot slip a different value past the check', async () => {
+    let reads = 0;
+    const keys = {
+      get k() {
+        reads++;
+        return reads === 1 ? 'checked' : (42 as unknown as string);
+      },
+    };
+    const secrets = await loadSecrets({ values: { s: keys } });
+    expect([reads, secrets.get('s.k')]).toEqual([1, 'checked']);
   });
 
   it('never writes into env or process.env', async () => {

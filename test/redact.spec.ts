@@ -167,3 +167,27 @@ describe('redacted instances', () => {
     expect(instanceToPlain(await load(App, '[app]\nregion = eu\ntoken = t0k3n'))).toEqual({ region: 'eu' });
   });
 });
+
+describe('a DTO transform in instanceToPlain', () => {
+  it('is skipped for loaded instances, so a transform that throws on the real value cannot quote it', async () => {
+    @SecretsSection('s')
+    class Dto {
+      @IsString() @Transform(({ value }) => JSON.parse(value as string)) token!: string;
+    }
+    const built = await buildSections([Dto], rawSections('[s]\ntoken = "visible-if-leaked"'), '/x.ini');
+    const instance = built.get(Dto) as Dto;
+    expect(instance.token).toBe('visible-if-leaked');
+    expect(instanceToPlain(instance)).toEqual({ token: '[REDACTED]' });
+  });
+
+  it('still runs for instances the application makes itself', async () => {
+    class Plain {
+      @IsString() @Transform(({ value }) => String(value).toUpperCase()) name!: string;
+    }
+    @SecretsSection('t')
+    class Dto extends Plain {}
+    const built = await buildSections([Dto], rawSections('[t]\nname = abc'), '/x.ini');
+    expect(instanceToPlain(built.get(Dto))).toEqual({ name: '[REDACTED]' });
+    expect(instanceToPlain(Object.assign(new Plain(), { name: 'abc' }))).toEqual({ name: 'ABC' });
+  });
+});

@@ -2,6 +2,7 @@ import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/commo
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
+import { isPresentableName } from '../errors';
 import { describeEnvironmentSource, describeFileSource } from '../locate';
 import { SECRETS_LOGGER_CONTEXT, SECRETS_MODULE_OPTIONS, SECRETS_STATE } from './secrets.constants';
 import type {
@@ -188,12 +189,18 @@ async function logLoaded(secrets: Secrets, logger: StartupLog | undefined): Prom
     secrets.file === null
       ? 'the values option'
       : `${secrets.file} (${describeFileSource(secrets.source as Exclude<typeof secrets.source, 'values'>)})`;
-  const names = secrets.sectionNames;
+  const all = secrets.sectionNames;
+  // A header line that is really a pasted value is not worth a name in the log.
+  const names = all.filter(isPresentableName);
+  const hidden = all.length - names.length;
+  const listed = [...names, ...(hidden ? [`${hidden} not shown`] : [])];
   logger.log(
     `Loaded secrets for environment "${secrets.environment}" (${describeEnvironmentSource(secrets.environmentSource)}) ` +
-      `from ${from}: ${names.length} section${names.length === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''}`,
+      `from ${from}: ${all.length} section${all.length === 1 ? '' : 's'}${listed.length ? ` (${listed.join(', ')})` : ''}`,
   );
-  if (secrets.file === null || RELAXED_ENVIRONMENTS.has(secrets.environment) || process.platform === 'win32') return;
+  // An .age file is meant to be shared (and committed): its mode does not matter.
+  if (secrets.file === null || secrets.encrypted) return;
+  if (RELAXED_ENVIRONMENTS.has(secrets.environment) || process.platform === 'win32') return;
   const mode = (await fs.stat(secrets.file)).mode & 0o777;
   if (mode & 0o077) {
     logger.warn(

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SecretsModule } from '../../lib';
+import { ageEncrypt, ageKeygen } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/tmp';
 import { FacebookSecrets, FIXTURE_INI } from './fixtures';
 
@@ -78,5 +79,26 @@ describe('start-up log', () => {
         .compile()
     ).close();
     expect(recorder.lines.filter(([, , context]) => context === 'SecretsModule')).toHaveLength(count);
+  });
+});
+
+describe('start-up log of an encrypted file', () => {
+  it('does not warn about the mode of an .age file, which is meant to be shared', async () => {
+    const dir = tempDir();
+    const key = ageKeygen(dir, 'key.txt');
+    const file = writeFile(dir, 'production-secrets.ini.age', ageEncrypt([key.recipient], FIXTURE_INI, true), 0o644);
+    const logger = await start({
+      sections: [FacebookSecrets],
+      directory: dir,
+      environment: 'production',
+      env: { SECRETS_AGE_KEY_FILE: key.file },
+    });
+    expect(logger.lines).toEqual([
+      [
+        'log',
+        `Loaded secrets for environment "production" (set by the environment option) from ${file} (derived from the environment name): 2 sections (facebook, database)`,
+        'SecretsModule',
+      ],
+    ]);
   });
 });
