@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isPresentableName, ProblemCollector, SecretsError, formatProblem } from '../lib/errors';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { formatProblem, isPresentableName, ProblemCollector, SECRETS_ERROR_CODES, SecretsError } from '../lib/errors';
 
 describe('formatProblem', () => {
   it('formats file, line, section and key as <file>:<line> [<section>] <key>: <message>', () => {
@@ -105,4 +107,11 @@ describe('isPresentableName', () => {
     'has space',
     'quote"d',
   ])('hides what looks like a value: %#', (name) => expect(isPresentableName(name)).toBe(false));
+});
+
+describe('README', () => {
+  it('documents every error code in its table', () => {
+    const readme = readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+    expect(SECRETS_ERROR_CODES.filter((code) => !readme.includes(`| \`${code}\``))).toEqual([]);
+  });
 });

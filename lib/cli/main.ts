@@ -26,7 +26,7 @@ import { registerRecipients } from './recipients';
 /** Builds the program; every command registered on it inherits the exit and output settings. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('nest-secrets')
-    .description('Create keys for, encrypt, decrypt, edit and diff age-encrypted <env>-secrets.ini files.')
+    .description('Create, check, encrypt, edit and use per-environment <env>-secrets.ini files (age-encrypted or not).')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
     .showSuggestionAfterError()
