@@ -40,4 +40,6 @@ const top = (map) =>
     .slice(0, Number(count))
     .map(([name, hits]) => `${(hits * interval).toFixed(1).padStart(9)} ms  ${name}`)
     .join('\n');
-console.log(`samples: ${profile.samples.length}, ${(profile.samples.length * interval).toFixed(0)} ms\n\nself:\n${top(selfBy)}\n\ntotal:\n${top(totalBy)}`);
+console.log(
+  `samples: ${profile.samples.length}, ${(profile.samples.length * interval).toFixed(0)} ms\n\nself:\n${top(selfBy)}\n\ntotal:\n${top(totalBy)}`,
+);

@@ -1,14 +1,16 @@
 /**
  * One measuring process, started by run.mjs with the repository root as cwd:
- *   node --expose-gc bench/worker.mjs '<json task>'
+ *   node bench/worker.mjs '<json task>'
  * Prints one JSON line with the raw samples (milliseconds) or memory figures.
  *
  * Tasks:
  * - `load`: (a) every loader in one process, interleaved round by round in a
- *   rotating order, a full GC before each sample;
+ *   rotating order (no forced GC between runs: a full GC throws away V8's
+ *   type feedback and made every competitor 4–5× slower, a half-cold path);
  * - `app`: (b) the same for `NestFactory.createApplicationContext` to ready;
  * - `memory`: one competitor alone, for its peak RSS: (a) three loads, or
- *   (b) one cold application start (package import included), timed.
+ *   (b) one cold application start, timed from before the package import
+ *   and from the process start.
  */
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
@@ -30,7 +32,6 @@ function restoreEnv() {
   for (const [name, value] of Object.entries(snapshot)) if (process.env[name] !== value) process.env[name] = value;
 }
 
-const gc = globalThis.gc ?? (() => {});
 const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
 
 async function startApp(competitor) {
@@ -47,7 +48,6 @@ async function interleave(names, once, { warmup, minRounds, maxRounds, budgetMs 
     if (measuring && round - warmup >= minRounds && performance.now() - started > budgetMs) break;
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length];
-      gc();
       const ms = await once(name, round === 0);
       if (measuring) samples[name].push(ms);
     }
@@ -105,10 +105,12 @@ async function run() {
     }
     const app = await startApp(competitors[name]);
     const coldMs = performance.now() - t0;
+    // performance.now() counts from the process start: Node and Nest boot included.
+    const processMs = performance.now();
     const peak = maxRssMiB();
     verify(name, spec, competitors[name].fromApp(app));
     await app.close();
-    return { before, peak, coldMs };
+    return { before, peak, coldMs, processMs };
   }
   throw new Error(`unknown task kind ${task.kind}`);
 }

@@ -1,7 +1,7 @@
 /**
  * The same inputs through `ini` 6.0.0 (`ini.parse`, `ini.stringify`) and our
  * reader, asserting each documented difference exactly. This spec backs the
- * README table "Why not `ini.parse`" (docs/why-not-ini.md); if `ini` changes
+ * README table "Why not `ini.parse`"; if `ini` changes
  * behaviour, a test here fails and the table must be updated.
  */
 import * as ini from 'ini';

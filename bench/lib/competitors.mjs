@@ -75,7 +75,8 @@ const factories = {
     return {
       async load() {
         const secrets = await ours.loadSecrets({ file, maxFileSize: MAX_FILE_SIZE });
-        const raw = (section) => Object.fromEntries(section.keys.map(({ key }) => [key, secrets.get(`${section.name}.${key}`)]));
+        const raw = (section) =>
+          Object.fromEntries(section.keys.map(({ key }) => [key, secrets.get(`${section.name}.${key}`)]));
         return new Map(dtos.sections.map((s) => [s.name, raw(s)]));
       },
     };
@@ -181,7 +182,15 @@ export async function makeCompetitors(names, { spec, dir }) {
   const nestConfig = names.includes('nestConfig') ? await loadNestConfig() : undefined;
   const typedConfig = names.includes('typedConfig') ? loadTypedConfig() : undefined;
   const dtos = makeDtos(spec, ours?.SecretsSection);
-  const context = { spec, dtos, ini: iniFile(dir, spec.size), env: envFile(dir, spec.size), ours, nestConfig, typedConfig };
+  const context = {
+    spec,
+    dtos,
+    ini: iniFile(dir, spec.size),
+    env: envFile(dir, spec.size),
+    ours,
+    nestConfig,
+    typedConfig,
+  };
   return Object.fromEntries(names.map((name) => [name, factories[name](context)]));
 }
 
@@ -213,7 +222,9 @@ export function verify(who, spec, loaded) {
       if (who === 'oursNoDtos') value = kind === 'list' ? interpolated.join(', ') : String(interpolated);
       const actual = instance[key];
       if (JSON.stringify(actual) !== JSON.stringify(value)) {
-        throw new Error(`${who}: [${section.name}] ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);
+        throw new Error(
+          `${who}: [${section.name}] ${key} is ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`,
+        );
       }
     }
   }

@@ -17,9 +17,31 @@ export const KEYS_PER_SECTION = 8;
 const BASE_SECTIONS = 50;
 
 const PROVIDERS = [
-  'authentication', 'authomatic', 'session', 'facebook', 'twitter', 'google', 'github', 'gitlab', 'linkedin',
-  'stripe', 'paypal', 'sendgrid', 'mailgun', 'twilio', 'slack', 'sentry', 'datadog', 'algolia', 'auth0', 'okta',
-  'aws_s3', 'aws_ses', 'postgres', 'redis', 'rabbitmq',
+  'authentication',
+  'authomatic',
+  'session',
+  'facebook',
+  'twitter',
+  'google',
+  'github',
+  'gitlab',
+  'linkedin',
+  'stripe',
+  'paypal',
+  'sendgrid',
+  'mailgun',
+  'twilio',
+  'slack',
+  'sentry',
+  'datadog',
+  'algolia',
+  'auth0',
+  'okta',
+  'aws_s3',
+  'aws_ses',
+  'postgres',
+  'redis',
+  'rabbitmq',
 ];
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2', 'eu-central-1'];
 const SCOPES = ['read', 'write', 'email', 'profile', 'offline_access', 'admin'];

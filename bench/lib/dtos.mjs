@@ -41,7 +41,12 @@ export function makeDtos(spec, SecretsSection) {
     const name = className(section.name);
     let cls = { [name]: class {} }[name];
     for (const { key, kind } of section.keys) {
-      Reflect.decorate([...rules(kind), Reflect.metadata('design:type', DESIGN_TYPE[kind])], cls.prototype, key, undefined);
+      Reflect.decorate(
+        [...rules(kind), Reflect.metadata('design:type', DESIGN_TYPE[kind])],
+        cls.prototype,
+        key,
+        undefined,
+      );
     }
     if (SecretsSection) cls = Reflect.decorate([SecretsSection(section.name)], cls);
     return { name: section.name, cls, keys: section.keys };

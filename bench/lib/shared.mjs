@@ -53,7 +53,10 @@ export function checkSingleCopies() {
   if (typedImports.plainToClass !== ct.plainToClass) problems.push('nest-typed-config uses another class-transformer');
   const ourValidate = rootRequire.resolve('class-validator', { paths: [path.join(repoRoot, 'dist')] });
   if (ourValidate !== rootRequire.resolve('class-validator')) problems.push('dist/ resolves another class-validator');
-  if (problems.length) throw new Error(`bench: more than one copy of a shared package (run from the repository root):\n${problems.join('\n')}`);
+  if (problems.length)
+    throw new Error(
+      `bench: more than one copy of a shared package (run from the repository root):\n${problems.join('\n')}`,
+    );
 }
 
 /**
