@@ -155,7 +155,8 @@ export function describeDto(
       for (const property of map.get(target)?.keys() ?? []) add(property);
     }
   }
-  for (const property of notSecretProperties(cls)) add(property);
+  const notSecret = new Set(notSecretProperties(cls));
+  for (const property of notSecret) add(property);
 
   const name = cls.name || 'an anonymous class';
   const properties: DtoProperty[] = [];
@@ -191,7 +192,7 @@ export function describeDto(
       transforms: transformerStorage
         .findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS)
         .map((t) => t.transformFn),
-      notSecret: notSecretProperties(cls).includes(property),
+      notSecret: notSecret.has(property),
     };
     const clash = byKey.get(key);
     if (clash) {

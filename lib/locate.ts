@@ -49,7 +49,7 @@ export function describeEnvironmentSource(source: EnvironmentSource): string {
     case 'variable':
       return `chosen by ${source.variable}`;
     case 'default':
-      return 'the default';
+      return 'by default';
   }
 }
 

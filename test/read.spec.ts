@@ -55,7 +55,7 @@ describe('readSecrets', () => {
     const file = path.join(dir, ' spaced .ini ');
     const error = await failure(readSecrets(locate({ file, env: {} }), options));
     expect(error.message).toBe(
-      `${file}: secrets file not found (environment "development" the default; file set by the file option)`,
+      `${file}: secrets file not found (environment "development" by default; file set by the file option)`,
     );
   });
 
@@ -85,7 +85,7 @@ describe('readSecrets', () => {
         code: 'FILE_TOO_LARGE',
         file,
         message:
-          'secrets file is 1025 bytes, larger than maxFileSize (1024 bytes; environment "development" the default; file set by the file option)',
+          'secrets file is 1025 bytes, larger than maxFileSize (1024 bytes; environment "development" by default; file set by the file option)',
       },
     ]);
   });
@@ -158,7 +158,7 @@ describe('readSecrets on files that are not plain files', () => {
       {
         code: 'FILE_UNREADABLE',
         file: fifo,
-        message: 'is not a regular file (environment "development" the default; file set by the file option)',
+        message: 'is not a regular file (environment "development" by default; file set by the file option)',
       },
     ]);
   });
