@@ -12,18 +12,9 @@ import { locate } from '../lib/locate';
 import { parseIni } from '../lib/parse';
 import { readSecrets } from '../lib/read';
 import { ageEncrypt, ageKeygen, tempDir, write } from './helpers/cli';
+import { failure } from './helpers/errors';
 
 const canary = (): string => `canary-${randomBytes(12).toString('hex')}`;
-
-async function failure(promise: Promise<unknown>): Promise<SecretsError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretsError);
-    return error as SecretsError;
-  }
-  throw new Error('expected a SecretsError');
-}
 
 /** Every representation of the error, for "never shows a secret" checks. */
 function everything(error: SecretsError): string {

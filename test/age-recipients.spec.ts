@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecipients, recipientsFor } from '../lib/age/recipients';
-import { SecretsError } from '../lib/errors';
 import { ageKeygen, tempDir, write } from './helpers/cli';
-
-async function failure(promise: Promise<unknown>): Promise<SecretsError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretsError);
-    return error as SecretsError;
-  }
-  throw new Error('expected a SecretsError');
-}
+import { failure } from './helpers/errors';
 
 describe('.age-recipients', () => {
   it('one age1… per line; # comments, blank lines, spaces and CRLF are fine; duplicates dropped', async () => {

@@ -6,16 +6,7 @@ import { SecretsError } from '../lib/errors';
 import { locate } from '../lib/locate';
 import { decodeUtf8, readSecrets } from '../lib/read';
 import { tempDir, writeFile } from './helpers/tmp';
-
-async function failure(promise: Promise<unknown>): Promise<SecretsError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretsError);
-    return error as SecretsError;
-  }
-  throw new Error('expected a SecretsError');
-}
+import { failure } from './helpers/errors';
 
 function decodeFailure(bytes: number[] | Uint8Array): SecretsError {
   try {

@@ -67,7 +67,8 @@ function parseEnvironment(value: string): string {
   return validEnvironment(value.trim());
 }
 
-function parseEnvironmentList(value: string): string[] {
+/** A comma list of environment names, deduplicated, each checked as the loader does. */
+export function parseEnvironmentList(value: string): string[] {
   const names = [
     ...new Set(
       value

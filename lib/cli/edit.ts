@@ -3,7 +3,7 @@ import { accessSync, constants, promises as fs, readdirSync, rmSync, statSync, w
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { cleanLeftovers } from '../age/atomic-write';
+import { cleanLeftovers, isAlive } from '../age/atomic-write';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
 import { SecretsError } from '../errors';
 import { ownString } from '../locate';
@@ -150,15 +150,6 @@ async function cleanEditLeftovers(): Promise<void> {
     const dir = path.join(root, name);
     const stat = await fs.lstat(dir).catch(() => undefined);
     if (stat?.isDirectory() && stat.uid === process.getuid?.()) await wipe(dir);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

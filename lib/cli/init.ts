@@ -1,13 +1,20 @@
 import { readFileOrThrow } from '../read-file';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
 import { SecretsError, type SecretsProblem } from '../errors';
-import { chooseEnvironment } from '../locate';
 import { parseIni } from '../parse';
 import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../read';
-import { dirOption, encryptedPath, plaintextPath, plural, resolveDir, type CliContext } from './context';
+import {
+  dirOption,
+  encryptedPath,
+  parseEnvironmentList,
+  plaintextPath,
+  plural,
+  resolveDir,
+  type CliContext,
+} from './context';
 import { ensureLine, git, gitTopLevel } from './git';
 import { BUILT_IN_TEMPLATE, compileTemplate, renderTemplate, type Template } from './templates';
 
@@ -46,7 +53,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
       .option(
         '-e, --environment <names>',
         `environments, separated by commas (default: ${DEFAULT_INIT_ENVIRONMENTS.join(',')})`,
-        parseEnvironments,
+        parseEnvironmentList,
       ),
   )
     .option('--template <file>', 'template to use instead of the built-in one')
@@ -212,24 +219,4 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function parseEnvironments(value: string): string[] {
-  const names = [
-    ...new Set(
-      value
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== ''),
-    ),
-  ];
-  if (names.length === 0) throw new InvalidArgumentError('give at least one environment name.');
-  return names.map((name) => {
-    try {
-      return chooseEnvironment({ environment: name, env: {} }).environment;
-    } catch (error) {
-      if (error instanceof SecretsError) throw new InvalidArgumentError(error.problems[0]!.message);
-      throw error;
-    }
-  });
 }

@@ -1,0 +1,13 @@
+import { expect } from 'vitest';
+import { SecretsError } from '../../lib/errors';
+
+/** The SecretsError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<SecretsError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SecretsError);
+    return error as SecretsError;
+  }
+  throw new Error('expected a SecretsError');
+}
