@@ -232,6 +232,38 @@ try {
     }
   }
 
+  // (c) age: what decrypting a 64 KiB file adds
+  progress('(c) age decrypt of a 64 KiB file');
+  const ageOut = execFileSync(process.execPath, [path.join(benchDir, 'age.mjs'), ...(quick ? ['--quick'] : [])], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ageResult = JSON.parse(ageOut.trim().split('\n').pop());
+  const ageStats = Object.fromEntries(Object.entries(ageResult.samples).map(([name, list]) => [name, stats(list)]));
+  const AGE_LABELS = {
+    plaintext: '`loadSecrets` of the plaintext file',
+    encrypted: '`loadSecrets` of the `.age` file (identity option)',
+    decryptOnly: 'age-encryption `Decrypter` alone (armored)',
+  };
+  lines.push(
+    '',
+    `(c) age: a ${(ageResult.bytes / 1024).toFixed(0)} KiB secrets file (${(ageResult.ciphertextBytes / 1024).toFixed(0)} KiB armored), one X25519 recipient, no DTOs`,
+    '',
+    row(['load', 'median ms', 'p25–p75 ms', 'runs', '× plaintext']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    ...Object.entries(ageStats).map(([name, r]) =>
+      row([
+        AGE_LABELS[name],
+        ms(r.median),
+        `${ms(r.p25)}–${ms(r.p75)}`,
+        String(r.n),
+        ratio(r.median / ageStats.plaintext.median),
+      ]),
+    ),
+  );
+  results.age = ageResult;
+
   // Targets (reported, never failed on)
   const small = SIZES[0];
   const large = SIZES[SIZES.length - 1];

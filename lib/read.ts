@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readRegularFile } from './read-file';
 import { SecretsError, type SecretsErrorCode } from './errors';
 import { decryptSecrets } from './decrypt';
@@ -44,7 +44,8 @@ export async function readSecrets(location: Location, options: ReadOptions): Pro
   let file = location.file;
   if (location.fileSource === 'derived') {
     const agePath = file + AGE_SUFFIX;
-    const [plain, age] = await Promise.all([exists(file), exists(agePath)]);
+    const plain = exists(file);
+    const age = exists(agePath);
     if (plain && age) {
       throw fileError(
         'AMBIGUOUS_FILE',
@@ -63,10 +64,10 @@ export async function readSecrets(location: Location, options: ReadOptions): Pro
   return { file, text: decodeUtf8(plaintext, file), encrypted };
 }
 
-async function exists(file: string): Promise<boolean> {
+function exists(file: string): boolean {
   try {
     // stat, not lstat: a dangling symlink is no file.
-    await fs.stat(file);
+    statSync(file);
     return true;
   } catch {
     return false;

@@ -38,6 +38,19 @@ interface Built {
   readonly failed: Set<string>;
 }
 
+// A class's decorators are applied once, when it is defined: describing it
+// once per process is enough (forRoot, forFeature and test suites load the
+// same classes again and again).
+const descriptions = new WeakMap<Function, Map<string, ReturnType<typeof describeDto>>>();
+
+function describedDto(cls: Function, section: string): ReturnType<typeof describeDto> {
+  let bySection = descriptions.get(cls);
+  if (!bySection) descriptions.set(cls, (bySection = new Map()));
+  let described = bySection.get(section);
+  if (!described) bySection.set(section, (described = describeDto(cls, section)));
+  return described;
+}
+
 /**
  * Builds one instance per DTO class from `raw`.
  *
@@ -82,7 +95,7 @@ export async function buildSections<C extends Function>(
       problems.push(...error.problems.map((p) => ({ ...p, message: position + p.message })));
       continue;
     }
-    const described = describeDto(cls, options.name);
+    const described = describedDto(cls, options.name);
     problems.push(...described.problems);
     plans.push({ cls, options, dto: described.description, broken: described.problems.length > 0 });
   }
