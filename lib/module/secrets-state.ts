@@ -20,3 +20,16 @@ export class SecretsState {
     return run;
   }
 }
+
+/**
+ * The application's state, or the error that explains its absence: a
+ * forFeature module (or SecretsService) in an application without forRoot.
+ */
+export function requireState(state: SecretsState | undefined): SecretsState {
+  if (!state) {
+    throw new Error(
+      'SecretsModule.forFeature() needs SecretsModule.forRoot() in the application: import forRoot once, in the root module',
+    );
+  }
+  return state;
+}

@@ -10,7 +10,7 @@ import type {
   SecretsModuleDynamicOptions,
   SecretsModuleOptions,
 } from './secrets-module-options.interface';
-import { SecretsState } from './secrets-state';
+import { requireState, SecretsState } from './secrets-state';
 import { SecretsService } from './secrets.service';
 
 /** Holds the one loading provider of an application; always global so `forFeature` finds it. */
@@ -73,9 +73,9 @@ export class SecretsModule {
         { provide: FEATURE_SECTIONS, useValue: sections },
         {
           provide: loaded,
-          inject: [SECRETS_STATE],
-          useFactory: async (state: SecretsState) => {
-            await state.add(sections);
+          inject: [{ token: SECRETS_STATE, optional: true }],
+          useFactory: async (state: SecretsState | undefined) => {
+            await requireState(state).add(sections);
             return true;
           },
         },
@@ -147,8 +147,8 @@ function featureSections(modules: ModulesContainer): SecretsClass[] {
 function sectionProviders(sections: readonly SecretsClass[], after: symbol[]): Provider[] {
   return sections.map((dto) => ({
     provide: dto,
-    inject: [SECRETS_STATE, ...after],
-    useFactory: (state: SecretsState) => state.current.section(dto),
+    inject: [{ token: SECRETS_STATE, optional: true }, ...after],
+    useFactory: (state: SecretsState | undefined) => requireState(state).current.section(dto),
   }));
 }
 

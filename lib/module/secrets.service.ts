@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { SecretsClass } from '../load-secrets';
 import type { EnvironmentSource } from '../locate';
 import { SECRETS_STATE } from './secrets.constants';
-import type { SecretsState } from './secrets-state';
+import { requireState, type SecretsState } from './secrets-state';
 
 /**
  * The loaded secrets, for code that needs more than one typed section:
@@ -10,7 +10,11 @@ import type { SecretsState } from './secrets-state';
  */
 @Injectable()
 export class SecretsService {
-  constructor(@Inject(SECRETS_STATE) private readonly state: SecretsState) {}
+  private readonly state: SecretsState;
+
+  constructor(@Optional() @Inject(SECRETS_STATE) state: SecretsState | undefined) {
+    this.state = requireState(state);
+  }
 
   /** Absolute path of the file loaded (the `.age` file when decrypted); `null` when `values` was used. */
   get file(): string | null {

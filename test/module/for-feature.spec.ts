@@ -72,3 +72,16 @@ describe('a section shared by a root DTO and a feature DTO', () => {
     await app.close();
   });
 });
+
+describe('forFeature without forRoot', () => {
+  it('is a clear error naming forRoot', async () => {
+    @Module({ imports: [SecretsModule.forFeature([DatabaseSecrets])], providers: [Repository] })
+    class DataModule {}
+    const error = await Test.createTestingModule({ imports: [DataModule] })
+      .compile()
+      .catch((e: unknown) => e as Error);
+    expect((error as Error).message).toBe(
+      'SecretsModule.forFeature() needs SecretsModule.forRoot() in the application: import forRoot once, in the root module',
+    );
+  });
+});
