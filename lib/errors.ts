@@ -84,6 +84,12 @@ export function formatProblem(problem: SecretsProblem): string {
   return parts.length ? `${parts.join(' ')}: ${problem.message}` : problem.message;
 }
 
+function withoutKey(problem: SecretsProblem): SecretsProblem {
+  const copy = { ...problem };
+  delete (copy as { key?: string }).key;
+  return copy;
+}
+
 /** How many problems a message lists; `problems` holds them all (up to {@link MAX_PROBLEMS}). */
 export const MESSAGE_PROBLEMS = 100;
 /** How many problems a stage collects before it stops counting them one by one. */
@@ -102,6 +108,8 @@ export class SecretsError extends Error {
 
   constructor(problems: readonly SecretsProblem[]) {
     if (problems.length === 0) throw new TypeError('SecretsError needs at least one problem');
+    // The last line of defence for keys: every stage and command reports here.
+    problems = problems.map((p) => (p.key === undefined || isPresentableName(p.key) ? p : withoutKey(p)));
     const shown = problems.slice(0, MESSAGE_PROBLEMS).map(formatProblem);
     if (problems.length > MESSAGE_PROBLEMS) shown.push(`… and ${problems.length - MESSAGE_PROBLEMS} more problems`);
     super(shown.join('\n'));

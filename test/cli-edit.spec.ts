@@ -101,6 +101,32 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
+  it.each([
+    ['Ctrl-C', '\\003'],
+    ['Ctrl-D (end of input)', '\\004'],
+  ])('on a terminal, %s at the re-open prompt means no: exit 1, file untouched, no hang', (_, key) => {
+    if (spawnSync('script', ['--version']).status !== 0) return; // util-linux `script` provides the terminal
+    const { dir, file, env, record, before } = editing('append', 'broken-line-canary');
+    const command = `"${process.execPath}" "${CLI}" edit -e production`;
+    // The key is typed once the editor has run and the prompt had time to show.
+    const feeder = `while [ ! -s "${record}" ]; do sleep 0.1; done; sleep 1; printf '${key}'`;
+    const r = spawnSync('sh', ['-c', `(${feeder}) | script -qec '${command}' /dev/null`], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 9_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Re-open the editor to fix it? [Y/n]');
+    expect(r.stdout).toContain(`nest-secrets: ${file} is unchanged: the edited text has the problems above.\r\n`);
+    expect(r.stdout).not.toContain('unexpected');
+    expect(r.stdout).not.toContain('canary');
+    expect(seen(record)).toHaveLength(1);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expectTempGone(record);
+  });
+
   it('creates the file when it does not exist yet', () => {
     const { dir, env, record, alice } = editing('replace', '[app]\nsecret = brand-new');
     const file = path.join(dir, 'staging-secrets.ini.age');
@@ -149,5 +175,116 @@ describe('nest-secrets edit', () => {
       `nest-secrets: ${path.join(dir, 'staging-secrets.ini')} exists but is not encrypted yet: run \`nest-secrets encrypt -e staging\` first.\n`,
     );
     expect(existsSync(record)).toBe(false);
+  });
+
+  describe('a change to the .age file or the recipients while the editor is open', () => {
+    /** An $EDITOR script run as `sh <script> <file>`; the environment of `edit` is its own. */
+    function scriptedEditor(home: string, body: string): string {
+      const script = write(home, 'concurrent-editor.sh', `#!/bin/sh\nfile="$1"\n${body}\n`);
+      return `sh ${script}`;
+    }
+
+    const CHANGED = (file: string) =>
+      `${file}: changed while you edited (another edit, recipients add/rm or a git pull?): your edit is not saved; run edit again\n`;
+
+    it('recipients rm during the edit: the edit is refused (exit 1), the removal stays in force', () => {
+      const { dir, file, env, home, alice, bob, record } = editing('none');
+      const editor = scriptedEditor(
+        home,
+        `"${process.execPath}" "${CLI}" recipients rm ${bob.recipient} >/dev/null || exit 9\n` +
+          `printf '[db]\\npassword = concurrent-canary-1\\n' >> "$file"\n` +
+          `printf '%s\\n' "$file" > "$RECORD"`,
+      );
+      const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      expect(result).toEqual({ status: 1, signal: null, stdout: '', stderr: CHANGED(file) });
+      // The file is what `recipients rm` wrote: the original text, for alice only.
+      expect(ageDecrypt(alice.file, file)).toBe('[app]\nsecret = "original value"\n');
+      expect(() => ageDecrypt(bob.file, file)).toThrow();
+      expect(result.stderr + result.stdout).not.toContain('canary');
+      expect(readFileSync(path.join(dir, '.age-recipients'), 'utf8')).not.toContain(bob.recipient);
+      expectTempGone(record);
+    });
+
+    it('another ciphertext copied over the file during the edit: refused (exit 1), that file is kept', () => {
+      const { dir, file, env, home, alice, bob, record } = editing('none');
+      const other = write(
+        home,
+        'other.age',
+        ageEncrypt([alice.recipient, bob.recipient], '[app]\nsecret = theirs\n', true),
+      );
+      const editor = scriptedEditor(
+        home,
+        `cp "${other}" "${file}"\nprintf '[db]\\npassword = concurrent-canary-2\\n' >> "$file"\nprintf '%s\\n' "$file" > "$RECORD"`,
+      );
+      const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      expect(result).toEqual({ status: 1, signal: null, stdout: '', stderr: CHANGED(file) });
+      expect(readFileSync(file).equals(readFileSync(other))).toBe(true);
+      expect(ageDecrypt(alice.file, file)).toBe('[app]\nsecret = theirs\n');
+      expectTempGone(record);
+    });
+
+    it('a file that appeared during the edit of a new one: refused (exit 1), not overwritten', () => {
+      const { dir, env, home, alice, bob, record } = editing('none');
+      const file = path.join(dir, 'staging-secrets.ini.age');
+      const other = write(
+        home,
+        'other.age',
+        ageEncrypt([alice.recipient, bob.recipient], '[app]\nsecret = theirs\n', true),
+      );
+      const editor = scriptedEditor(
+        home,
+        `cp "${other}" "${file}"\nprintf '[db]\\npassword = concurrent-canary-3\\n' >> "$file"\nprintf '%s\\n' "$file" > "$RECORD"`,
+      );
+      const result = runCli(['edit', '-e', 'staging'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      expect(result).toEqual({ status: 1, signal: null, stdout: '', stderr: CHANGED(file) });
+      expect(readFileSync(file).equals(readFileSync(other))).toBe(true);
+      expectTempGone(record);
+    });
+
+    it('.age-recipients edited during the edit (file untouched): encrypts to the recipients read right before writing', () => {
+      const { dir, file, env, home, alice, bob, record } = editing('none');
+      const editor = scriptedEditor(
+        home,
+        `printf '%s\\n' "${alice.recipient}" > .age-recipients\n` +
+          `printf '[db]\\npassword = concurrent-canary-4\\n' >> "$file"\nprintf '%s\\n' "$file" > "$RECORD"`,
+      );
+      const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      expect(result).toEqual({
+        status: 0,
+        signal: null,
+        stdout: `Saved ${file} (encrypted for 1 recipient).\n`,
+        stderr: '',
+      });
+      expect(ageDecrypt(alice.file, file)).toBe(
+        '[app]\nsecret = "original value"\n[db]\npassword = concurrent-canary-4\n',
+      );
+      expect(() => ageDecrypt(bob.file, file)).toThrow();
+      expectTempGone(record);
+    });
+  });
+
+  it('an editor that leaves a FIFO in place of the file: aborts (exit 1) instead of hanging, file untouched', () => {
+    const { dir, file, env, home, before, record } = editing('none');
+    const script = write(
+      home,
+      'fifo-editor.sh',
+      '#!/bin/sh\nprintf \'%s\\n\' "$1" > "$RECORD"\nrm "$1"\nmkfifo "$1"\n',
+    );
+    const r = spawnSync(process.execPath, [CLI, 'edit', '-e', 'production'], {
+      cwd: dir,
+      env: { ...env, EDITOR: `sh ${script}` },
+      input: '',
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'nest-secrets: the edited file is no longer a regular file (the editor replaced it with a directory, a FIFO or a device?); ' +
+        `your edit is not saved and ${file} is unchanged.\n`,
+    );
+    expect(r.status).toBe(1);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expectTempGone(record);
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ageEncrypt, ageKeygen, cleanEnv, run, runCli, tempDir, write } from './helpers/cli';
@@ -146,5 +146,100 @@ describe('nest-secrets exec', () => {
     expect(missing.stderr).toMatch(/production-secrets\.ini: secrets file not found/);
     expect(missing.status).toBe(1);
     expect(runCli(['exec', '-e', 'production'], { cwd: dir, env }).status).toBe(2);
+  });
+
+  it("without --, the child's options are its own: `exec -e staging ./tool migrate -e production` uses staging", () => {
+    const { dir, env } = setup();
+    write(dir, 'staging-secrets.ini', '[app]\nmarker = staging-canary-marker\n', 0o600);
+    write(dir, 'production-secrets.ini', '[app]\nmarker = production-canary-marker\nother = x\n', 0o600);
+    const tool = write(
+      dir,
+      'tool',
+      '#!/bin/sh\n' +
+        'printf \'args:%s\\n\' "$*"\n' +
+        "printf 'count:%s\\n' \"$(env | grep -c '^SECRET_')\"\n" +
+        'case "$SECRET_APP_MARKER" in staging-canary-marker) echo env:staging ;; production-canary-marker) echo env:production ;; *) echo env:none ;; esac\n',
+    );
+    chmodSync(tool, 0o755);
+    const result = runCli(
+      ['exec', '-e', 'staging', './tool', 'migrate', '-e', 'production', '--dir', '/nowhere', '-h'],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(result).toEqual({
+      status: 0,
+      signal: null,
+      stdout: 'args:migrate -e production --dir /nowhere -h\ncount:1\nenv:staging\n',
+      stderr: '',
+    });
+    expect(result.stdout + result.stderr).not.toContain('canary');
+  });
+
+  it('a key that looks like a value is never shown in a name collision, nor the variable built from it', () => {
+    const { dir, env } = setup();
+    const looksLikeValue = 'Zk9vQmFyQmF6UXV4MTIzNDU2Nzg5MA';
+    const file = write(
+      dir,
+      'production-secrets.ini',
+      `[a.b]\n${looksLikeValue} = one-secret-canary\n[a_b]\n${looksLikeValue}= two-secret-canary\n`,
+      0o600,
+    );
+    const marker = path.join(dir, 'ran');
+    const result = runCli(
+      [
+        'exec',
+        '-e',
+        'production',
+        '--',
+        process.execPath,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+      ],
+      { cwd: dir, env },
+    );
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `${file}:4: the keys on lines 2 and 4 become one variable name; rename one of them\n`,
+    });
+    expect(result.stderr).not.toMatch(new RegExp(`${looksLikeValue}|${looksLikeValue.toUpperCase()}|canary`));
+    expect(readdirSync(dir)).not.toContain('ran');
+  });
+
+  it('a value with a NUL character is an ENCODING problem (exit 1), not a crash; the command does not run', () => {
+    const { dir, env } = setup();
+    const looksLikeValue = 'Zk9vQmFyQmF6UXV4MTIzNDU2Nzg5MA';
+    const file = write(
+      dir,
+      'production-secrets.ini',
+      `[app]\ntoken = "nul-canary\\u0000-secret"\n${looksLikeValue} = "x\\u0000y-canary"\n`,
+      0o600,
+    );
+    const marker = path.join(dir, 'ran');
+    const result = runCli(
+      [
+        'exec',
+        '-e',
+        'production',
+        '--',
+        process.execPath,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+      ],
+      { cwd: dir, env },
+    );
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `${file}:2 [app] token: the value contains a NUL character, which no environment variable can hold\n` +
+        `${file}:3 [app]: this key's value (the key is not shown: it looks like a value) contains a NUL character, which no environment variable can hold\n`,
+    });
+    expect(result.stderr).not.toMatch(new RegExp(`${looksLikeValue}|canary|unexpected`));
+    expect(readdirSync(dir)).not.toContain('ran');
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../lib/parse';
@@ -206,6 +206,68 @@ describe('nest-secrets init', () => {
     expect(backups).toHaveLength(2);
     expect(backups.some((b) => b.equals(first))).toBe(true);
     expect(backups.some((b) => b.equals(second))).toBe(true);
+  });
+
+  it('--force fails before any write when an existing file is a directory or over 1 MiB (exit 1, nothing changed)', () => {
+    const canary = 'CANARY-init-force-5e7d21';
+    for (const [label, makeProduction, message] of [
+      ['directory', (file: string) => mkdirSync(file), 'secrets file is a directory'],
+      [
+        'large',
+        (file: string) => writeFileSync(file, `[a]\nk = ${canary}\n` + '#'.repeat(1024 * 1024) + '\n'),
+        'secrets file is larger than 1048576 bytes',
+      ],
+    ] as const) {
+      const { dir, env } = setup({ git: true });
+      const dev = write(dir, 'development-secrets.ini', `[session]\nsecret = ${canary}-dev\n`, 0o600);
+      const test = write(dir, 'test-secrets.ini', `[session]\nsecret = ${canary}-test\n`, 0o600);
+      const production = path.join(dir, 'production-secrets.ini');
+      makeProduction(production);
+      const before = readdirSync(dir).sort();
+      const result = runCli(['init', '--force'], { cwd: dir, env });
+      expect({ label, ...result }).toMatchObject({
+        label,
+        status: 1,
+        stdout: '',
+        stderr: `${production}: ${message}\n`,
+      });
+      expect(readFileSync(dev, 'utf8')).toBe(`[session]\nsecret = ${canary}-dev\n`);
+      expect(readFileSync(test, 'utf8')).toBe(`[session]\nsecret = ${canary}-test\n`);
+      expect(readdirSync(dir).sort()).toEqual(before);
+    }
+  });
+
+  it('a template that renders over the loader limit is FILE_TOO_LARGE before anything is written', () => {
+    const { dir, env } = setup();
+    const lines = Array.from({ length: 520 }, (_, i) => `k${i} = {{random:1024}}\n`);
+    const template = write(dir, 'big.ini.tpl', `[big]\n${lines.join('')}`);
+    const size = `[big]\n${lines.join('')}`.replace(/\{\{random:1024\}\}/g, 'x'.repeat(2048)).length;
+    expect(size).toBeGreaterThan(1024 * 1024);
+    const result = runCli(['init', '--template', 'big.ini.tpl'], { cwd: dir, env });
+    expect(result).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `${template}: renders to ${size} bytes, larger than the loader's default maxFileSize (1048576 bytes), which would refuse the file\n`,
+    });
+    expect(readdirSync(dir)).toEqual(['big.ini.tpl']);
+  });
+
+  it('--force adds the backup line to .gitignore before writing anything', () => {
+    const { dir, env } = setup({ git: true });
+    const file = write(dir, 'production-secrets.ini', '[session]\nsecret = CANARY-old-4b8e\n', 0o600);
+    const result = runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    const gitignore = path.join(dir, '.gitignore');
+    expect(result.stdout.split('\n').slice(0, 4)).toEqual([
+      `Added *-secrets.ini to ${gitignore}.`,
+      `Added *-secrets.ini.bak-* to ${gitignore}.`,
+      expect.stringMatching(/^Kept the old production-secrets\.ini as .*\.bak-\d{8}T\d{6}Z \(mode 0600\)\.$/),
+      `Wrote ${file} (mode 0600, 3 random tokens).`,
+    ]);
+    expect(result.stdout + result.stderr).not.toContain('CANARY-old-4b8e');
+    expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
+      '?? .gitignore\n',
+    );
   });
 
   it('an existing .age file is never shadowed by a plaintext one, even with --force', () => {

@@ -81,4 +81,49 @@ describe('nest-secrets keygen', () => {
     expect(runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env }).status).toBe(0);
     expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
   });
+  it('a name with [ ] * ? \\ or a trailing space gets an escaped .gitignore line that git matches', () => {
+    const { dir, env } = project({ git: true });
+    const gitignore = path.join(dir, '.gitignore');
+    const cases: [string, string][] = [
+      ['keys/id[prod].txt', '/keys/id\\[prod].txt'],
+      ['keys/a*b?.txt', '/keys/a\\*b\\?.txt'],
+      ['keys/back\\slash.txt', '/keys/back\\\\slash.txt'],
+      ['keys/trail.txt  ', '/keys/trail.txt\\ \\ '],
+    ];
+    let expected = '';
+    for (const [name, line] of cases) {
+      const out = path.join(dir, name);
+      const result = runCli(['keygen', '--out', name], { cwd: dir, env });
+      expected += `${line}\n`;
+      expect(result).toMatchObject({
+        status: 0,
+        stderr:
+          `Wrote a new identity to ${out} (mode 0600). Keep it private and backed up.\n` +
+          `Added ${line} to ${gitignore}.\n` +
+          `Public key (above): let others encrypt to it with \`nest-secrets recipients add ${result.stdout.trim()}\`.\n`,
+      });
+      expect(readFileSync(gitignore, 'utf8')).toBe(expected);
+      expect(spawnSync('git', ['check-ignore', '-q', '--', name], { cwd: dir, env }).status).toBe(0);
+    }
+    // Only .gitignore shows: every identity file is ignored.
+    expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
+      '?? .gitignore\n',
+    );
+  });
+
+  it('warns, naming the file, when git still does not ignore it after the line is added', () => {
+    const { dir, env } = project({ git: true });
+    write(dir, 'keys/.gitignore', '!/forced.txt\n');
+    const out = path.join(dir, 'keys/forced.txt');
+    const result = runCli(['keygen', '--out', 'keys/forced.txt'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    expect(result.stderr.split('\n')).toEqual([
+      `Wrote a new identity to ${out} (mode 0600). Keep it private and backed up.`,
+      `Added /keys/forced.txt to ${path.join(dir, '.gitignore')}.`,
+      `warning: ${out} is not ignored by git: add it to .gitignore yourself, and never commit it.`,
+      `Public key (above): let others encrypt to it with \`nest-secrets recipients add ${result.stdout.trim()}\`.`,
+      '',
+    ]);
+    expect(result.stdout + result.stderr).not.toContain('AGE-SECRET-KEY-');
+  });
 });

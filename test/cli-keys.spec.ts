@@ -72,4 +72,32 @@ describe('nest-secrets keys', () => {
     const list = runCli(['keys', '-e', 'production,staging'], { cwd: dir, env });
     expect(list.status).toBe(2);
   });
+
+  it('a key that looks like a value (a wrapped base64 line) is not shown, only its line', () => {
+    const { dir, env } = setup();
+    const file = write(
+      dir,
+      'production-secrets.ini',
+      '[tls]\n' +
+        'key = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2Z0lCQURBTkJna3Foa2lHOXcwQkFRRUZBQVND"\n' +
+        'Zk9vQmFyQmF6UXV4MTIzNDU2Nzg5MGNhbmFyeQ==\n' +
+        'S2V5TG9va3NMaWtlVmFsdWU5OTk = ${NOT_SET_VAR}\n' +
+        'ca_file = /etc/ssl/ca.pem\n',
+      0o600,
+    );
+    const result = runCli(['keys', '-e', 'production'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 0,
+      signal: null,
+      stdout:
+        `${file}\n` +
+        '[tls]\n' +
+        '  key\n' +
+        '  (key on line 3, not shown: it looks like a value)\n' + // its "value" is the second =
+        '  (key on line 4, not shown: it looks like a value)  <- $NOT_SET_VAR (not set)\n' +
+        '  ca_file\n',
+      stderr: '',
+    });
+    expect(result.stdout).not.toMatch(/Zk9v|S2V5|LS0t|Y2FuYXJ5/);
+  });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ageDecrypt, ageEncrypt, ageKeygen, project, runCli, withKey, write } from './helpers/cli';
@@ -99,5 +99,31 @@ describe('nest-secrets recipients', () => {
     expect(result.stderr).toBe(
       'argument 1 is a secret key, not a recipient: never share it; use its public key (age1…) instead\n',
     );
+  });
+  it('add and rm refuse a *-secrets.ini.age that is a symbolic link, naming it; nothing changes', () => {
+    const { home, dir, env, list, files, alice, bob } = team();
+    const canary = 'CANARY-symlink-7f3a9c';
+    const elsewhere = path.join(home, 'elsewhere');
+    mkdirSync(elsewhere);
+    const target = path.join(elsewhere, 'real-secrets.ini.age');
+    writeFileSync(target, ageEncrypt([alice.recipient, bob.recipient], `[app]\ntoken = ${canary}\n`, true));
+    const link = path.join(dir, 'test-secrets.ini.age');
+    symlinkSync(target, link);
+    writeFileSync(list, `# team\n${alice.recipient}\n${bob.recipient}\n`);
+    const before = [list, ...files, target].map((file) => readFileSync(file));
+    const message =
+      `nest-secrets: ${link}: is a symbolic link: re-encrypting would replace the link; ` +
+      "point it at nothing and keep the file here, or run recipients in the link's target directory\n";
+    for (const args of [
+      ['recipients', 'rm', bob.recipient],
+      ['recipients', 'add', ageKeygen(home, 'carol.txt').recipient],
+    ]) {
+      const result = runCli(args, { cwd: dir, env });
+      expect(result).toMatchObject({ status: 1, stdout: '', stderr: message });
+      expect(result.stderr).not.toContain(canary);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect([list, ...files, target].map((file) => readFileSync(file))).toEqual(before);
+    }
+    expect(canDecrypt(bob.file, target)).toBe(true);
   });
 });

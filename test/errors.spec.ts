@@ -115,3 +115,22 @@ describe('README', () => {
     expect(SECRETS_ERROR_CODES.filter((code) => !readme.includes(`| \`${code}\``))).toEqual([]);
   });
 });
+
+describe('SecretsError and value-like keys', () => {
+  it('leaves a key that looks like a value out of the problem and the message', () => {
+    const error = new SecretsError([
+      {
+        code: 'UNKNOWN_KEY',
+        file: '/a.ini',
+        line: 3,
+        section: 's',
+        key: 'Zk9Q0FOQVJZbGFyYXZlbDEy',
+        message: 'unknown key',
+      },
+    ]);
+    expect(error.message).toBe('/a.ini:3 [s]: unknown key');
+    expect(error.problems).toEqual([
+      { code: 'UNKNOWN_KEY', file: '/a.ini', line: 3, section: 's', message: 'unknown key' },
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { getSectionOptions } from '../decorators';
 import { describeDto } from '../dto-keys';
-import { SecretsError, formatProblem, type SecretsProblem } from '../errors';
+import { SecretsError, formatProblem, isPresentableName, type SecretsProblem } from '../errors';
 import { loadSecrets, type SecretsClass } from '../load-secrets';
 import type { RawSections } from '../model';
 import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
@@ -104,10 +104,18 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
     }
 
     const plaintext = plaintextPath(dir, environment);
-    const stat = await fs.lstat(plaintext).catch(() => undefined);
+    // stat, not lstat: a symbolic link to a plaintext file is checked as that file.
+    const stat = await fs.stat(plaintext).catch(() => undefined);
     if (stat?.isFile()) {
-      const real = path.join(realDir, path.basename(plaintext));
-      const tracked = top && allowList ? trackedProblem(ctx, plaintext, real, environment, top, allowList) : undefined;
+      // Both the link (if it is one) and the file it leads to may be tracked.
+      const candidates = [
+        await fs.realpath(plaintext).catch(() => undefined),
+        path.join(realDir, path.basename(plaintext)),
+      ].filter(
+        (candidate, index, all): candidate is string => candidate !== undefined && all.indexOf(candidate) === index,
+      );
+      const tracked =
+        top && allowList ? trackedProblem(ctx, plaintext, candidates, environment, top, allowList) : undefined;
       if (tracked) found.push(tracked);
       if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
         warn({
@@ -145,23 +153,51 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
   if (errors.length) throw new SecretsError(errors);
 }
 
+// A key that may be a value (a line without `=` under a section, a pasted
+// token) is named by its line only, in the problem and in any message.
 function at(occurrence: Occurrence): Pick<SecretsProblem, 'file' | 'line' | 'section' | 'key'> {
-  return { file: occurrence.file, line: occurrence.line, section: occurrence.section, key: occurrence.key };
+  return {
+    file: occurrence.file,
+    line: occurrence.line,
+    section: occurrence.section,
+    ...(isPresentableName(occurrence.key) ? { key: occurrence.key } : {}),
+  };
 }
 
-/** `PLAINTEXT_TRACKED` when git tracks `file` and `.nest-secrets-allow` does not list it. */
+/** How a message names an earlier occurrence: `[section] key (line N)`, or by line only. */
+function nameOf(occurrence: Occurrence, withFile: boolean): string {
+  if (isPresentableName(occurrence.key)) {
+    const line = occurrence.line;
+    if (withFile) return `[${occurrence.section}] ${occurrence.key} in ${occurrence.file}${line ? `:${line}` : ''}`;
+    return `[${occurrence.section}] ${occurrence.key}${line ? ` (line ${line})` : ''}`;
+  }
+  const key = occurrence.line ? `the key on line ${occurrence.line}` : 'a key';
+  return `${key} in [${occurrence.section}]${withFile ? ` of ${occurrence.file}` : ''}`;
+}
+
+/**
+ * `PLAINTEXT_TRACKED` when git tracks one of `candidates` (the file's paths:
+ * the file a link leads to, the link itself) and `.nest-secrets-allow` does
+ * not list it.
+ */
 function trackedProblem(
   ctx: CliContext,
   file: string,
-  real: string,
+  candidates: readonly string[],
   environment: string,
   top: string,
   allowList: AllowList,
 ): SecretsProblem | undefined {
-  const relative = path.relative(top, real).split(path.sep).join('/');
-  if (relative.startsWith('../')) return undefined;
-  if (git(['ls-files', '--error-unmatch', '--', relative], top, ctx.env) === undefined) return undefined;
-  if (allowList.allows(relative)) return undefined;
+  const relative = candidates
+    .map((candidate) => path.relative(top, candidate).split(path.sep).join('/'))
+    .find(
+      (name) =>
+        !name.startsWith('../') &&
+        !path.isAbsolute(name) &&
+        git(['ls-files', '--error-unmatch', '--', name], top, ctx.env) !== undefined &&
+        !allowList.allows(name),
+    );
+  if (relative === undefined) return undefined;
   return {
     code: 'PLAINTEXT_TRACKED',
     file,
@@ -196,7 +232,7 @@ function reusedValues(
         warnings.push({
           ...at(here),
           code: 'DUPLICATE_VALUE',
-          message: `same value as [${earlier.section}] ${earlier.key}${earlier.line ? ` (line ${earlier.line})` : ''}; give each key its own secret`,
+          message: `same value as ${nameOf(earlier, false)}; give each key its own secret`,
         });
         continue;
       }
@@ -206,7 +242,7 @@ function reusedValues(
         warnings.push({
           ...at(here),
           code: 'DUPLICATE_VALUE',
-          message: `same value as [${other.section}] ${other.key} in ${other.file}${other.line ? `:${other.line}` : ''} (${other.environment}); use different secrets in each environment`,
+          message: `same value as ${nameOf(other, true)} (${other.environment}); use different secrets in each environment`,
         });
       }
     }
@@ -222,13 +258,14 @@ function placeholders(raw: RawSections, file: string): SecretsProblem[] {
     for (const [key, { value, line }] of section.values) {
       const rule = placeholderRule(value);
       if (rule === undefined) continue;
+      const presentable = isPresentableName(key);
       problems.push({
         code: 'PLACEHOLDER',
         file,
         line,
         section: section.name,
-        key,
-        message: `value looks like a placeholder (rule "${rule}"); put the real secret in before deploying`,
+        ...(presentable ? { key } : {}),
+        message: `${presentable ? 'value' : `the value of the key on line ${line}`} looks like a placeholder (rule "${rule}"); put the real secret in before deploying`,
       });
     }
   }

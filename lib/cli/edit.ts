@@ -7,6 +7,8 @@ import { cleanLeftovers, isAlive } from '../age/atomic-write';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
 import { SecretsError } from '../errors';
 import { ownString } from '../locate';
+import { DEFAULT_MAX_FILE_SIZE } from '../read';
+import { readRegularFile } from '../read-file';
 import {
   CliError,
   encryptedPath,
@@ -44,7 +46,9 @@ async function edit(ctx: CliContext, options: { environment: string; dir?: strin
   const target = encryptedPath(dir, options.environment);
   const plaintextFile = plaintextPath(dir, options.environment);
   // Everything that can fail does so before the editor opens.
-  const recipients = await recipientsFor(dir);
+  await recipientsFor(dir);
+  // What the .age file held when the edit began; compared again right before writing.
+  const snapshot = await fileState(target);
   const exists = await isPresent(target);
   if (!exists && (await isPresent(plaintextFile))) {
     throw new CliError(
@@ -71,7 +75,7 @@ async function edit(ctx: CliContext, options: { environment: string; dir?: strin
       const editor = ownString(ctx.env, 'VISUAL') ?? ownString(ctx.env, 'EDITOR') ?? 'vi';
       const outcome = await runEditor(editor, file, ctx);
       if (outcome !== 'ok') throw new CliError(`the editor (${editor}) ${outcome}; ${target} is unchanged.`);
-      const edited = await fs.readFile(file);
+      const edited = await readEdited(file, target);
       if (Buffer.compare(edited, original) === 0) {
         ctx.stdout(exists ? `No changes; ${target} is unchanged.\n` : `Nothing written; ${target} was not created.\n`);
         return;
@@ -81,10 +85,22 @@ async function edit(ctx: CliContext, options: { environment: string; dir?: strin
       } catch (error) {
         if (!(error instanceof SecretsError)) throw error;
         ctx.stderr(`${error.message}\n`);
-        if (ctx.interactive && /^\s*(y|yes)?\s*$/i.test(await ctx.ask('Re-open the editor to fix it? [Y/n] ')))
-          continue;
+        if (ctx.interactive && (await wantsToReopen(ctx))) continue;
         throw new CliError(`${target} is unchanged: the edited text has the problems above.`);
       }
+      // The editor may have been open for long: another edit, `recipients add/rm` or a
+      // git pull may have rewritten the file meanwhile. Never undo that silently.
+      if (!sameState(snapshot, await fileState(target))) {
+        throw new SecretsError([
+          {
+            code: 'FILE_EXISTS',
+            file: target,
+            message:
+              'changed while you edited (another edit, recipients add/rm or a git pull?): your edit is not saved; run edit again',
+          },
+        ]);
+      }
+      const recipients = await recipientsFor(dir);
       await writeEncrypted(target, edited, recipients);
       ctx.stdout(
         `${exists ? 'Saved' : 'Created'} ${target} (encrypted for ${plural(recipients.length, 'recipient')}).\n`,
@@ -96,6 +112,63 @@ async function edit(ctx: CliContext, options: { environment: string; dir?: strin
     process.removeListener('SIGHUP', wipeOnSignal);
     await wipe(workspace);
   }
+}
+
+/**
+ * Asks whether to re-open the editor; Ctrl-C or a closed terminal at the
+ * prompt (an AbortError or any failure to read an answer) means no.
+ */
+async function wantsToReopen(ctx: CliContext): Promise<boolean> {
+  let answer: string;
+  try {
+    answer = await ctx.ask('Re-open the editor to fix it? [Y/n] ');
+  } catch {
+    ctx.stderr('\n');
+    return false;
+  }
+  return /^\s*(y|yes)?\s*$/i.test(answer);
+}
+
+/**
+ * The edited temp file, read as secrets are read: never blocking on a FIFO or
+ * a device the editor left in its place, and at most the loader's size limit.
+ *
+ * @throws CliError when the edit cannot be used; `target` is then untouched
+ */
+async function readEdited(file: string, target: string): Promise<Uint8Array> {
+  const result = await readRegularFile(file, DEFAULT_MAX_FILE_SIZE);
+  if (result instanceof Uint8Array) return result;
+  let why: string;
+  switch (result.problem) {
+    case 'not-found':
+      why = 'is gone (the editor removed it)';
+      break;
+    case 'directory':
+    case 'not-regular':
+      why = 'is no longer a regular file (the editor replaced it with a directory, a FIFO or a device?)';
+      break;
+    case 'too-large':
+      why = `is larger than ${DEFAULT_MAX_FILE_SIZE} bytes, the loader's default maxFileSize`;
+      break;
+    case 'unreadable':
+      why = `cannot be read (${result.code})`;
+      break;
+  }
+  throw new CliError(`the edited file ${why}; your edit is not saved and ${target} is unchanged.`);
+}
+
+/** What `file` holds: its bytes, or why there are none (absent, not a regular file…). */
+type FileState = Uint8Array | string;
+
+async function fileState(file: string): Promise<FileState> {
+  const result = await readRegularFile(file, DEFAULT_MAX_FILE_SIZE);
+  if (result instanceof Uint8Array) return result;
+  return result.problem === 'unreadable' ? `unreadable ${result.code}` : result.problem;
+}
+
+function sameState(a: FileState, b: FileState): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return Buffer.compare(a, b) === 0;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
-import { SecretsError, type SecretsProblem } from '../errors';
+import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
 import type { RawSections } from '../model';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
 import { commandEnv, readRaw } from './raw-secrets';
@@ -44,6 +44,9 @@ export function registerExec(program: Command, ctx: CliContext): void {
       false,
     ),
   )
+    // Everything after <command> is the child's, even what looks like our options
+    // (`exec -e staging ./tool -e production`): commander stops parsing there.
+    .passThroughOptions()
     .argument('<command>', 'the command to run (not through a shell)')
     .argument('[args...]', 'its arguments')
     .action(async (command: string, args: string[], options: { environment: string; dir?: string }) =>
@@ -92,26 +95,57 @@ export function variableName(section: string, key: string): string {
 /**
  * The variables for the child.
  *
- * @throws SecretsError `NAME_COLLISION` naming both section/key pairs for
- *   every variable name two keys would share.
+ * @throws SecretsError `NAME_COLLISION` for every variable name two keys
+ *   would share (naming both section/key pairs when they look like names,
+ *   else only their lines: a key that looks like a value is never shown, nor
+ *   the variable name built from it); `ENCODING` for a value with a NUL
+ *   character, which no environment variable can hold.
  */
 function secretVariables(raw: RawSections, file: string): Record<string, string> {
   const variables: Record<string, string> = {};
   const owners = new Map<string, { section: string; key: string; line: number | undefined }>();
   const problems: SecretsProblem[] = [];
+  const presentable = (section: string, key: string) => isPresentableName(section) && isPresentableName(key);
   for (const section of raw.values()) {
     for (const [key, { value, line }] of section.values) {
+      const shown = presentable(section.name, key);
+      if (value.includes('\0')) {
+        problems.push({
+          code: 'ENCODING',
+          file,
+          line,
+          ...(shown
+            ? { section: section.name, key }
+            : isPresentableName(section.name)
+              ? { section: section.name }
+              : {}),
+          message: `${shown ? 'the value' : "this key's value (the key is not shown: it looks like a value)"} contains a NUL character, which no environment variable can hold`,
+        });
+        continue;
+      }
       const name = variableName(section.name, key);
       const owner = owners.get(name);
       if (owner) {
-        problems.push({
-          code: 'NAME_COLLISION',
-          file,
-          line,
-          section: section.name,
-          key,
-          message: `becomes ${name}, as [${owner.section}] ${owner.key}${owner.line ? ` (line ${owner.line})` : ''} does; rename one of them`,
-        });
+        problems.push(
+          shown && presentable(owner.section, owner.key)
+            ? {
+                code: 'NAME_COLLISION',
+                file,
+                line,
+                section: section.name,
+                key,
+                message: `becomes ${name}, as [${owner.section}] ${owner.key}${owner.line ? ` (line ${owner.line})` : ''} does; rename one of them`,
+              }
+            : {
+                code: 'NAME_COLLISION',
+                file,
+                line,
+                message:
+                  owner.line !== undefined && line !== undefined
+                    ? `the keys on lines ${owner.line} and ${line} become one variable name; rename one of them`
+                    : 'two keys become one variable name; rename one of them',
+              },
+        );
         continue;
       }
       owners.set(name, { section: section.name, key, line });

@@ -17,8 +17,8 @@ export function gitTopLevel(dir: string, env: Environment): string | undefined {
 }
 
 /**
- * Appends `line` to `file` unless a line equal to it (spaces trimmed) is
- * already there; creates the file when missing.
+ * Appends `line` to `file` unless a line equal to it (spaces trimmed, an
+ * escaped trailing space kept) is already there; creates the file when missing.
  *
  * @returns whether the file changed
  */
@@ -29,30 +29,49 @@ export async function ensureLine(file: string, line: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (text.split(/\r\n|\r|\n/).some((existing) => existing.trim() === line)) return false;
+  if (text.split(/\r\n|\r|\n/).some((existing) => existing === line || existing.trim() === line)) return false;
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   await fs.appendFile(file, `${separator}${line}\n`);
   return true;
 }
 
 /**
+ * `name` (a path relative to the top, `/`-separated) as a `.gitignore`
+ * pattern matching exactly it: `\`, `*`, `?` and `[` escaped with a
+ * backslash, trailing spaces as `\ `.
+ */
+export function gitignorePattern(name: string): string {
+  const escaped = name.replace(/[\\*?[]/g, (char) => `\\${char}`);
+  return escaped.replace(/ +$/, (spaces) => '\\ '.repeat(spaces.length));
+}
+
+/** Whether git ignores `relative` (a path relative to the top `top`). */
+function ignoredByGit(relative: string, top: string, env: Environment): boolean {
+  return git(['check-ignore', '-q', '--', relative], top, env) !== undefined;
+}
+
+/**
  * Makes `.gitignore` at the top of the work tree ignore `file` (anchored, e.g.
- * `/keys/age.txt`), once. Nothing happens outside a work tree, for a file
- * outside it, or when git already ignores the file.
+ * `/keys/age.txt`, special characters escaped), once, then asks git whether
+ * it does. Nothing happens outside a work tree or for a file outside it.
  *
- * @returns the `.gitignore` changed and the line added, or `undefined`
+ * @returns `undefined` outside a work tree; else the `.gitignore` changed and
+ *   the line added (when one was), and whether git now ignores the file
  */
 export async function gitignore(
   file: string,
   env: Environment,
-): Promise<{ gitignore: string; line: string } | undefined> {
+): Promise<{ added?: { gitignore: string; line: string }; ignored: boolean } | undefined> {
   const dir = path.dirname(file);
   const top = gitTopLevel(dir, env);
   if (!top) return undefined;
   const relative = path.relative(top, path.resolve(await fs.realpath(dir), path.basename(file)));
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  if (git(['check-ignore', '-q', '--', relative], top, env) !== undefined) return undefined;
-  const line = '/' + relative.split(path.sep).join('/');
+  if (ignoredByGit(relative, top, env)) return { ignored: true };
+  // A line break cannot be written in a pattern: it would start another one.
+  if (/[\r\n]/.test(relative)) return { ignored: false };
+  const line = '/' + gitignorePattern(relative.split(path.sep).join('/'));
   const target = path.join(top, '.gitignore');
-  return (await ensureLine(target, line)) ? { gitignore: target, line } : undefined;
+  const changed = await ensureLine(target, line);
+  return { ...(changed ? { added: { gitignore: target, line } } : {}), ignored: ignoredByGit(relative, top, env) };
 }

@@ -79,8 +79,17 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
         message: `${environment} already has an encrypted secrets file; change it with \`nest-secrets edit --environment ${environment}\` (a plaintext file next to it would stop the app from loading)`,
       });
     } else if (await exists(file)) {
-      if (options.force) existing.add(file);
-      else {
+      if (options.force) {
+        // It is backed up before it is replaced: a directory, a device or a file
+        // too large to back up must stop the command before the first write.
+        try {
+          await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
+          existing.add(file);
+        } catch (error) {
+          if (!(error instanceof SecretsError)) throw error;
+          problems.push(...error.problems);
+        }
+      } else {
         problems.push({
           code: 'FILE_EXISTS',
           file,
@@ -91,22 +100,38 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   }
   if (problems.length) throw new SecretsError(problems);
 
+  // The rendered files must load: too large or not parsing, nothing is written.
+  const texts: string[] = [];
+  for (const { file } of targets) {
+    const text = renderTemplate(template);
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > DEFAULT_MAX_FILE_SIZE) {
+      throw new SecretsError([
+        {
+          code: 'FILE_TOO_LARGE',
+          file: template.file ?? file,
+          message: `renders to ${size} bytes, larger than the loader's default maxFileSize (${DEFAULT_MAX_FILE_SIZE} bytes), which would refuse the file`,
+        },
+      ]);
+    }
+    parseIni(text, template.file ?? file);
+    texts.push(text);
+  }
+
   await fs.mkdir(dir, { recursive: true });
+  // Before any write, so that the backups are ignored even if a write fails.
+  await protectWithGitignore(ctx, dir, targets, existing.size > 0);
   await cleanLeftovers(dir);
   const stamp = timestamp(new Date());
-  for (const { file } of targets) {
+  for (const [index, { file }] of targets.entries()) {
     if (existing.has(file)) {
       const backup = await backUp(file, stamp);
       ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
     }
-    const text = renderTemplate(template);
-    // The rendered file must load: a template that does not parse fails before its first write.
-    parseIni(text, template.file ?? file);
-    await writeFileAtomic(file, text, { mode: SECRET_FILE_MODE });
+    await writeFileAtomic(file, texts[index]!, { mode: SECRET_FILE_MODE });
     ctx.stdout(`Wrote ${file} (mode 0600, ${plural(template.tokens, 'random token')}).\n`);
   }
 
-  await protectWithGitignore(ctx, dir, targets, existing.size > 0);
   nextSteps(ctx, template, environments);
 }
 

@@ -51,6 +51,9 @@ async function keygen(ctx: CliContext, options: { out?: string }): Promise<void>
   ctx.stdout(`${recipient}\n`);
   ctx.stderr(`Wrote a new identity to ${out} (mode 0600). Keep it private and backed up.\n`);
   const ignored = await gitignore(out, ctx.env);
-  if (ignored) ctx.stderr(`Added ${ignored.line} to ${ignored.gitignore}.\n`);
+  if (ignored?.added) ctx.stderr(`Added ${ignored.added.line} to ${ignored.added.gitignore}.\n`);
+  if (ignored && !ignored.ignored) {
+    ctx.stderr(`warning: ${out} is not ignored by git: add it to .gitignore yourself, and never commit it.\n`);
+  }
   ctx.stderr(`Public key (above): let others encrypt to it with \`nest-secrets recipients add ${recipient}\`.\n`);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isPresentableName } from '../errors';
 import type { Environment } from '../locate';
 import type { Template } from '../model';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
@@ -27,15 +28,19 @@ async function keys(ctx: CliContext, options: { environment: string; dir?: strin
   for (const section of parsed.sections.values()) {
     out.push(`[${section.name}]`);
     for (const entry of section.entries.values()) {
+      // A wrapped base64 line of a value parses as a key: such a "key" is not shown.
+      const key = isPresentableName(entry.key)
+        ? entry.key
+        : `(key on line ${entry.line}, not shown: it looks like a value)`;
       const variables = references(entry.template);
       if (variables.length === 0) {
-        out.push(`  ${entry.key}${entry.template.length === 0 ? '  (empty)' : ''}`);
+        out.push(`  ${key}${entry.template.length === 0 ? '  (empty)' : ''}`);
         continue;
       }
       const described = variables.map(
         ({ name, fallback }) => `$${name} (${variableState(env, name)}${fallback ? ', with a fallback' : ''})`,
       );
-      out.push(`  ${entry.key}  <- ${described.join(', ')}`);
+      out.push(`  ${key}  <- ${described.join(', ')}`);
     }
   }
   ctx.stdout(`${out.join('\n')}\n`);

@@ -29,6 +29,8 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Create, check, encrypt, edit and use per-environment <env>-secrets.ini files (age-encrypted or not).')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
+    // Lets `exec` pass everything after its command name to the child (passThroughOptions).
+    .enablePositionalOptions()
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (text) => ctx.stdout(text), writeErr: (text) => ctx.stderr(text) });
   registerKeygen(program, ctx);
@@ -104,12 +106,19 @@ export function processContext(): CliContext {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    // Ctrl-C or end of input rejects (an AbortError); either way the terminal is
+    // released, so that nothing keeps the process alive afterwards.
     ask: async (question) => {
       const readline = createInterface({ input: process.stdin, output: process.stderr });
+      const closed = new Promise<never>((_, reject) =>
+        readline.once('close', () => reject(Object.assign(new Error('input closed'), { name: 'AbortError' }))),
+      );
       try {
-        return await readline.question(question);
+        return await Promise.race([readline.question(question), closed]);
       } finally {
         readline.close();
+        process.stdin.pause();
+        closed.catch(() => undefined);
       }
     },
   };

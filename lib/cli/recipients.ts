@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
@@ -77,6 +78,16 @@ async function change(ctx: CliContext, action: 'add' | 'rm', keys: string[], opt
 
   // Decrypt everything first: if one file cannot be opened, nothing changes.
   const files = await listEncryptedFiles(dir);
+  // A link would be replaced by a regular file (the atomic write renames over
+  // it) and its target left encrypted to the old set: refuse before any write.
+  for (const file of files) {
+    if ((await fs.lstat(file)).isSymbolicLink()) {
+      throw new CliError(
+        `${file}: is a symbolic link: re-encrypting would replace the link; point it at nothing and keep the file here, ` +
+          "or run recipients in the link's target directory",
+      );
+    }
+  }
   const collector = new ProblemCollector();
   const plaintexts: Uint8Array[] = [];
   for (const file of files) {

@@ -70,11 +70,15 @@ export async function writeEncrypted(
   await writeFileAtomic(file, armored, { mode });
 }
 
-/** Absolute paths of the `<env>-secrets.ini.age` files directly in `dir`, sorted. */
+/**
+ * Absolute paths of the `<env>-secrets.ini.age` files directly in `dir`,
+ * sorted: regular files and symbolic links (a link is listed so that a
+ * command re-encrypting every file can refuse it rather than skip it).
+ */
 export async function listEncryptedFiles(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && ENCRYPTED_FILE_NAME.test(entry.name))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && ENCRYPTED_FILE_NAME.test(entry.name))
     .map((entry) => path.join(dir, entry.name))
     .sort();
 }

@@ -2,27 +2,40 @@
  * `check --sections <module>`: the app's own DTO classes, taken from a built
  * JS module (CommonJS or ES module) the way the app would import them.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getSectionOptions } from '../decorators';
 import type { SecretsClass } from '../load-secrets';
-import { CliError, EXIT_USAGE } from './context';
+import { CliError, EXIT_PROBLEM, EXIT_USAGE } from './context';
+
+/** What `--sections` may name: a built JS module, never a data file run as code. */
+const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
 
 /**
  * Imports `specifier` (a path, relative to `cwd`) and returns every exported
  * class that carries its own `@SecretsSection`, in export order. A CommonJS
  * module's `module.exports` properties count as exports.
  *
- * @throws CliError (exit 2) when the module cannot be imported or exports no
- *   such class.
+ * @throws CliError (exit 2) when `specifier` is not a regular `.js`, `.cjs`
+ *   or `.mjs` file or exports no such class; (exit 1) when importing it throws.
  */
 export async function loadSectionClasses(cwd: string, specifier: string): Promise<SecretsClass[]> {
   const file = path.resolve(cwd, specifier);
+  // Checked before the import: a `.env`, a key file or a device would be run as
+  // code, its content quoted by the syntax error (or read without end).
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!MODULE_EXTENSION.test(file) || !stat?.isFile()) {
+    throw new CliError(
+      `--sections ${file}: must be a regular file ending in .js, .cjs or .mjs (the built module exporting the DTO classes)`,
+      EXIT_USAGE,
+    );
+  }
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new CliError(`cannot import the --sections module ${file}: ${describeImportError(error)}`, EXIT_USAGE);
+    throw new CliError(`cannot import the --sections module ${file}: ${describeImportError(error)}`, EXIT_PROBLEM);
   }
   const candidates: unknown[] = Object.values(namespace);
   const fallback = namespace.default;
@@ -49,10 +62,15 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   return classes;
 }
 
-// Loading a module runs no secrets file, so its error says nothing secret;
-// only the first line is kept (stack traces follow).
+// The message of an import error may quote the module's source or whatever the
+// module put in it (a value it read): only the class name and code are shown.
 function describeImportError(error: unknown): string {
-  const name = (error as Error)?.name ?? 'error';
-  const message = String((error as Error)?.message ?? '').split('\n')[0];
-  return message ? `${name}: ${message}` : name;
+  const isObject = error !== null && (typeof error === 'object' || typeof error === 'function');
+  const constructorName = isObject ? (error as object).constructor?.name : undefined;
+  const name =
+    typeof constructorName === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(constructorName)
+      ? constructorName
+      : typeof error;
+  const code = isObject ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? `${name} (${code})` : name;
 }
