@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { SecretsError } from './errors';
+import { RESERVED_NAMES } from './parse';
 
 /** Options of {@link SecretsSection}. */
 export interface SecretsSectionOptions {
@@ -30,9 +31,6 @@ export interface ResolvedSectionOptions {
 
 const SECTION_KEY = Symbol('nestjs-ini-secrets:section');
 const NOT_SECRET_KEY = Symbol('nestjs-ini-secrets:not-secret');
-
-// Names the parser rejects as sections: a DTO claiming one could never load.
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Marks a class as the DTO of the INI section `name`. The name is literal

@@ -3,7 +3,7 @@ import { SecretsError, type SecretsProblem } from './errors';
 import { interpolate, type SectionValues } from './interpolate';
 import { chooseEnvironment, locate, type Environment, type EnvironmentSource, type FileSource } from './locate';
 import type { RawSections } from './model';
-import { parseIni } from './parse';
+import { parseIni, RESERVED_NAMES } from './parse';
 import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './read';
 import { buildSections } from './validate';
 
@@ -231,8 +231,6 @@ function applyValues(raw: RawSections, values: SectionValues): void {
   }
 }
 
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
-
 /**
  * A plain copy of the options, each read once, with `values`/`overrides`
  * copied to plain string maps; rejects shapes that would otherwise fail
@@ -288,7 +286,7 @@ function checkOptions(options: LoadSecretsOptions): void {
       continue;
     }
     for (const [section, keys] of Object.entries(given)) {
-      if (RESERVED.has(section)) {
+      if (RESERVED_NAMES.has(section)) {
         problems.push({ code: 'RESERVED_NAME', section, message: `${name}: "${section}" is a reserved name` });
         continue;
       }
@@ -297,7 +295,7 @@ function checkOptions(options: LoadSecretsOptions): void {
         continue;
       }
       for (const [key, value] of Object.entries(keys)) {
-        if (RESERVED.has(key)) {
+        if (RESERVED_NAMES.has(key)) {
           problems.push({ code: 'RESERVED_NAME', section, key, message: `${name}: "${key}" is a reserved name` });
         } else if (typeof value !== 'string') {
           problems.push({

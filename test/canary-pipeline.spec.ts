@@ -10,8 +10,9 @@ import { IsEmail, IsInt, IsNotEmpty, IsString, MinLength } from 'class-validator
 import { randomBytes } from 'node:crypto';
 import { format, inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadSecrets, SecretsError, SecretsModule, SecretsSection, type LoadSecretsOptions } from '../lib';
+import { loadSecrets, SecretsError, SecretsModule, SecretsSection } from '../lib';
 import { tempDir, writeFile } from './helpers/tmp';
+import { loadFailure } from './helpers/errors';
 
 const canaries: string[] = [];
 
@@ -56,16 +57,6 @@ class ServiceSecrets {
   @IsString() from_env!: string;
 }
 
-async function failure(options: LoadSecretsOptions): Promise<SecretsError> {
-  try {
-    await loadSecrets(options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretsError);
-    return error as SecretsError;
-  }
-  throw new Error('expected a SecretsError');
-}
-
 describe('no secret in any error, whatever the stage', () => {
   it('syntax stage', async () => {
     const dir = tempDir();
@@ -82,7 +73,7 @@ describe('no secret in any error, whatever the stage', () => {
       `[${canary()}`,
     ];
     writeFile(dir, 'development-secrets.ini', lines.join('\n'));
-    const error = await failure({ directory: dir, env: {} });
+    const error = await loadFailure({ directory: dir, env: {} });
     expect(error.problems.length).toBeGreaterThanOrEqual(9);
     for (const text of representations(error)) expect(leaks(text)).toBe(0);
   });
@@ -94,7 +85,7 @@ describe('no secret in any error, whatever the stage', () => {
       'development-secrets.ini',
       `[s]\nk = ${canary()}${'$'}{UNSET}${canary()}\nj = "${canary()}\${ALSO_UNSET}"\n`,
     );
-    const error = await failure({ directory: dir, env: { OTHER: canary() } });
+    const error = await loadFailure({ directory: dir, env: { OTHER: canary() } });
     expect(error.codes).toEqual(['UNSET_VARIABLE', 'UNSET_VARIABLE']);
     for (const text of representations(error)) expect(leaks(text)).toBe(0);
   });
@@ -114,7 +105,7 @@ describe('no secret in any error, whatever the stage', () => {
         `tokne = ${canary()}`,
       ].join('\n'),
     );
-    const error = await failure({
+    const error = await loadFailure({
       sections: [ServiceSecrets],
       directory: dir,
       env: { FROM_ENV: canary() },
@@ -131,7 +122,7 @@ describe('no secret in any error, whatever the stage', () => {
     canaries.push(body);
     const dir = tempDir();
     writeFile(dir, 'development-secrets.ini', `[service]\ntoken = base64:\n${body}=\n`);
-    const error = await failure({ sections: [ServiceSecrets], directory: dir, env: {} });
+    const error = await loadFailure({ sections: [ServiceSecrets], directory: dir, env: {} });
     expect(error.problems.find((p) => p.code === 'UNKNOWN_KEY')).toEqual({
       code: 'UNKNOWN_KEY',
       file: expect.any(String),
@@ -143,7 +134,7 @@ describe('no secret in any error, whatever the stage', () => {
   });
 
   it('values option', async () => {
-    const error = await failure({
+    const error = await loadFailure({
       sections: [ServiceSecrets],
       values: { service: { token: canary(), email: canary(), port: canary(), empty: '', from_env: canary() } },
     });
@@ -158,7 +149,7 @@ describe('no secret in any error, whatever the stage', () => {
     } catch (error) {
       for (const text of representations(error)) expect(leaks(text)).toBe(0);
     }
-    const bad = await failure({ values: { s: { k: 1 as unknown as string, j: canary() } } });
+    const bad = await loadFailure({ values: { s: { k: 1 as unknown as string, j: canary() } } });
     for (const text of representations(bad)) expect(leaks(text)).toBe(0);
     for (const text of [inspect(secrets, { depth: null }), JSON.stringify(secrets), String(secrets)])
       expect(leaks(text)).toBe(0);
@@ -167,7 +158,7 @@ describe('no secret in any error, whatever the stage', () => {
   it('a plaintext file renamed to .age', async () => {
     const dir = tempDir();
     const file = writeFile(dir, 'x-secrets.ini.age', `[s]\nk = ${canary()}\n`);
-    const error = await failure({ file, env: { SECRETS_AGE_KEY: 'AGE-SECRET-KEY-1' + 'Q'.repeat(58) } });
+    const error = await loadFailure({ file, env: { SECRETS_AGE_KEY: 'AGE-SECRET-KEY-1' + 'Q'.repeat(58) } });
     for (const text of representations(error)) expect(leaks(text)).toBe(0);
   });
 

@@ -7,24 +7,12 @@
 import * as ini from 'ini';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
-import type { Template } from '../lib/model';
 import { parseIni } from '../lib/parse';
 import { writeValue } from '../lib/write-value';
+import { parsedValues } from './helpers/parsed';
 
-/** Our reader's `{ section: { key: value } }` for files without references. */
-function ours(text: string): Record<string, Record<string, string>> {
-  const result: Record<string, Record<string, string>> = {};
-  for (const section of parseIni(text).sections.values()) {
-    const entries: Record<string, string> = {};
-    for (const entry of section.entries.values()) entries[entry.key] = literal(entry.template);
-    result[section.name] = entries;
-  }
-  return result;
-}
-
-function literal(template: Template): string {
-  return template.map((part) => (typeof part === 'string' ? part : `<${part.name}>`)).join('');
-}
+/** Our reader's `{ section: { key: value } }`, a reference shown as `<NAME>`. */
+const ours = (text: string) => parsedValues(text, (part) => `<${part.name}>`);
 
 /** Our reader's problems as `[code, message]`. */
 function ourProblems(text: string): [string, string][] {

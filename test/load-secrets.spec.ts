@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadSecrets, SecretsError, SecretsSection, type LoadSecretsOptions } from '../lib';
 import { tempDir, writeFile } from './helpers/tmp';
+import { loadFailure } from './helpers/errors';
 
 @SecretsSection('facebook')
 class FacebookSecrets {
@@ -20,16 +21,6 @@ class DottedSecrets {
 class DatabaseSecrets {
   @IsInt() port!: number;
   @IsOptional() @IsString() host?: string;
-}
-
-async function failure(options: LoadSecretsOptions): Promise<SecretsError> {
-  try {
-    await loadSecrets(options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecretsError);
-    return error as SecretsError;
-  }
-  throw new Error('expected a SecretsError');
 }
 
 const INI = `[facebook]
@@ -153,7 +144,7 @@ describe('loadSecrets', () => {
   it('raises maxFileSize on request', async () => {
     const dir = tempDir();
     const file = writeFile(dir, 'big.ini', `[a]\nb = ${'x'.repeat(2 * 1024 * 1024)}\n`);
-    expect((await failure({ file, env: {} })).codes).toEqual(['FILE_TOO_LARGE']);
+    expect((await loadFailure({ file, env: {} })).codes).toEqual(['FILE_TOO_LARGE']);
     expect((await loadSecrets({ file, env: {}, maxFileSize: 3 * 1024 * 1024 })).get('a.b')).toHaveLength(
       2 * 1024 * 1024,
     );
@@ -162,14 +153,14 @@ describe('loadSecrets', () => {
   it('stops at the first stage with problems and lists all of them', async () => {
     const dir = tempDir();
     writeFile(dir, 'development-secrets.ini', '[facebook]\nconsumer_key = $A\nconsumer_secret = $B\n');
-    const error = await failure({ sections: [FacebookSecrets], directory: dir, env: {} });
+    const error = await loadFailure({ sections: [FacebookSecrets], directory: dir, env: {} });
     expect(error.codes).toEqual(['UNSET_VARIABLE', 'UNSET_VARIABLE']);
   });
 
   it('a missing required section is MISSING_SECTION naming the file', async () => {
     const dir = tempDir();
     const file = writeFile(dir, 'development-secrets.ini', '[other]\nk = v\n');
-    const error = await failure({ sections: [FacebookSecrets], directory: dir, env: {} });
+    const error = await loadFailure({ sections: [FacebookSecrets], directory: dir, env: {} });
     expect(error.problems).toEqual([
       {
         code: 'MISSING_SECTION',
@@ -194,7 +185,7 @@ describe('loadSecrets', () => {
     [{ values: JSON.parse('{"__proto__": {"a": "b"}}') }, '[__proto__]: values: "__proto__" is a reserved name'],
     [null, 'options must be a plain object of options'],
   ])('rejects bad options: %j', async (options, message) => {
-    const error = await failure(options as LoadSecretsOptions);
+    const error = await loadFailure(options as LoadSecretsOptions);
     expect(error.message).toBe(message);
   });
 
@@ -204,7 +195,7 @@ describe('loadSecrets', () => {
         throw new Error('a getter that throws');
       },
     };
-    expect((await failure(options)).message).toBe('options must be a plain object of options');
+    expect((await loadFailure(options)).message).toBe('options must be a plain object of options');
   });
 
   it('reads values and overrides once: a getter cannot slip a different value past the check', async () => {

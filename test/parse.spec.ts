@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SecretsError, type SecretsProblem } from '../lib/errors';
-import type { Template } from '../lib/model';
 import { parseIni } from '../lib/parse';
+import { parsedValues } from './helpers/parsed';
 
 /** `{ section: { key: value } }` for files whose values have no references. */
-function values(text: string): Record<string, Record<string, string>> {
-  const result: Record<string, Record<string, string>> = {};
-  for (const section of parseIni(text).sections.values()) {
-    const entries: Record<string, string> = {};
-    for (const entry of section.entries.values()) entries[entry.key] = literal(entry.template);
-    result[section.name] = entries;
-  }
-  return result;
-}
-
-function literal(template: Template): string {
-  return template
-    .map((part) => {
-      if (typeof part !== 'string') throw new Error(`unexpected reference to ${part.name}`);
-      return part;
-    })
-    .join('');
-}
+const values = (text: string) => parsedValues(text);
 
 /** The problems of a file that must fail, without the `file` field. */
 function problems(text: string, file?: string): SecretsProblem[] {
