@@ -396,24 +396,34 @@ function constraintToString(constraint: unknown): string {
 /**
  * The last defence against a message that quotes a value anyway (a message
  * function closing over something, a constraint that happens to equal the
- * value). A message leaks when it contains any 6-character slice of a value
- * of 6 or more characters, or the whole of a 4- or 5-character value.
- * Shorter values (`on`, `443`) are ignored: they cannot be told apart from
- * ordinary words and are not secrets worth the name. The values are every
- * raw value of every section plus every string inside the built instances
- * (a `@Transform` may derive new strings). Names (classes, sections, keys,
- * properties) are not secrets and appear in most messages: they are taken
- * out of a message before it is checked, so that a value which happens to
- * contain `secret` does not hide `consumer_secret must be a string`.
+ * value). The rule, for every value:
+ *
+ * - 8 characters or more: the message leaks when it contains any 4 consecutive
+ *   characters of the value (a message quoting `value.slice(0, 4)` falls back);
+ * - 4 to 7 characters: when it contains the whole value;
+ * - shorter (`on`, `443`): never — such values cannot be told apart from
+ *   ordinary words and are not secrets worth the name.
+ *
+ * The values are every raw value of every section plus every string inside
+ * the built instances (a `@Transform` may derive new strings). Names
+ * (classes, sections, keys, properties) are not secrets and appear in most
+ * messages: they are taken out of a message before it is checked, as is our
+ * own `[REDACTED]`, so that a value which happens to contain `secret` does not
+ * hide `consumer_secret must be a string`. A message that leaks is replaced by
+ * `failed <constraint>`. Indexing is linear in the values and checking linear
+ * in the message: the fragments are a Set of 4-character strings, and the
+ * whole short values a Set looked up with 4 to 7 characters per position.
  */
 const WORD = /[A-Za-z0-9_-]+/g;
 const NOT_WORD = /[^A-Za-z0-9_-]+/;
 
 export class LeakCheck {
-  static readonly WINDOW = 6;
-  static readonly MIN = 4;
-  private readonly windows = new Set<string>();
-  private readonly short = new Set<string>();
+  /** Length of the fragments looked for. */
+  static readonly FRAGMENT = 4;
+  /** Values at least this long are looked for by fragment; shorter ones (from FRAGMENT) whole. */
+  static readonly LONG = 8;
+  private readonly fragments = new Set<string>();
+  private readonly whole = new Set<string>();
 
   // Parts of names (split like words), looked up per word of a message: linear
   // in the message, however many classes and keys there are.
@@ -435,21 +445,30 @@ export class LeakCheck {
   }
 
   private add(value: string): void {
-    if (value.length < LeakCheck.MIN) return;
-    if (value.length < LeakCheck.WINDOW) {
-      this.short.add(value);
+    const { FRAGMENT, LONG } = LeakCheck;
+    if (value.length < FRAGMENT) return;
+    if (value.length < LONG) {
+      this.whole.add(value);
       return;
     }
-    for (let i = 0; i + LeakCheck.WINDOW <= value.length; i++) this.windows.add(value.slice(i, i + LeakCheck.WINDOW));
+    for (let i = 0; i + FRAGMENT <= value.length; i++) this.fragments.add(value.slice(i, i + FRAGMENT));
   }
 
-  /** Whether `text` contains a value or a slice of one (see the class comment). */
+  /** Whether `message` contains a value or a fragment of one (see the class comment). */
   contains(message: string): boolean {
-    const text = message.replace(WORD, (word) => (this.names.has(word) ? '\u0000' : word));
-    for (let i = 0; i + LeakCheck.WINDOW <= text.length; i++) {
-      if (this.windows.has(text.slice(i, i + LeakCheck.WINDOW))) return true;
+    const { FRAGMENT, LONG } = LeakCheck;
+    const text = message
+      .split(REDACTED)
+      .join('\u0000')
+      .replace(WORD, (word) => (this.names.has(word) ? '\u0000' : word));
+    const checkWhole = this.whole.size > 0;
+    for (let i = 0; i + FRAGMENT <= text.length; i++) {
+      if (this.fragments.has(text.slice(i, i + FRAGMENT))) return true;
+      if (!checkWhole) continue;
+      for (let length = FRAGMENT; length < LONG && i + length <= text.length; length++) {
+        if (this.whole.has(text.slice(i, i + length))) return true;
+      }
     }
-    for (const value of this.short) if (text.includes(value)) return true;
     return false;
   }
 }

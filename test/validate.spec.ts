@@ -11,6 +11,7 @@ import {
   ValidateIf,
   ValidateNested,
   Validate,
+  ValidateBy,
   ValidatorConstraint,
   type ValidationArguments,
   type ValidatorConstraintInterface,
@@ -18,7 +19,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { NotSecret, SecretsSection } from '../lib/decorators';
 import { SecretsError, type SecretsProblem } from '../lib/errors';
-import { buildSections } from '../lib/validate';
+import { buildSections, LeakCheck } from '../lib/validate';
 import { rawSections } from './helpers/raw-sections';
 
 const FILE = '/srv/app/production-secrets.ini';
@@ -323,5 +324,103 @@ describe('message clean-up', () => {
       b?: string;
     }
     expect(await messages([Pair], '[pair]\na = x1\nb =')).toEqual(['b is empty while a is set']);
+  });
+});
+
+describe('the message leak check', () => {
+  // The rule: a value of 8 or more characters shows through any 4 consecutive
+  // characters of it; a value of 4 to 7 characters only whole; shorter values
+  // are not looked for. A message that shows a value is `failed <constraint>`.
+  const KEY = 'pk_live_Zq8wJ3';
+
+  /** A DTO whose rule fails with a message built from the real value by `quote`. */
+  function quoting(quote: (value: string) => string) {
+    let seen = '';
+    @SecretsSection('api')
+    class Api {
+      @ValidateBy({
+        name: 'isLiveKey',
+        validator: {
+          validate: (value: unknown) => {
+            seen = String(value);
+            return false;
+          },
+          defaultMessage: () => quote(seen),
+        },
+      })
+      key!: string;
+    }
+    return Api;
+  }
+
+  it.each([
+    ['its first 4 characters', (v: string) => `key starts with ${v.slice(0, 4)}`],
+    ['its first 5 characters', (v: string) => `key starts with ${v.slice(0, 5)}`],
+    ['4 characters from its middle', (v: string) => `key contains ${v.slice(5, 9)}`],
+    ['its last 4 characters', (v: string) => `key ends with ${v.slice(-4)}`],
+    ['the whole value', (v: string) => `key is ${v}`],
+  ])('a message quoting %s falls back to the constraint name', async (_label, quote) => {
+    expect(await messages([quoting(quote)], `[api]\nkey = ${KEY}`)).toEqual(['failed isLiveKey']);
+  });
+
+  it('3 characters of a long value, and a message built from names, are shown', async () => {
+    expect(await messages([quoting((v) => `key starts with ${v.slice(0, 3)}`)], `[api]\nkey = ${KEY}`)).toEqual([
+      'key starts with pk_',
+    ]);
+    @SecretsSection('facebook')
+    class Facebook {
+      @Matches(/^sk_/, { message: '$target.$property must be a live key, not $value' }) consumer_secret!: string;
+    }
+    // The value contains the property's name; names are taken out before the check.
+    expect(await messages([Facebook], '[facebook]\nconsumer_secret = my_consumer_secret_value')).toEqual([
+      'Facebook.consumer_secret must be a live key, not [REDACTED]',
+    ]);
+  });
+
+  it('a @Validate constraint whose message quotes 5 characters of the value falls back', async () => {
+    let seen = '';
+    @ValidatorConstraint({ name: 'isProductionRegion' })
+    class IsProductionRegion implements ValidatorConstraintInterface {
+      validate(value: string): boolean {
+        seen = value;
+        return false;
+      }
+      defaultMessage(): string {
+        return `region ${seen.slice(0, 5)}… is not a production region`;
+      }
+    }
+    @SecretsSection('app')
+    class App {
+      @Validate(IsProductionRegion) region!: string;
+    }
+    expect(await messages([App], '[app]\nregion = ap-southeast-7')).toEqual(['failed isProductionRegion']);
+  });
+
+  it('contains: 4-character fragments of values of 8 or more characters, shorter values whole', () => {
+    const check = new LeakCheck(rawSections('[s]\nlong = abcdefgh\nmedium = wxyz12\nshort = pqr\n'), [], ['s']);
+    expect(
+      Object.fromEntries(
+        [
+          'xx abcd xx',
+          'xxefghxx',
+          'xx bcd xx',
+          'xx wxyz12 xx',
+          'xx wxyz1 xx',
+          'xx pqr xx',
+          'xx [REDACTED] xx',
+          'xx s xx',
+        ].map((text) => [text, check.contains(text)]),
+      ),
+    ).toEqual({
+      'xx abcd xx': true,
+      xxefghxx: true,
+      'xx bcd xx': false,
+      'xx wxyz12 xx': true,
+      'xx wxyz1 xx': false,
+      'xx pqr xx': false,
+      'xx [REDACTED] xx': false,
+      'xx s xx': false,
+    });
+    expect([LeakCheck.FRAGMENT, LeakCheck.LONG]).toEqual([4, 8]);
   });
 });
