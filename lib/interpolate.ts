@@ -1,6 +1,7 @@
 import { ProblemCollector } from './errors';
 import { ownString, type Environment } from './locate';
 import type { ParsedFile, RawSection, RawSections, Reference, Template } from './model';
+import { isConventionalVariableName, LITERAL_DOLLAR_HINT } from './template';
 
 /** `{ [section]: { [key]: value } }`, as taken by the `overrides` and `values` options. */
 export type SectionValues = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -18,7 +19,8 @@ export type SectionValues = Readonly<Record<string, Readonly<Record<string, stri
  * @returns every section of the file (also those no DTO claims), in file order.
  * @throws SecretsError `UNSET_VARIABLE` for each reference to an unset
  *   variable that had no fallback, naming file, line, column, section, key and
- *   the variable — never a value.
+ *   the variable when its name is conventional (see `isConventionalVariableName`)
+ *   — never a value, nor a fallback's text.
  */
 export function interpolate(parsed: ParsedFile, env: Environment, file?: string, skip?: SectionValues): RawSections {
   const problems = new ProblemCollector();
@@ -36,7 +38,7 @@ export function interpolate(parsed: ParsedFile, env: Environment, file?: string,
           column: reference.column,
           section: section.name,
           key: entry.key,
-          message: `variable ${reference.name} is not set (use \${${reference.name}:-default} for a fallback)`,
+          message: unsetMessage(reference.name),
         });
       const value = evaluate(entry.template, env, unset);
       if (value !== undefined) raw.values.set(entry.key, { value, line: entry.line });
@@ -45,6 +47,20 @@ export function interpolate(parsed: ParsedFile, env: Environment, file?: string,
   }
   problems.throwIfAny();
   return result;
+}
+
+/**
+ * The `UNSET_VARIABLE` message. Only a conventional name (`API_KEY`) is shown:
+ * in `Pa55$wordXYZsecret` the "variable" `wordXYZsecret` is the rest of the
+ * password, so any other name is left out, and the problem's line and column
+ * point at the `$` instead.
+ */
+function unsetMessage(name: string): string {
+  if (isConventionalVariableName(name)) return `variable ${name} is not set (use \${${name}:-default} for a fallback)`;
+  return (
+    'the $ here starts a reference to a variable that is not set (its name is not shown: it is not an ' +
+    `upper-case variable name like API_KEY, so it may be part of the value); ${LITERAL_DOLLAR_HINT}`
+  );
 }
 
 /** Evaluates one template; `undefined` when a reference was unset (reported through `unset`). */

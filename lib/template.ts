@@ -104,6 +104,22 @@ const CLOSE_BRACE = 0x7d;
 const COLON = 0x3a;
 const MINUS = 0x2d;
 
+/**
+ * Whether a referenced variable's name may be shown in errors and CLI output:
+ * a conventional environment variable name — upper case letters, digits and
+ * `_`, not starting with a digit, at most 64 characters. Any other name after
+ * a `$` (`Pa55$wordXYZsecret` reads `$wordXYZsecret`) may well be the rest of
+ * a password whose `$` was meant literally, so it is never shown.
+ */
+export function isConventionalVariableName(name: string): boolean {
+  return CONVENTIONAL_NAME.test(name);
+}
+
+const CONVENTIONAL_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
+
+/** Says how to write a `$` that is part of the value; ends every message about a `$`. */
+export const LITERAL_DOLLAR_HINT = 'write $$ for a literal $, or single-quote the value to take it as written';
+
 function isNameStart(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
@@ -351,7 +367,7 @@ function badReference(s: Scanner, dollar: number): void {
     ...where(s.ctx),
     code: 'BAD_REFERENCE',
     column,
-    message: `bad variable reference at column ${column}: write $$ for a literal $`,
+    message: `bad variable reference at column ${column}: ${LITERAL_DOLLAR_HINT}`,
   });
 }
 

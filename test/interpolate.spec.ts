@@ -91,6 +91,57 @@ describe('interpolation, as in POSIX shell parameter expansion', () => {
     ]);
   });
 
+  describe('a name that is not a conventional variable name is never shown', () => {
+    // In `Pa55$wordXYZsecret` the "variable" is the rest of a password whose $ was meant literally.
+    const HIDDEN =
+      'the $ here starts a reference to a variable that is not set (its name is not shown: it is not an ' +
+      'upper-case variable name like API_KEY, so it may be part of the value); ' +
+      'write $$ for a literal $, or single-quote the value to take it as written';
+
+    it('points at the $ by file, line, column, section and key', () => {
+      const error = failure('[db]\npassword = Pa55$wordXYZsecret\n');
+      expect(error.problems).toEqual([
+        {
+          code: 'UNSET_VARIABLE',
+          file: '/x.ini',
+          line: 2,
+          column: 16,
+          section: 'db',
+          key: 'password',
+          message: HIDDEN,
+        },
+      ]);
+      expect(error.message).toBe(`/x.ini:2:16 [db] password: ${HIDDEN}`);
+    });
+
+    it('shows only [A-Z_][A-Z0-9_]* names of at most 64 characters, braced, in a fallback or in double quotes', () => {
+      const long = 'A'.repeat(64);
+      const text =
+        '[s]\n' +
+        `a = $${long}\n` +
+        `b = $${long}B\n` +
+        'c = ${_UNDER_1}\n' +
+        'd = ${lower}\n' +
+        'e = ${X:-x$Mixed_Case}\n' +
+        'f = "q$word9"\n' +
+        'g = $_\n' +
+        'h = ${A1:-${b2-fallback-text}}\n';
+      expect(failure(text).problems.map((p) => [p.key, p.column, p.message])).toEqual([
+        ['a', 5, `variable ${long} is not set (use \${${long}:-default} for a fallback)`],
+        ['b', 5, HIDDEN],
+        ['c', 5, 'variable _UNDER_1 is not set (use ${_UNDER_1:-default} for a fallback)'],
+        ['d', 5, HIDDEN],
+        ['e', 11, HIDDEN],
+        ['f', 7, HIDDEN],
+        ['g', 5, 'variable _ is not set (use ${_:-default} for a fallback)'],
+      ]);
+    });
+
+    it('a set variable with such a name is read as usual', () => {
+      expect(value('Pa55$wordXYZsecret', { wordXYZsecret: '-x' })).toBe('Pa55-x');
+    });
+  });
+
   it('an empty variable is set: $A gives the empty string', () => {
     expect(value('[$A]', { A: '' })).toBe('[]');
   });

@@ -295,7 +295,8 @@ describe('unquoted values', () => {
         section: 's',
         key: 'k',
         code: 'BAD_REFERENCE',
-        message: 'bad variable reference at column 7: write $$ for a literal $',
+        message:
+          'bad variable reference at column 7: write $$ for a literal $, or single-quote the value to take it as written',
       },
     ]);
   });

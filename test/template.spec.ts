@@ -27,7 +27,7 @@ function badReference(column: number): SecretsProblem {
     line: 1,
     column,
     code: 'BAD_REFERENCE',
-    message: `bad variable reference at column ${column}: write $$ for a literal $`,
+    message: `bad variable reference at column ${column}: write $$ for a literal $, or single-quote the value to take it as written`,
   };
 }
 
@@ -197,7 +197,15 @@ describe('bad references', () => {
 
   it('the message never contains the text', () => {
     const { problems } = unquoted('S3cr3t$(S3cr3t)');
-    expect(problems.map((p) => p.message)).toEqual(['bad variable reference at column 7: write $$ for a literal $']);
+    expect(problems).toEqual([badReference(7)]);
+  });
+
+  it('an unclosed ${, a bad operator or a name that is not one: only the column, never the name or default', () => {
+    expect(unquoted('Pa55${wordXYZsecret').problems).toEqual([badReference(5)]);
+    expect(unquoted('Pa55${wordXYZ:?secret}').problems).toEqual([badReference(5)]);
+    expect(unquoted('Pa55${wordXYZ:-secret').problems).toEqual([badReference(5)]);
+    expect(unquoted('Pa55${9wordXYZ}').problems).toEqual([badReference(5)]);
+    expect(quoted('"Pa55${wordXYZ:-sec"ret}').problems).toEqual([badReference(6)]);
   });
 });
 
@@ -347,7 +355,8 @@ describe('problem context', () => {
         key: 'k',
         column: 5,
         code: 'BAD_REFERENCE',
-        message: 'bad variable reference at column 5: write $$ for a literal $',
+        message:
+          'bad variable reference at column 5: write $$ for a literal $, or single-quote the value to take it as written',
       },
     ]);
   });

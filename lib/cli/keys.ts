@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { isPresentableName } from '../errors';
 import type { Environment } from '../locate';
 import type { Template } from '../model';
+import { isConventionalVariableName } from '../template';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
 import { commandEnv, readParsed } from './raw-secrets';
 
@@ -14,7 +15,8 @@ export function registerKeys(program: Command, ctx: CliContext): void {
         .summary('list the sections and keys of a secrets file, never a value')
         .description(
           "list the sections and key names of an environment's secrets file (an .age file is decrypted in memory), " +
-            'marking keys that read variables ($VAR, ${VAR}, ${VAR:-fallback}) and whether those are set; no value is shown',
+            'marking keys that read variables ($VAR, ${VAR}, ${VAR:-fallback}) and whether those are set; no value is shown, ' +
+            'nor a variable name other than an upper-case one such as API_KEY',
         ),
       false,
     ),
@@ -37,14 +39,23 @@ async function keys(ctx: CliContext, options: { environment: string; dir?: strin
         out.push(`  ${key}${entry.template.length === 0 ? '  (empty)' : ''}`);
         continue;
       }
-      const described = variables.map(
-        ({ name, fallback }) => `$${name} (${variableState(env, name)}${fallback ? ', with a fallback' : ''})`,
-      );
-      out.push(`  ${key}  <- ${described.join(', ')}`);
+      // Only conventional names are shown: in `Pa55$wordXYZsecret` the "variable"
+      // is the rest of a password whose `$` was meant literally.
+      let hidden = false;
+      const described = variables.map(({ name, fallback }) => {
+        const shown = isConventionalVariableName(name);
+        hidden ||= !shown;
+        return `$${shown ? name : '<name not shown>'} (${variableState(env, name)}${fallback ? ', with a fallback' : ''})`;
+      });
+      out.push(`  ${key}  <- ${described.join(', ')}${hidden ? HIDDEN_NAME_NOTE : ''}`);
     }
   }
   ctx.stdout(`${out.join('\n')}\n`);
 }
+
+/** Ends a line with a `$<name not shown>`: why, and what to write if the `$` was meant literally. */
+const HIDDEN_NAME_NOTE =
+  ' — not an upper-case variable name like API_KEY, so it may be part of the value ($$ writes a literal $)';
 
 /** As interpolation sees the variable: only an own string property is set. */
 function variableState(env: Environment, name: string): string {
