@@ -40,6 +40,21 @@ export interface ReadResult {
  *   absolute path as tried and how the environment and file were chosen.
  */
 export async function readSecrets(location: Location, options: ReadOptions): Promise<ReadResult> {
+  const { file, plaintext, encrypted } = await readPlaintext(location, options);
+  return { file, text: decodeUtf8(plaintext, file), encrypted };
+}
+
+/**
+ * {@link readSecrets} without the decoding: the file's bytes, or the
+ * decrypted bytes of an `.age` file, exactly (a byte order mark included), for
+ * `nest-secrets decrypt` and the commands that re-encrypt a file.
+ *
+ * @throws SecretsError as {@link readSecrets}, but for `ENCODING`
+ */
+export async function readPlaintext(
+  location: Location,
+  options: ReadOptions,
+): Promise<{ file: string; plaintext: Uint8Array; encrypted: boolean }> {
   const how = `environment "${location.environment}" ${describeEnvironmentSource(location.environmentSource)}; file ${describeFileSource(location.fileSource)}`;
   let file = location.file;
   if (location.fileSource === 'derived') {
@@ -61,7 +76,7 @@ export async function readSecrets(location: Location, options: ReadOptions): Pro
   const plaintext = encrypted
     ? await decryptSecrets(bytes, file, { identity: options.identity, env: options.env })
     : bytes;
-  return { file, text: decodeUtf8(plaintext, file), encrypted };
+  return { file, plaintext, encrypted };
 }
 
 function exists(file: string): boolean {

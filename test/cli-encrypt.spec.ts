@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ageDecrypt, ageEncrypt, ageKeygen, project, runCli, withKey, write } from './helpers/cli';
+import { ageDecrypt, ageEncrypt, ageKeygen, CLI, project, run, runCli, withKey, write } from './helpers/cli';
 
 const canary = (): string => `canary-${randomBytes(12).toString('hex')}`;
 
@@ -137,6 +138,20 @@ describe('nest-secrets decrypt', () => {
     expect(
       runCli(['decrypt', '-e', 'staging'], { cwd: dir, env: { ...env, SECRETS_AGE_KEY: bob.identity } }).stdout,
     ).toBe(plaintext);
+  });
+
+  it('prints the plaintext byte for byte, as age -d does: a leading byte order mark is kept', () => {
+    const { dir, env, alice } = project();
+    const plaintext = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`[app]\nsecret = ${canary()}\r\n`)]);
+    const file = path.join(dir, 'production-secrets.ini.age');
+    writeFileSync(file, run('age', ['-a', '-r', alice.recipient], { input: plaintext }));
+    const result = spawnSync(process.execPath, [CLI, 'decrypt', '-e', 'production'], {
+      cwd: dir,
+      env: withKey(env, alice),
+    });
+    expect({ status: result.status, stderr: result.stderr.toString() }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout.toString('hex')).toBe(plaintext.toString('hex'));
+    expect(result.stdout.toString('hex')).toBe(run('age', ['-d', '-i', alice.file, file]).toString('hex'));
   });
 
   it('uses the default identity file that keygen wrote', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ageDecrypt, ageEncrypt, ageKeygen, project, runCli, withKey, write } from './helpers/cli';
+import { ageDecrypt, ageEncrypt, ageKeygen, project, run, runCli, withKey, write } from './helpers/cli';
 
 /** alice is listed; production and staging are encrypted to her. */
 function team() {
@@ -34,6 +34,14 @@ describe('nest-secrets recipients', () => {
       expect(ageDecrypt(alice.file, files[index]!)).toBe(`[app]\nname = ${name}\n`);
     }
     expect(runCli(['recipients', 'list'], { cwd: dir, env }).stdout).toBe(`${alice.recipient}\n${bob.recipient}\n`);
+  });
+
+  it('add re-encrypts the plaintext byte for byte, a leading byte order mark included', () => {
+    const { dir, env, files, alice, bob } = team();
+    const plaintext = Buffer.from('\ufeff[app]\nname = production\n');
+    writeFileSync(files[0]!, run('age', ['-a', '-r', alice.recipient], { input: plaintext }));
+    expect(runCli(['recipients', 'add', bob.recipient], { cwd: dir, env }).status).toBe(0);
+    expect(run('age', ['-d', '-i', bob.file, files[0]!]).toString('hex')).toBe(plaintext.toString('hex'));
   });
 
   it('add creates .age-recipients when there is none', () => {

@@ -10,7 +10,7 @@ import { encryptArmored } from '../age/cipher';
 import { SecretsError } from '../errors';
 import type { Environment } from '../locate';
 import { parseIni } from '../parse';
-import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readSecrets } from '../read';
+import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../read';
 import { ENCRYPTED_FILE_NAME } from './context';
 
 /** Mode of a new `.age` file: it is committed, and useless without a key. */
@@ -19,19 +19,21 @@ const ENCRYPTED_FILE_MODE = 0o644;
 /**
  * Decrypts `file` (an existing `.age` file) in memory.
  *
- * @returns its text and the UTF-8 bytes of that text
- * @throws SecretsError as `readSecrets` (`FILE_NOT_FOUND`, decryption codes…)
+ * @returns its text (as the loader reads it: without a byte order mark) and
+ *   the plaintext bytes exactly as encrypted (with one), as `age -d` prints them
+ * @throws SecretsError as `readSecrets` (`FILE_NOT_FOUND`, decryption codes,
+ *   `ENCODING`…)
  */
 export async function decryptFile(
   file: string,
   env: Environment,
   environment: string,
 ): Promise<{ text: string; bytes: Uint8Array }> {
-  const result = await readSecrets(
+  const result = await readPlaintext(
     { environment, environmentSource: { kind: 'option' }, file, fileSource: 'option' },
     { maxFileSize: DEFAULT_MAX_FILE_SIZE, env },
   );
-  return { text: result.text, bytes: Buffer.from(result.text, 'utf8') };
+  return { text: decodeUtf8(result.plaintext, result.file), bytes: result.plaintext };
 }
 
 /**
