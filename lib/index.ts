@@ -9,5 +9,7 @@ export type { Environment, EnvironmentSource, FileSource } from './locate';
 export { DEFAULT_ENVIRONMENT, DEFAULT_ENVIRONMENT_VARIABLE } from './locate';
 export { DEFAULT_MAX_FILE_SIZE } from './read';
 export { REDACTED } from './redact';
+export { reveal } from './reveal';
+export type { Revealed } from './reveal';
 export * from './module';
 export { OAuth1ProviderSecrets, OAuth2ProviderSecrets } from './providers/oauth-provider.secrets';

@@ -8,15 +8,22 @@
  * getters and methods work, while the user's class and prototype are never
  * touched.
  *
- * What this cannot cover — anything that reads own properties directly:
- * property access (`dto.secret`, by design), spread and `Object.assign`
- * (`{ ...dto }` is a plain object with the real values), `Object.entries`,
- * `Object.values`, `for…in`, `Reflect.ownKeys` + access, `structuredClone`,
- * `util.inspect(dto, { customInspect: false })` / `console.dir` with that
- * option, `console.table`, and serializers that walk own properties without
- * calling `toJSON`. Values handed on (`dto.secret` passed to a logger) are
- * plain strings. `dto.constructor` is the subclass, not the DTO class (use
- * `instanceof`). A DTO's own `toJSON`/`toString`/inspect method is shadowed.
+ * On a loaded instance the secret properties (declared, not `@NotSecret()`,
+ * value not `undefined`) are own data properties that are not enumerable:
+ * everything that copies or walks enumerable own properties without calling
+ * `toJSON` — spread, `Object.assign`, `Object.keys/values/entries`, `for…in`,
+ * `structuredClone`, `console.table`, pino's merging object — does not see
+ * them. The printing methods above and class-transformer (through an
+ * `@Expose()` on the subclass) still list them, redacted; `reveal()` hands
+ * them on on purpose.
+ *
+ * What this cannot cover — anything that reads a named or listed property:
+ * property access (`dto.secret`, by design), `Object.getOwnPropertyDescriptors`,
+ * `Object.getOwnPropertyNames` / `Reflect.ownKeys` + access,
+ * `util.inspect(dto, { showHidden: true, customInspect: false })`. Values
+ * handed on (`dto.secret` passed to a logger) are plain strings.
+ * `dto.constructor` is the subclass, not the DTO class (use `instanceof`). A
+ * DTO's own `toJSON`/`toString`/inspect method is shadowed.
  */
 import { inspect } from 'node:util';
 import { Exclude, Expose, Transform, TransformationType, Type, type TransformFnParams } from 'class-transformer';
@@ -32,6 +39,15 @@ interface RedactedClass {
   readonly covered: Set<string>;
   /** A same-named empty class whose instances `util.inspect` prints as `Name { … }`. */
   readonly display: new () => object;
+  /** Secret properties that class-transformer is told to list although they are not enumerable. */
+  readonly exposed: Set<string>;
+  /** The declared properties, as given by the first {@link hideSecrets} (the same for every load). */
+  declared?: Declared;
+}
+
+interface Declared {
+  readonly list: readonly string[];
+  readonly set: ReadonlySet<string>;
 }
 
 const redactedClasses = new WeakMap<Function, RedactedClass>();
@@ -59,7 +75,7 @@ export function redactedClassOf(dto: Function, properties: Iterable<string> = []
     if (strategy === 'excludeAll') Exclude()(Redacted);
     if (strategy === 'exposeAll') Expose()(Redacted);
     redactedClassSet.add(Redacted);
-    entry = { cls: Redacted, covered: new Set(), display };
+    entry = { cls: Redacted, covered: new Set(), display, exposed: new Set() };
     redactedClasses.set(dto, entry);
   }
   for (const property of properties) {
@@ -107,7 +123,7 @@ function quietUserTransforms(dto: Function, property: string): void {
 function defineRedactingMethods(prototype: object, dto: Function, display: new () => object): void {
   const shown = (instance: object): Record<string, unknown> => {
     const out: Record<string, unknown> = Object.create(display.prototype);
-    for (const key of Object.keys(instance)) {
+    for (const key of shownKeys(instance)) {
       const value = (instance as Record<string, unknown>)[key];
       // An absent optional value is shown as absent: that it is unset is not a secret.
       out[key] = value === undefined || isNotSecret(dto, key) ? value : REDACTED;
@@ -135,6 +151,78 @@ function defineRedactingMethods(prototype: object, dto: Function, display: new (
       configurable: false,
     });
   }
+}
+
+// Loaded instance → its DTO's declared properties. Only buildSections adds
+// to it, so an entry is also the proof that an object is a loaded instance.
+const loadedInstances = new WeakMap<object, Declared>();
+
+/**
+ * Registers `instance` — a fresh instance of `redactedClassOf(dto)` on which
+ * every declared property is an own property — as loaded, and makes its
+ * secret properties (not `@NotSecret()`, value not `undefined`) not
+ * enumerable, before it is frozen. An `undefined` value stays enumerable:
+ * that a value is unset is not a secret.
+ *
+ * @param properties the DTO's declared properties (`DtoDescription.properties`), in order.
+ */
+export function hideSecrets(instance: object, dto: Function, properties: readonly string[]): void {
+  const entry = redactedClasses.get(dto);
+  if (!entry) throw new TypeError(`${dto.name}: hideSecrets() before redactedClassOf()`);
+  entry.declared ??= { list: Object.freeze([...properties]), set: new Set(properties) };
+  loadedInstances.set(instance, entry.declared);
+  for (const property of properties) {
+    if (isNotSecret(dto, property)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(instance, property);
+    // buildSections defines every declared property configurable; a
+    // non-configurable one that a constructor defined is left as it is.
+    if (!descriptor?.configurable || ('value' in descriptor && descriptor.value === undefined)) continue;
+    Object.defineProperty(instance, property, { enumerable: false });
+    exposeToTransformer(entry, dto, property);
+  }
+}
+
+/**
+ * class-transformer lists an object's keys with `Object.keys` plus the
+ * properties with `@Expose` metadata. A `toPlainOnly` `@Expose()` on the
+ * subclass puts a hidden secret back on that list for `instanceToPlain`
+ * (where its `@Transform` redacts it), unless the DTO decides about that
+ * property itself: a DTO `@Expose` (its name, groups and versions keep
+ * applying; a `toClassOnly` one is repeated for plain output) or a
+ * class-level `@Exclude()`. A side effect: the property is also listed (as
+ * `[REDACTED]`) under the `excludeAll` and `excludeExtraneousValues` call
+ * options. `instanceToInstance` does not list it: its copy, like a spread,
+ * has no secrets.
+ */
+function exposeToTransformer(entry: RedactedClass, dto: Function, property: string): void {
+  if (entry.exposed.has(property)) return;
+  entry.exposed.add(property);
+  const storage = getTransformerStorage();
+  if (storage.getStrategy(dto) === 'excludeAll') return;
+  const own = storage.findExposeMetadata(dto, property);
+  if (!own) {
+    Expose({ toPlainOnly: true })(entry.cls.prototype, property);
+  } else if (own.options?.toClassOnly === true && own.options.toPlainOnly !== true) {
+    Expose({ ...own.options, toClassOnly: false, toPlainOnly: true })(entry.cls.prototype, property);
+  }
+}
+
+/**
+ * The own keys that printing a loaded instance shows: every enumerable one
+ * and the hidden secret ones, in definition order. `Object.keys` for any
+ * other object.
+ */
+export function shownKeys(value: object): string[] {
+  const declared = loadedInstances.get(value);
+  if (!declared) return Object.keys(value);
+  return Object.getOwnPropertyNames(value).filter(
+    (key) => declared.set.has(key) || Object.prototype.propertyIsEnumerable.call(value, key),
+  );
+}
+
+/** The declared properties of a loaded instance, in order; `undefined` for any other value. */
+export function loadedProperties(value: unknown): readonly string[] | undefined {
+  return value !== null && typeof value === 'object' ? loadedInstances.get(value)?.list : undefined;
 }
 
 /**

@@ -21,7 +21,7 @@ import { getSectionOptions, type ResolvedSectionOptions } from './decorators';
 import { describeDto, validationMetadatas, type DtoDescription } from './dto-keys';
 import { SecretsError, type SecretsProblem } from './errors';
 import type { RawSection, RawSections } from './model';
-import { deepFreeze, REDACTED, redactedClassOf } from './redact';
+import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, shownKeys } from './redact';
 
 interface Plan<C extends Function = Function> {
   readonly cls: C;
@@ -71,8 +71,9 @@ function describedDto(cls: Function, section: string): ReturnType<typeof describ
  * @param raw every section's final string values.
  * @param file the path the values were read from, for problem locations;
  *   `undefined` when they came from `values`.
- * @returns each class → its instance (a redacting subclass instance, deeply
- *   frozen; see `redact.ts`) or `null` for an absent optional section.
+ * @returns each class → its instance (a redacting subclass instance whose
+ *   secrets are not enumerable, deeply frozen; see `redact.ts`) or `null`
+ *   for an absent optional section.
  * @throws SecretsError with every problem found: problems of the classes
  *   themselves first, then each section's key problems, then validation
  *   problems, each group in class order.
@@ -165,6 +166,12 @@ export async function buildSections<C extends Function>(
     }
     // Fields the constructor set itself are redacted in instanceToPlain too.
     redactedClassOf(plan.cls, Object.keys(instance));
+    // Secrets are hidden from spread & co. before anything else sees the instance.
+    hideSecrets(
+      instance,
+      plan.cls,
+      plan.dto.properties.map((p) => p.property),
+    );
     built.push({ plan, section, instance, failed: conversion.failed });
     result.set(plan.cls, instance);
   }
@@ -370,7 +377,7 @@ function redactedCopy(owner: unknown): object {
   const copy: Record<string, unknown> =
     owner !== null && typeof owner === 'object' ? Object.create(Object.getPrototypeOf(owner)) : {};
   if (owner !== null && typeof owner === 'object') {
-    for (const key of Object.keys(owner)) copy[key] = REDACTED;
+    for (const key of shownKeys(owner)) copy[key] = REDACTED;
   }
   return copy;
 }
@@ -438,7 +445,8 @@ export class LeakCheck {
       else if (typeof value === 'number' || typeof value === 'bigint') this.add(String(value));
       else if (value !== null && typeof value === 'object' && depth < 8 && !seen.has(value)) {
         seen.add(value);
-        for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], depth + 1);
+        // shownKeys: a loaded instance's secret properties are not enumerable.
+        for (const key of shownKeys(value)) walk((value as Record<string, unknown>)[key], depth + 1);
       }
     };
     for (const instance of instances) walk(instance, 0);

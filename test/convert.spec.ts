@@ -5,6 +5,7 @@ import { convertString } from '../lib/convert';
 import { NotSecret, SecretsSection } from '../lib/decorators';
 import { SecretsError, type SecretsProblem } from '../lib/errors';
 import { buildSections } from '../lib/validate';
+import { ownProperties } from './helpers/own-properties';
 import { rawSections, rawValues } from './helpers/raw-sections';
 
 const FILE = '/srv/app/production-secrets.ini';
@@ -260,7 +261,7 @@ describe('empty and missing keys', () => {
     }
     const smtp = await build(Smtp, '[smtp]\nhost = mail');
     expect(smtp.password).toBeUndefined();
-    expect(Object.keys(smtp)).toEqual(['host', 'password']);
+    expect(Object.getOwnPropertyNames(smtp)).toEqual(['host', 'password']);
   });
 
   it('an absent @IsOptional() key keeps the field initializer', async () => {
@@ -388,7 +389,7 @@ describe('declared keys', () => {
       @IsString() secret!: string;
     }
     const api = await build(Api, '[api]\nsecret = s\nendpoint = e');
-    expect(Object.keys(api)).toEqual(['secret']);
+    expect(Object.getOwnPropertyNames(api)).toEqual(['secret']);
   });
 
   it('two DTOs of one section: a key declared by either is known, and each gets only its own', async () => {
@@ -401,8 +402,8 @@ describe('declared keys', () => {
       @IsString({ each: true }) scope!: string[];
     }
     const built = await buildSections([Keys, Scope], rawSections('[facebook]\nconsumer_key = k\nscope = a, b'), FILE);
-    expect({ ...built.get(Keys) }).toEqual({ consumer_key: 'k' });
-    expect({ ...built.get(Scope) }).toEqual({ scope: ['a', 'b'] });
+    expect(ownProperties(built.get(Keys)!)).toEqual({ consumer_key: 'k' });
+    expect(ownProperties(built.get(Scope)!)).toEqual({ scope: ['a', 'b'] });
   });
 
   it('@Expose({ name }) maps a file key to a differently named property', async () => {
@@ -437,7 +438,7 @@ describe('declared keys', () => {
       @Exclude({ toPlainOnly: true }) token!: string;
     }
     const app = await build(App, '[app]\nname = n\nregion = eu\ntags = a\ntoken = t');
-    expect({ ...app }).toEqual({ name: 'n', region: 'eu', tags: ['a'], token: 't' });
+    expect(ownProperties(app)).toEqual({ name: 'n', region: 'eu', tags: ['a'], token: 't' });
   });
 
   it('properties declared on an ancestor are keys', async () => {
@@ -448,7 +449,7 @@ describe('declared keys', () => {
     class Facebook extends Provider {
       @IsString({ each: true }) scope!: string[];
     }
-    expect({ ...(await build(Facebook, '[facebook]\nconsumer_key = k\nscope = email')) }).toEqual({
+    expect(ownProperties(await build(Facebook, '[facebook]\nconsumer_key = k\nscope = email'))).toEqual({
       consumer_key: 'k',
       scope: ['email'],
     });
