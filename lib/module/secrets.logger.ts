@@ -7,6 +7,10 @@ export interface SecretsMasking {
   mask(text: string): string;
 }
 
+/** Contexts up to this long are remembered masked, up to this many. */
+const CONTEXT_MAX_LENGTH = 100;
+const CONTEXT_CACHE_SIZE = 256;
+
 type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
 
 /**
@@ -46,6 +50,7 @@ export class SecretsLogger implements LoggerService {
   /** The logger every masked call goes to. */
   readonly inner: LoggerService;
   readonly #secrets: SecretsMasking;
+  readonly #contexts = new Map<string, string>();
 
   /**
    * @param secrets what masks: `SecretsService` (in a Nest app) or the `Secrets` from `loadSecrets`.
@@ -90,9 +95,31 @@ export class SecretsLogger implements LoggerService {
     if (typeof method !== 'function') return;
     // Masking costs more than a disabled level's check: skip what would not be printed.
     if (this.inner instanceof ConsoleLogger && !this.inner.isLevelEnabled(level)) return;
+    // The common shapes, `(message)` and `(message, context)`, without spreading.
+    if (params.length === 0) return void method.call(this.inner, this.value(message));
+    if (params.length === 1) return void method.call(this.inner, this.value(message), this.context(params[0]));
+    const last = params.length - 1;
     const masked = new Array<unknown>(params.length);
-    for (let i = 0; i < params.length; i++) masked[i] = this.value(params[i]);
-    method.call(this.inner, this.value(message), ...masked);
+    for (let i = 0; i < last; i++) masked[i] = this.value(params[i]);
+    masked[last] = this.context(params[last]);
+    method.apply(this.inner, [this.value(message), ...masked] as [unknown, ...unknown[]]);
+  }
+
+  /**
+   * The last argument, usually the context: a class name that comes back on
+   * every line. Short strings are remembered masked, so that a line costs one
+   * masking (its message), not two. Remembering is safe: the secret values
+   * are fixed once loaded (a later `forFeature` adds DTOs, not values).
+   */
+  private context(value: unknown): unknown {
+    if (typeof value !== 'string' || value.length > CONTEXT_MAX_LENGTH) return this.value(value);
+    let masked = this.#contexts.get(value);
+    if (masked === undefined) {
+      if (this.#contexts.size >= CONTEXT_CACHE_SIZE) this.#contexts.clear();
+      masked = this.#secrets.mask(value);
+      this.#contexts.set(value, masked);
+    }
+    return masked;
   }
 
   /** `value` as it may be passed on: itself when it holds no secret. */
