@@ -123,7 +123,7 @@ export class SecretsLogger implements LoggerService {
   }
 
   /** `value` as it may be passed on: itself when it holds no secret. */
-  private value(value: unknown, seen: Map<object, unknown> = new Map()): unknown {
+  private value(value: unknown, seen?: Map<object, unknown>): unknown {
     switch (typeof value) {
       case 'string':
         return this.#secrets.mask(value);
@@ -142,6 +142,8 @@ export class SecretsLogger implements LoggerService {
     }
     if (value === null) return value;
     const object = value as object;
+    // Created here, not as a default: most arguments are strings.
+    seen ??= new Map();
     if (seen.has(object)) return seen.get(object);
     if (object instanceof Error) return this.maskError(object, seen);
     const inspected = render(object);
@@ -150,11 +152,14 @@ export class SecretsLogger implements LoggerService {
     const maskedJson = json === undefined ? undefined : this.#secrets.mask(json);
     if (maskedInspected === inspected && maskedJson === json) return value;
     if (Array.isArray(object) || isPlainObject(object)) {
+      // Checked again as a whole: a secret may show only in the rendering
+      // (a getter, a symbol key), which the copy cannot reach.
       const copy = this.copy(object, seen);
-      const jsonCopy = renderJson(copy);
+      const copyInspected = render(copy);
+      const copyJson = renderJson(copy);
       if (
-        this.#secrets.mask(render(copy)) === render(copy) &&
-        (jsonCopy === undefined || this.#secrets.mask(jsonCopy) === jsonCopy)
+        this.#secrets.mask(copyInspected) === copyInspected &&
+        (copyJson === undefined || this.#secrets.mask(copyJson) === copyJson)
       ) {
         return copy;
       }

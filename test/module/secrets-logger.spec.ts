@@ -220,6 +220,27 @@ describe('SecretsLogger around a logger of your own', () => {
     expect(circular.token).toBe(CANARY);
   });
 
+  it('checks the JSON rendering too, and objects deeper than util.inspect prints by default', () => {
+    const inner = new RecordingLogger();
+    class Hidden {
+      [inspect.custom](): string {
+        return 'Hidden';
+      }
+      toJSON(): object {
+        return { token: CANARY };
+      }
+    }
+    const deep = { a: { b: { c: { d: { e: { f: { g: CANARY } } } } } } };
+    new SecretsLogger(secrets, inner).log(new Hidden(), deep, 'Ctx');
+    const [, hidden, copy, context] = inner.calls[0]!;
+    expect([inspect(hidden), JSON.stringify(hidden), copy, context]).toEqual([
+      'Hidden',
+      '{"token":"[REDACTED]"}',
+      { a: { b: { c: { d: { e: { f: { g: '[REDACTED]' } } } } } } },
+      'Ctx',
+    ]);
+  });
+
   it('masks a number whose digits are a secret value', async () => {
     const inner = new RecordingLogger();
     const pin = await loadSecrets({ values: { card: { pin: '31415926' } }, env: {} });
