@@ -264,6 +264,17 @@ try {
   );
   results.age = ageResult;
 
+  // (d) SecretsLogger: what masking adds per log line (its own table and target)
+  progress('(d) SecretsLogger per log line');
+  lines.push(
+    '',
+    execFileSync(process.execPath, [path.join(benchDir, 'logger.mjs'), ...(quick ? ['--quick'] : [])], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim(),
+  );
+
   // Targets (reported, never failed on)
   const small = SIZES[0];
   const large = SIZES[SIZES.length - 1];

@@ -3,6 +3,8 @@ import { SecretsError, type SecretsProblem } from './errors';
 import { interpolate, type SectionValues } from './interpolate';
 import { chooseEnvironment, locate, type Environment, type EnvironmentSource, type FileSource } from './locate';
 import type { RawSections } from './model';
+import { Masker } from './mask';
+import { secretValues } from './mask-values';
 import { parseIni, RESERVED_NAMES } from './parse';
 import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './read';
 import { buildSections } from './validate';
@@ -60,6 +62,8 @@ export class Secrets {
   readonly encrypted: boolean;
   readonly #raw: RawSections;
   readonly #instances: Map<SecretsClass, object | null>;
+  // Built on the first mask() call: loading must not pay for it.
+  #masker: Masker | undefined;
 
   /** @internal Built by {@link loadSecrets}. */
   constructor(init: {
@@ -164,6 +168,33 @@ export class Secrets {
       raw: this.#raw,
       instances: new Map([...this.#instances, ...built]),
     });
+  }
+
+  /**
+   * `text` with every occurrence of every secret value replaced by
+   * `[REDACTED]`; text without any is returned as is (the same string).
+   *
+   * Masked: every value of every section (also sections no DTO claims),
+   * except values of keys that the loaded DTOs read only into `@NotSecret`
+   * properties, and every string inside a loaded secret property that
+   * differs from its raw value (what a `@Transform` derived). Values shorter
+   * than 8 characters (`MASK_MIN_LENGTH`) are not masked: they would match
+   * everywhere. Each value is also found in its common encodings: base64 and
+   * base64url (with and without padding), hex (lower and upper case),
+   * `encodeURIComponent`, JSON-escaped (as inside a JSON string) and as
+   * `util.inspect` escapes it.
+   *
+   * The masker is built on the first call (so loading does not pay for it)
+   * and kept; a `Secrets` from {@link Secrets.withSections} builds its own.
+   *
+   * @throws TypeError when `text` is not a string.
+   * @example
+   * pino({ hooks: { streamWrite: (line) => secrets.mask(line) } });
+   */
+  mask(text: string): string {
+    if (typeof text !== 'string') throw new TypeError('mask(text): text must be a string');
+    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances));
+    return this.#masker.mask(text);
   }
 
   toJSON(): object {

@@ -43,7 +43,8 @@ interface Built {
 // same classes again and again).
 const descriptions = new WeakMap<Function, Map<string, ReturnType<typeof describeDto>>>();
 
-function describedDto(cls: Function, section: string): ReturnType<typeof describeDto> {
+/** `describeDto(cls, section)`, described once per process. */
+export function describedDto(cls: Function, section: string): ReturnType<typeof describeDto> {
   let bySection = descriptions.get(cls);
   if (!bySection) descriptions.set(cls, (bySection = new Map()));
   let described = bySection.get(section);

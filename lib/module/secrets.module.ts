@@ -11,6 +11,7 @@ import type {
   SecretsModuleOptions,
 } from './secrets-module-options.interface';
 import { requireState, SecretsState } from './secrets-state';
+import { SecretsLogger } from './secrets.logger';
 import { SecretsService } from './secrets.service';
 
 /** Holds the one loading provider of an application; always global so `forFeature` finds it. */
@@ -36,6 +37,8 @@ export class SecretsModule {
    * Loads the secrets with {@link SecretsModuleOptions} (every `loadSecrets`
    * option plus `isGlobal`, default `true`, and `logger`, default on).
    * Call it once per application; feature modules use {@link SecretsModule.forFeature}.
+   * Provides (and exports) each section's DTO, `SecretsService` and
+   * `SecretsLogger` (masking, around Nest's `ConsoleLogger`).
    */
   static forRoot(options: SecretsModuleOptions = {}): DynamicModule {
     const { isGlobal, sections, ...rest } = options;
@@ -119,8 +122,12 @@ export class SecretsModule {
       module: SecretsModule,
       global: isGlobal,
       imports: [core],
-      providers: [...sectionProviders(sections, []), SecretsService],
-      exports: [...sections, SecretsService],
+      providers: [
+        ...sectionProviders(sections, []),
+        SecretsService,
+        { provide: SecretsLogger, inject: [SecretsService], useFactory: (s: SecretsService) => new SecretsLogger(s) },
+      ],
+      exports: [...sections, SecretsService, SecretsLogger],
     };
   }
 }

@@ -57,6 +57,17 @@ export class SecretsService {
     return this.state.current.getOrThrow(path);
   }
 
+  /**
+   * `text` with every secret value (and its common encodings) replaced by
+   * `[REDACTED]`, as `Secrets.mask` of the application's secrets,
+   * `forFeature` sections included; text without any is returned as is.
+   *
+   * @throws TypeError when `text` is not a string.
+   */
+  mask(text: string): string {
+    return this.state.current.mask(text);
+  }
+
   toJSON(): object {
     return this.state.current.toJSON();
   }
