@@ -264,6 +264,16 @@ try {
   );
   results.age = ageResult;
 
+  // (d) exec --mask: throughput of a command's output through the masker (Markdown from bench/exec-mask.mjs)
+  lines.push(
+    '',
+    execFileSync(process.execPath, [path.join(benchDir, 'exec-mask.mjs'), ...(quick ? ['--quick'] : [])], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trimEnd(),
+  );
+
   // Targets (reported, never failed on)
   const small = SIZES[0];
   const large = SIZES[SIZES.length - 1];
