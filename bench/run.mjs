@@ -264,16 +264,21 @@ try {
   );
   results.age = ageResult;
 
-  // (d) SecretsLogger: what masking adds per log line (its own table and target)
-  progress('(d) SecretsLogger per log line');
-  lines.push(
-    '',
-    execFileSync(process.execPath, [path.join(benchDir, 'logger.mjs'), ...(quick ? ['--quick'] : [])], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim(),
-  );
+  // Masking: each sub-bench prints its own Markdown table and target
+  for (const [title, script] of [
+    ['(d) SecretsLogger per log line', 'logger.mjs'],
+    ['(e) exec --mask throughput', 'exec-mask.mjs'],
+  ]) {
+    progress(title);
+    lines.push(
+      '',
+      execFileSync(process.execPath, [path.join(benchDir, script), ...(quick ? ['--quick'] : [])], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }).trimEnd(),
+    );
+  }
 
   // Targets (reported, never failed on)
   const small = SIZES[0];

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
 import { SecretsError } from '../errors';
 import { chooseEnvironment, type Environment } from '../locate';
@@ -12,6 +13,11 @@ export interface CliContext {
   readonly interactive: boolean;
   stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
+  /**
+   * The same two outputs as streams, for a command that pipes bytes into them
+   * with back-pressure (`exec --mask`); never ended by a command.
+   */
+  readonly streams: { readonly stdout: Writable; readonly stderr: Writable };
   /** Asks a question on the terminal; only called when `interactive`. */
   ask(question: string): Promise<string>;
 }

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
+import { Masker } from '../mask';
 import type { RawSections } from '../model';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import { maskOutput, PIPE_GRACE_MS } from './masked-output';
 import { commandEnv, readRaw } from './raw-secrets';
 
 /** Prefix of every variable `exec` sets. */
@@ -27,7 +29,7 @@ export class ChildExit extends Error {
   }
 }
 
-/** `nest-secrets exec -e <name> [--dir <d>] -- <command> [args…]` */
+/** `nest-secrets exec -e <name> [--dir <d>] [--mask] -- <command> [args…]` */
 export function registerExec(program: Command, ctx: CliContext): void {
   dirOption(
     environmentOption(
@@ -38,6 +40,11 @@ export function registerExec(program: Command, ctx: CliContext): void {
           `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
             '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
             "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
+            'With --mask, every value of the file (and its base64, hex and URL/JSON-escaped forms) in the ' +
+            "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
+            'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
+            `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
+            '(a background process it started may hold it open). Without --mask (the default) its output is not masked.\n\n' +
             "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
             'nest-secrets itself fails before running it.',
         ),
@@ -47,32 +54,50 @@ export function registerExec(program: Command, ctx: CliContext): void {
     // Everything after <command> is the child's, even what looks like our options
     // (`exec -e staging ./tool -e production`): commander stops parsing there.
     .passThroughOptions()
+    .option(
+      '--mask',
+      "replace the file's values in the command's output with [REDACTED] (output through pipes; default: off)",
+    )
     .argument('<command>', 'the command to run (not through a shell)')
     .argument('[args...]', 'its arguments')
-    .action(async (command: string, args: string[], options: { environment: string; dir?: string }) =>
-      exec(ctx, command, args, options),
-    );
+    .action(async (command: string, args: string[], options: ExecOptions) => exec(ctx, command, args, options));
 }
 
-async function exec(
-  ctx: CliContext,
-  command: string,
-  args: readonly string[],
-  options: { environment: string; dir?: string },
-): Promise<void> {
+interface ExecOptions {
+  environment: string;
+  dir?: string;
+  mask?: boolean;
+}
+
+async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
   const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));
   const variables = secretVariables(raw, file);
+  const masker = options.mask ? new Masker(fileValues(raw)) : undefined;
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(command, [...args], { stdio: 'inherit', env: { ...ctx.env, ...variables } });
+    const child = spawn(command, [...args], {
+      stdio: masker ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+      env: { ...ctx.env, ...variables },
+    });
+    const output =
+      masker && child.stdout && child.stderr
+        ? maskOutput({ stdout: child.stdout, stderr: child.stderr }, masker, ctx.streams)
+        : undefined;
     const forward = (signal: NodeJS.Signals) => void child.kill(signal);
     // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
     const ignore = () => undefined;
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     process.on('SIGINT', ignore);
+    let ended = false;
     const done = (result: number) => {
+      if (ended) return;
+      ended = true;
+      // Signals reach us with their default effect again while masked output
+      // is still being written: Ctrl-C ends a wait for a background process's pipe.
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
       process.off('SIGINT', ignore);
-      resolve(result);
+      // The exit code waits for the last masked byte: exiting earlier would cut the output.
+      if (output) void output.finish().then(() => resolve(result));
+      else resolve(result);
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
       const notFound = error.code === 'ENOENT';
@@ -84,6 +109,11 @@ async function exec(
     });
   });
   if (code !== 0) throw new ChildExit(code);
+}
+
+/** Every value of the file, which `--mask` hides (there are no DTOs to tell secrets from other settings). */
+function fileValues(raw: RawSections): string[] {
+  return [...raw.values()].flatMap((section) => [...section.values.values()].map(({ value }) => value));
 }
 
 /** `SECRET_<SECTION>_<KEY>` of every value, in file order. */

@@ -106,6 +106,7 @@ export function processContext(): CliContext {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    streams: { stdout: process.stdout, stderr: process.stderr },
     // Ctrl-C or end of input rejects (an AbortError); either way the terminal is
     // released, so that nothing keeps the process alive afterwards.
     ask: async (question) => {
