@@ -264,6 +264,16 @@ try {
   );
   results.age = ageResult;
 
+  // (d) masking: bench/mask.mjs measures and prints its own table
+  progress('(d) masking');
+  const maskArgs = [path.join(benchDir, 'mask.mjs'), ...(quick ? ['--quick'] : [])];
+  const maskOut = execFileSync(process.execPath, maskArgs, {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  lines.push('', maskOut.trim());
+
   // Targets (reported, never failed on)
   const small = SIZES[0];
   const large = SIZES[SIZES.length - 1];
