@@ -101,7 +101,7 @@ export class Masker {
    */
   mask(text: string): string {
     if (this.#patterns.length === 0 || text.length < MASK_MIN_LENGTH) return text;
-    const automaton = (this.#text ??= buildAutomaton(this.#patterns.map(codeUnits), 0x10000));
+    const automaton = (this.#text ??= buildAutomaton([...this.#patterns].sort().map(codeUnits), 0x10000));
     const found = this.#found;
     scanText(automaton, text, 0, 0, found);
     const { starts, ends } = found;
@@ -127,7 +127,10 @@ export class Masker {
    */
   createStream(): Transform {
     this.#bytes ??= buildAutomaton(
-      this.#patterns.filter(isWellFormed).map((pattern) => Buffer.from(pattern, 'utf8')),
+      this.#patterns
+        .filter(isWellFormed)
+        .map((pattern) => Buffer.from(pattern, 'utf8'))
+        .sort(Buffer.compare),
       0x100,
     );
     return new MaskingStream(this.#bytes);
@@ -214,65 +217,70 @@ interface Automaton {
   readonly depth: Int32Array;
 }
 
+/**
+ * @param patterns distinct, sorted by code unit (as `Array.prototype.sort`
+ *   orders strings and `Buffer.compare` orders buffers)
+ * @param unitCount 0x10000 for UTF-16 code units, 0x100 for bytes
+ */
 function buildAutomaton(patterns: ArrayLike<number>[], unitCount: number): Automaton {
   const classes = new Int32Array(unitCount);
   let total = 0;
-  let maxLength = 0;
   for (const pattern of patterns) {
     for (let i = 0; i < pattern.length; i++) classes[pattern[i]!] = 1;
     total += pattern.length;
-    maxLength = Math.max(maxLength, pattern.length);
   }
   let width = 1;
   for (let unit = 0; unit < unitCount; unit++) if (classes[unit] !== 0) classes[unit] = width++;
 
-  // The trie, from the sorted patterns: each one shares with the previous its
-  // common prefix. States are numbered in creation order (depth-first) here.
-  patterns = [...patterns].sort(compareUnits);
+  // The trie, built breadth-first: the states at depth d + 1 are the distinct
+  // prefixes of length d + 1, which sorted patterns list in order, each
+  // new one where a pattern shares fewer than d + 1 units with the previous
+  // pattern. So states come out breadth-first, the children of a state
+  // consecutive and by class, with no renumbering.
+  const common = new Int32Array(patterns.length);
+  for (let j = 1; j < patterns.length; j++) {
+    const a = patterns[j - 1]!;
+    const b = patterns[j]!;
+    const shorter = Math.min(a.length, b.length);
+    let c = 0;
+    while (c < shorter && a[c] === b[c]) c++;
+    common[j] = c;
+  }
   const parentOf = new Int32Array(total + 1);
   const edgeOf = new Int32Array(total + 1);
   const depthOf = new Int32Array(total + 1);
   const ends = new Uint8Array(total + 1);
-  const path = new Int32Array(maxLength + 1);
+  /** The state of each pattern's prefix of the current depth. */
+  const at = new Int32Array(patterns.length);
+  /** The patterns longer than the current depth, in order. */
+  const active = Int32Array.from(patterns.keys());
+  let activeCount = patterns.length;
   let count = 1;
-  let previous: ArrayLike<number> = [];
-  for (const pattern of patterns) {
-    let common = 0;
-    const shorter = Math.min(previous.length, pattern.length);
-    while (common < shorter && previous[common] === pattern[common]) common++;
-    for (let j = common; j < pattern.length; j++) {
-      parentOf[count] = path[j]!;
-      edgeOf[count] = classes[pattern[j]!]!;
-      depthOf[count] = j + 1;
-      path[j + 1] = count++;
+  for (let d = 0; activeCount > 0; d++) {
+    let kept = 0;
+    for (let k = 0; k < activeCount; k++) {
+      const j = active[k]!;
+      const pattern = patterns[j]!;
+      let state: number;
+      if (common[j]! > d) {
+        state = at[j - 1]!; // the previous pattern's, already at depth d + 1
+      } else {
+        state = count++;
+        parentOf[state] = at[j]!;
+        edgeOf[state] = classes[pattern[d]!]!;
+        depthOf[state] = d + 1;
+      }
+      at[j] = state;
+      if (pattern.length === d + 1) ends[state] = 1;
+      else active[kept++] = j;
     }
-    ends[path[pattern.length]!] = 1;
-    previous = pattern;
+    activeCount = kept;
   }
-
-  // Breadth-first numbering: a stable sort by depth of the depth-first order.
-  const perDepth = new Int32Array(maxLength + 2);
-  for (let s = 0; s < count; s++) perDepth[depthOf[s]! + 1]!++;
-  for (let d = 1; d <= maxLength + 1; d++) perDepth[d]! += perDepth[d - 1]!;
-  const renumber = new Int32Array(count);
-  const order = new Int32Array(count);
-  for (let s = 0; s < count; s++) {
-    const to = perDepth[depthOf[s]!]!++;
-    renumber[s] = to;
-    order[to] = s;
-  }
-  const edge = new Int32Array(count);
-  const depth = new Int32Array(count);
+  const edge = edgeOf.slice(0, count);
+  const depth = depthOf.slice(0, count);
   const firstChild = new Int32Array(count + 1);
   let next = 0;
-  for (let s = 0; s < count; s++) {
-    const old = order[s]!;
-    edge[s] = edgeOf[old]!;
-    depth[s] = depthOf[old]!;
-    if (s === 0) continue;
-    const parent = renumber[parentOf[old]!]!;
-    while (next <= parent) firstChild[next++] = s;
-  }
+  for (let s = 1; s < count; s++) while (next <= parentOf[s]!) firstChild[next++] = s;
   while (next <= count) firstChild[next++] = count;
 
   const dense = Math.max(1, Math.min(count, Math.floor(denseEntries / width)));
@@ -286,17 +294,11 @@ function buildAutomaton(patterns: ArrayLike<number>[], unitCount: number): Autom
     for (let child = firstChild[s]!; child < firstChild[s + 1]!; child++) {
       const target = s === 0 ? 0 : stateOf(automaton, step(automaton, fail[s]!, edge[child]!));
       fail[child] = target;
-      longest[child] = ends[order[child]!] ? depth[child]! : longest[target]!;
+      longest[child] = ends[child] ? depth[child]! : longest[target]!;
       if (s < dense) table[row + edge[child]!] = child < dense && longest[child] === 0 ? child * width : ~child;
     }
   }
   return automaton;
-}
-
-function compareUnits(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const shorter = Math.min(a.length, b.length);
-  for (let i = 0; i < shorter; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
 }
 
 /** The next state from `state` on class `cls`, as a table entry (see {@link Automaton}). */
