@@ -1,5 +1,5 @@
 /**
- * (d) `nest-secrets exec --mask`: throughput of a command's output through
+ * (f) `nest-secrets exec --mask`: throughput of a command's output through
  * the masker, against plain `exec` (output inherited, unmasked). The command
  * is `node -e` writing log-like text in 64 KiB chunks, one secret value in
  * each chunk, honouring back-pressure; this process reads our stdout through
@@ -111,7 +111,7 @@ try {
   // Interleaved, so that both modes see the same machine; the empty runs measure process start-up alone.
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of ['plain', 'mask']) {
-      process.stderr.write(`bench: (d) exec ${mode === 'mask' ? '--mask' : '(plain)'}, round ${round + 1}/${ROUNDS}\n`);
+      process.stderr.write(`bench: (f) exec ${mode === 'mask' ? '--mask' : '(plain)'}, round ${round + 1}/${ROUNDS}\n`);
       const start = await once(dir, mode === 'mask', 0);
       const run = await once(dir, mode === 'mask', CHUNKS);
       if (run.bytes !== expected[mode]) {
@@ -126,7 +126,7 @@ try {
   const row = (cells) => `| ${cells.join(' | ')} |`;
   const result = {};
   const lines = [
-    `(d) \`nest-secrets exec\`: ${input.toFixed(0)} MiB of output in 64 KiB writes, one of ${VALUES} values in each, ` +
+    `(f) \`nest-secrets exec\`: ${input.toFixed(0)} MiB of output in 64 KiB writes, one of ${VALUES} values in each, ` +
       `read through a pipe (median of ${ROUNDS}; "net" subtracts an empty run's start-up)` +
       (stub ? ' — INTERFACE STUB masker, smaller size: re-measure with the real one' : ''),
     '',

@@ -1,5 +1,5 @@
 /**
- * (d) SecretsLogger: what masking adds per log line to Nest's ConsoleLogger,
+ * (e) SecretsLogger: what masking adds per log line to Nest's ConsoleLogger,
  * with 100 secrets loaded, for lines with and without a secret. Both loggers
  * write to a no-op `process.stdout.write`, so only formatting and masking
  * are measured. Prints a Markdown section (table and target) to stdout.
@@ -86,7 +86,7 @@ const median = (list) => {
 };
 const us = (value) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
 const lines = [
-  `(d) SecretsLogger around ConsoleLogger: µs per \`log(line, context)\`, ${SECRETS} secrets loaded, output discarded` +
+  `(e) SecretsLogger around ConsoleLogger: µs per \`log(line, context)\`, ${SECRETS} secrets loaded, output discarded` +
     (quick ? ' — QUICK RUN' : ''),
   '',
   '| line | ConsoleLogger µs | SecretsLogger µs | × ConsoleLogger | wrapper alone µs (no-op mask) | rounds |',
@@ -106,6 +106,6 @@ const worst = Math.max(...ratios);
 lines.push(
   '',
   `Masker built on the first \`mask()\` call: ${buildMs.toFixed(1)} ms.`,
-  `- (d) ≤ 1.2× ConsoleLogger per line: ${worst.toFixed(2)}× — ${worst <= 1.2 ? 'met' : 'NOT met'}`,
+  `- (e) ≤ 1.2× ConsoleLogger per line: ${worst.toFixed(2)}× — ${worst <= 1.2 ? 'met' : 'NOT met'}`,
 );
 console.log(lines.join('\n'));

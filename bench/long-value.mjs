@@ -2,7 +2,7 @@
  * Every step over a value is linear in its length: a 1 MiB file whose one
  * list value holds long runs of spaces (two of 320 KiB inside items) loads
  * with a `string[]` DTO in well under a second. Goal: median at most 250 ms.
- * Prints one JSON line; exits 1 when the goal is missed.
+ * Prints a Markdown line and the goal's verdict (reported, never failed on).
  *
  *   npm run build && node bench/long-value.mjs [--quick]
  */
@@ -49,8 +49,10 @@ try {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
-  console.log(JSON.stringify({ bytes: 1024 * 1024, rounds, medianMs: Number(median.toFixed(1)), goalMs: GOAL_MS }));
-  if (median > GOAL_MS) process.exitCode = 1;
+  console.log(
+    `(g) A 1 MiB file whose one \`string[]\` value holds two 320 KiB runs of spaces: load median ${median.toFixed(1)} ms ` +
+      `over ${rounds} rounds\n\n- (g) ≤ ${GOAL_MS} ms: ${median <= GOAL_MS ? 'met' : 'NOT met'}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -266,8 +266,10 @@ try {
 
   // Masking: each sub-bench prints its own Markdown table and target
   for (const [title, script] of [
-    ['(d) SecretsLogger per log line', 'logger.mjs'],
-    ['(e) exec --mask throughput', 'exec-mask.mjs'],
+    ['(d) masking', 'mask.mjs'],
+    ['(e) SecretsLogger per log line', 'logger.mjs'],
+    ['(f) exec --mask throughput', 'exec-mask.mjs'],
+    ['(g) a 1 MiB list value', 'long-value.mjs'],
   ]) {
     progress(title);
     lines.push(
