@@ -9,6 +9,7 @@ export type { Environment, EnvironmentSource, FileSource } from './locate';
 export { DEFAULT_ENVIRONMENT, DEFAULT_ENVIRONMENT_VARIABLE } from './locate';
 export { DEFAULT_MAX_FILE_SIZE } from './read';
 export { REDACTED } from './redact';
+export { MASK_MIN_LENGTH } from './mask';
 export { reveal } from './reveal';
 export type { Revealed } from './reveal';
 export * from './module';
