@@ -108,17 +108,23 @@ describe('winston: mask the rendered line in a format', () => {
       return info;
     });
     const logger = winston.createLogger({
-      format: format.combine(format.splat(), format.json(), maskSecrets()),
+      format: format.combine(format.errors({ stack: true }), format.splat(), format.json(), maskSecrets()),
       transports: [new winston.transports.Stream({ stream })],
     });
     logger.info('calling the API', { token: api.token });
     logger.info('token %s', api.token);
+    logger.error(new Error(`upstream rejected ${api.token}`));
 
     await new Promise((resolve) => setImmediate(resolve));
     expect(written.join('')).not.toContain(CANARY);
     expect(written.map((line) => JSON.parse(line))).toEqual([
       { level: 'info', message: 'calling the API', token: '[REDACTED]' },
       { level: 'info', message: 'token [REDACTED]' },
+      {
+        level: 'error',
+        message: 'upstream rejected [REDACTED]',
+        stack: expect.stringMatching(/^Error: upstream rejected \[REDACTED\]\n {4}at /),
+      },
     ]);
   });
 });
