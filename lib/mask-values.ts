@@ -16,9 +16,9 @@ import { describedDto } from './validate';
  * reads its key (in its section) marks that property `@NotSecret`; every
  * string inside the secret properties of the `instances` (a transform may
  * have derived one the file does not contain, e.g. a decoded key); and, for
- * a value `util.inspect` would print escaped (control characters, or all of
- * `'`, `"` and `` ` ``), that escaped form, so that it is also found inside
- * an inspected object. Values the masker ignores (shorter than
+ * a value `util.inspect` would print escaped (control characters,
+ * a backslash, or a `'` inside a string that also holds `"` and `` ` ``),
+ * those escaped forms, so that it is also found inside an inspected object. Values the masker ignores (shorter than
  * `MASK_MIN_LENGTH`) may be included.
  */
 export function secretValues(raw: RawSections, instances: ReadonlyMap<Function, object | null>): string[] {
@@ -42,10 +42,19 @@ export function secretValues(raw: RawSections, instances: ReadonlyMap<Function, 
   }
   for (const value of [...out]) {
     if (value.length < MASK_MIN_LENGTH) continue;
-    const inspected = inspect(value).slice(1, -1);
-    if (inspected !== value && inspected !== JSON.stringify(value).slice(1, -1)) out.add(inspected);
+    const json = JSON.stringify(value).slice(1, -1);
+    // Quoted alone, and inside a string that also holds " and ` (which makes
+    // inspect escape ' as \'): the quotes inspect picks depend on the whole string.
+    for (const inspected of [quoted(value).slice(1, -1), quoted(`"\`${value}`).slice(3, -1)]) {
+      if (inspected !== value && inspected !== json) out.add(inspected);
+    }
   }
   return [...out];
+}
+
+/** `text` as `util.inspect` quotes a string inside an object, whole: not cut at 10,000 characters nor split at line breaks. */
+function quoted(text: string): string {
+  return inspect(text, { maxStringLength: Infinity, breakLength: Infinity, compact: true });
 }
 
 /** Strings inside a converted value: itself, array items, object and Map/Set values, a URL's href. */

@@ -1,0 +1,74 @@
+/**
+ * Attack regressions for SecretsLogger and Secrets.mask: renderings in which
+ * a secret appears in a form the masker did not look for.
+ */
+import { ConsoleLogger } from '@nestjs/common';
+import { IsString } from 'class-validator';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadSecrets, SecretsLogger, SecretsSection, type Secrets } from '../lib';
+
+// Canaries: a value with a single quote, and a plain one.
+const QUOTED = "k9'xzqwert-canary";
+const PLAIN = 'plain-canary-77aa';
+
+@SecretsSection('api')
+class ApiSecrets {
+  @IsString() quoted!: string;
+  @IsString() plain!: string;
+}
+
+function captureStdout(): string[] {
+  const out: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation(
+    (chunk: unknown) => out.push(stripVTControlCharacters(String(chunk)).replace(/^.*(LOG|\{"level)/, '$1')) > 0,
+  );
+  return out;
+}
+
+let secrets: Secrets;
+
+beforeEach(async () => {
+  secrets = await loadSecrets({ sections: [ApiSecrets], values: { api: { quoted: QUOTED, plain: PLAIN } }, env: {} });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("a value with ' inside a string that also holds \" and ` (util.inspect escapes it as \\')", () => {
+  it('is masked as util.inspect prints it', () => {
+    expect(secrets.mask(`'a"b\`k9\\'xzqwert-canary'`)).toBe(`'a"b\`[REDACTED]'`);
+  });
+
+  it('is masked in a Map, a Set and under a symbol key, in text and JSON mode', () => {
+    const out = captureStdout();
+    const text = `a"b\`${QUOTED}`;
+    for (const json of [false, true]) {
+      const logger = new SecretsLogger(secrets, new ConsoleLogger({ json, colors: false }));
+      logger.log(new Map([['k', text]]));
+      logger.log(new Set([text]));
+      logger.log({ [Symbol('s')]: text });
+    }
+    expect(out.map((line) => line.replace(/"(pid|timestamp)":\d+,/g, ''))).toEqual([
+      "LOG Map(1) { 'k' => 'a\"b`[REDACTED]' }\n",
+      "LOG Set(1) { 'a\"b`[REDACTED]' }\n",
+      // A plain object is passed on as a copy of its string keys.
+      'LOG Object(0) {}\n',
+      // A stand-in for a Map or Set prints in JSON as JSON.stringify does.
+      '{"level":"log","message":{}}\n',
+      '{"level":"log","message":{}}\n',
+      '{"level":"log","message":{}}\n',
+    ]);
+  });
+});
+
+describe('a long value with a line break and a double quote', () => {
+  it('is masked as util.inspect prints it inside a Map (whole, not split at the line break)', async () => {
+    const long = `first "line" canary\n${'y'.repeat(80)}`;
+    const withLong = await loadSecrets({ values: { s: { v: long } }, env: {} });
+    const out = captureStdout();
+    new SecretsLogger(withLong, new ConsoleLogger({ colors: false })).log(new Map([['k', long]]));
+    expect(out).toEqual(["LOG Map(1) { 'k' => '[REDACTED]' }\n"]);
+  });
+});
