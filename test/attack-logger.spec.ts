@@ -72,3 +72,25 @@ describe('a long value with a line break and a double quote', () => {
     expect(out).toEqual(["LOG Map(1) { 'k' => '[REDACTED]' }\n"]);
   });
 });
+
+describe('ConsoleLogger({ showHidden: true })', () => {
+  it('does not print a secret held in a non-enumerable property', () => {
+    const out = captureStdout();
+    const logger = new SecretsLogger(secrets, new ConsoleLogger({ showHidden: true, colors: false }));
+    const plain = { id: 1 };
+    Object.defineProperty(plain, 'auth', { value: PLAIN });
+    class Client {
+      id = 2;
+    }
+    const instance = new Client();
+    Object.defineProperty(instance, 'auth', { value: PLAIN });
+    logger.log(plain);
+    logger.log(instance);
+    expect(out).toEqual(['LOG Object(1) {\n  id: 1\n}\n', 'LOG Client { id: 2 }\n']);
+    // The caller's objects are unchanged.
+    expect([
+      Object.getOwnPropertyDescriptor(plain, 'auth')?.value,
+      Object.getOwnPropertyDescriptor(instance, 'auth')?.value,
+    ]).toEqual([PLAIN, PLAIN]);
+  });
+});

@@ -24,7 +24,8 @@ type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
  *   message, stack, `cause` and other properties are masked, when one of them
  *   holds a secret.
  * - Any other object (and a number whose digits are a secret) is rendered
- *   with `util.inspect` (no depth limit) and `JSON.stringify`. When neither
+ *   with `util.inspect` (no depth limit, hidden properties included) and
+ *   `JSON.stringify`. When neither
  *   rendering holds a secret the object itself is passed on. Otherwise a plain
  *   object or array is passed on as a masked copy (still plain, so that
  *   `ConsoleLogger` still prints it as structured parameters); anything else
@@ -146,16 +147,16 @@ export class SecretsLogger implements LoggerService {
     seen ??= new Map();
     if (seen.has(object)) return seen.get(object);
     if (object instanceof Error) return this.maskError(object, seen);
-    const inspected = render(object);
+    // Hidden properties included: a logger may show them (`ConsoleLogger({ showHidden: true })`).
+    const inspected = render(object, true);
     const json = renderJson(object);
-    const maskedInspected = this.#secrets.mask(inspected);
     const maskedJson = json === undefined ? undefined : this.#secrets.mask(json);
-    if (maskedInspected === inspected && maskedJson === json) return value;
+    if (this.#secrets.mask(inspected) === inspected && maskedJson === json) return value;
     if (Array.isArray(object) || isPlainObject(object)) {
       // Checked again as a whole: a secret may show only in the rendering
       // (a getter, a symbol key), which the copy cannot reach.
       const copy = this.copy(object, seen);
-      const copyInspected = render(copy);
+      const copyInspected = render(copy, true);
       const copyJson = renderJson(copy);
       if (
         this.#secrets.mask(copyInspected) === copyInspected &&
@@ -164,6 +165,8 @@ export class SecretsLogger implements LoggerService {
         return copy;
       }
     }
+    // Printed without the hidden properties (a copy cannot tell which were hidden): they are left out.
+    const maskedInspected = this.#secrets.mask(render(object, false));
     return new MaskedRendering(maskedInspected, maskedJson === undefined ? maskedInspected : parseOr(maskedJson));
   }
 
@@ -186,7 +189,7 @@ export class SecretsLogger implements LoggerService {
    */
   private maskError(error: Error, seen: Map<object, unknown>): Error {
     const json = renderJson(error);
-    const shown = [render(error), String(error.message), json ?? ''];
+    const shown = [render(error, true), String(error.message), json ?? ''];
     if (shown.every((text) => this.#secrets.mask(text) === text)) return error;
     const copy = new Error();
     Object.setPrototypeOf(copy, Object.getPrototypeOf(error));
@@ -264,10 +267,11 @@ const INSPECT_ALL: InspectOptions = {
   compact: true,
   colors: false,
 };
+const INSPECT_HIDDEN: InspectOptions = { ...INSPECT_ALL, showHidden: true };
 
-function render(value: object): string {
+function render(value: object, showHidden: boolean): string {
   try {
-    return inspect(value, INSPECT_ALL);
+    return inspect(value, showHidden ? INSPECT_HIDDEN : INSPECT_ALL);
   } catch {
     return '';
   }
