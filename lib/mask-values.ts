@@ -5,9 +5,8 @@
  * `@Transform` derived from a secret. Reads metadata and values; never
  * prints one.
  */
-import { inspect } from 'node:util';
 import { getSectionOptions } from './decorators';
-import { MASK_MIN_LENGTH } from './mask';
+import { inspectedForms, MASK_MIN_LENGTH } from './mask';
 import type { RawSections } from './model';
 import { describedDto } from './validate';
 
@@ -41,20 +40,9 @@ export function secretValues(raw: RawSections, instances: ReadonlyMap<Function, 
     for (const [key, { value }] of section.values) if (keys?.get(key) !== true) out.add(value);
   }
   for (const value of [...out]) {
-    if (value.length < MASK_MIN_LENGTH) continue;
-    const json = JSON.stringify(value).slice(1, -1);
-    // Quoted alone, and inside a string that also holds " and ` (which makes
-    // inspect escape ' as \'): the quotes inspect picks depend on the whole string.
-    for (const inspected of [quoted(value).slice(1, -1), quoted(`"\`${value}`).slice(3, -1)]) {
-      if (inspected !== value && inspected !== json) out.add(inspected);
-    }
+    if (value.length >= MASK_MIN_LENGTH) for (const form of inspectedForms(value)) out.add(form);
   }
   return [...out];
-}
-
-/** `text` as `util.inspect` quotes a string inside an object, whole: not cut at 10,000 characters nor split at line breaks. */
-function quoted(text: string): string {
-  return inspect(text, { maxStringLength: Infinity, breakLength: Infinity, compact: true });
 }
 
 /** Strings inside a converted value: itself, array items, object and Map/Set values, a URL's href. */

@@ -15,6 +15,7 @@
  * single placeholder.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { inspect } from 'node:util';
 import { REDACTED } from './redact';
 
 /** Values shorter than this many characters (UTF-16 code units) are not masked. */
@@ -47,6 +48,25 @@ export function encodings(value: string): string[] {
   if (uri !== undefined) forms.push(uri);
   forms.push(JSON.stringify(value).slice(1, -1));
   return [...new Set(forms)];
+}
+
+/**
+ * How `util.inspect` prints `value` inside an object, where it differs from
+ * `value` and its JSON escape: escaped (control characters, `\\`, lone
+ * surrogates), and also with `'` as `\\'`, as in a string that holds all
+ * three kinds of quotes (inspect picks the quotes by the whole string). Whole:
+ * not cut at 10,000 characters nor split at line breaks.
+ *
+ * @example inspectedForms(`it's\x1b`) // ["it's\\x1B", "it\\'s\\x1B"]
+ */
+export function inspectedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const forms = new Set([quoted(value).slice(1, -1), quoted(`"\`${value}`).slice(3, -1)]);
+  return [...forms].filter((form) => form !== value && form !== json);
+}
+
+function quoted(text: string): string {
+  return inspect(text, { maxStringLength: Infinity, breakLength: Infinity, compact: true });
 }
 
 function uriComponent(value: string): string | undefined {
