@@ -180,7 +180,8 @@ export class Secrets {
    * differs from its raw value (what a `@Transform` derived). Values shorter
    * than 8 characters (`MASK_MIN_LENGTH`) are not masked: they would match
    * everywhere. Each value is also found in its common encodings: base64 and
-   * base64url (with and without padding), hex (lower and upper case),
+   * base64url (with and without padding, also inside a longer base64 text
+   * such as a `Basic` header), hex (lower and upper case),
    * `encodeURIComponent`, JSON-escaped (as inside a JSON string) and as
    * `util.inspect` escapes it.
    *
@@ -193,7 +194,7 @@ export class Secrets {
    */
   mask(text: string): string {
     if (typeof text !== 'string') throw new TypeError('mask(text): text must be a string');
-    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances));
+    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances), { withinBase64: true });
     return this.#masker.mask(text);
   }
 

@@ -51,6 +51,30 @@ export function encodings(value: string): string[] {
 }
 
 /**
+ * `value` inside a longer base64 (or base64url) text, as in the `Basic` header
+ * of `user:password`: its UTF-8 bytes may start at any of the three offsets
+ * of a 3-byte group, and the characters at either end of its run also carry
+ * bits of the neighbouring bytes. So for each offset, only the characters
+ * that its bytes alone determine; the one or two characters left at each end
+ * hold at most 4 bits of it.
+ *
+ * @example withinBase64('password') // ['cGFzc3dvcm', 'Bhc3N3b3Jk', 'wYXNzd29yZ'], and the base64url ones where they differ
+ */
+export function withinBase64(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const forms = new Set<string>();
+  for (let shift = 0; shift < 3; shift++) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
+    // Character j stands for bits [6j, 6j + 6); the value's bits are [8 shift, 8 (shift + length)).
+    const first = Math.ceil((8 * shift) / 6);
+    const end = Math.floor((8 * (shift + bytes.length)) / 6);
+    forms.add(shifted.toString('base64').slice(first, end));
+    forms.add(shifted.toString('base64url').slice(first, end));
+  }
+  return [...forms];
+}
+
+/**
  * How `util.inspect` prints `value` inside an object, where it differs from
  * `value` and its JSON escape: escaped (control characters, `\\`, lone
  * surrogates), and also with `'` as `\\'`, as in a string that holds all
@@ -99,12 +123,16 @@ export class Masker {
   /** Reused by every `mask` call (which runs to completion): no allocation for text without secrets. */
   readonly #found = new Intervals();
 
-  /** @param values secret values; those shorter than {@link MASK_MIN_LENGTH} are ignored. */
-  constructor(values: Iterable<string>) {
+  /**
+   * @param values secret values; those shorter than {@link MASK_MIN_LENGTH} are ignored.
+   * @param options.withinBase64 also mask each value inside a longer base64 text ({@link withinBase64}).
+   */
+  constructor(values: Iterable<string>, options: { withinBase64?: boolean } = {}) {
     const patterns = new Set<string>();
     for (const value of values) {
       if (typeof value !== 'string' || value.length < MASK_MIN_LENGTH) continue;
       for (const form of encodings(value)) if (!REDACTED.includes(form)) patterns.add(form);
+      if (options.withinBase64) for (const form of withinBase64(value)) patterns.add(form);
     }
     this.#patterns = [...patterns];
   }

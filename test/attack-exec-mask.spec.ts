@@ -33,3 +33,21 @@ it('masks a value as a Node command prints it inside an object (util.inspect esc
     '',
   ]);
 });
+
+it('masks a value inside a longer base64 text the command prints (a Basic header of user:password)', () => {
+  const home = tempDir('nis-attack-exec-');
+  const dir = path.join(home, 'project');
+  write(dir, 'production-secrets.ini', '[app]\npassword = plain-canary-77aa\n', 0o600);
+  const script = "console.log(Buffer.from('user:' + process.env.SECRET_APP_PASSWORD).toString('base64'))";
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'exec', '-e', 'production', '--mask', '--', process.execPath, '-e', script],
+    {
+      cwd: dir,
+      env: cleanEnv(home),
+      input: '',
+      timeout: 25_000,
+    },
+  );
+  expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, 'dXNlcjp[REDACTED]Q==\n', '']);
+});
