@@ -182,7 +182,7 @@ export class Secrets {
    * everywhere. Each value is also found in its common encodings: base64 and
    * base64url (with and without padding, also inside a longer base64 text
    * such as a `Basic` header), hex (lower and upper case),
-   * `encodeURIComponent`, JSON-escaped (as inside a JSON string) and as
+   * `encodeURIComponent` (also as a form field and a URL's password), JSON-escaped (as inside a JSON string) and as
    * `util.inspect` escapes it.
    *
    * The masker is built on the first call (so loading does not pay for it)
@@ -194,7 +194,7 @@ export class Secrets {
    */
   mask(text: string): string {
     if (typeof text !== 'string') throw new TypeError('mask(text): text must be a string');
-    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances), { withinBase64: true });
+    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances), { extraForms: true });
     return this.#masker.mask(text);
   }
 

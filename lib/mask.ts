@@ -51,6 +51,31 @@ export function encodings(value: string): string[] {
 }
 
 /**
+ * The forms {@link Masker} adds to {@link encodings} with `extraForms`: the
+ * value inside a longer base64 text ({@link withinBase64}) and in URLs
+ * ({@link urlForms}).
+ */
+export function extraForms(value: string): string[] {
+  return [...withinBase64(value), ...urlForms(value)];
+}
+
+/**
+ * `value` in a URL where `encodeURIComponent` is not what encoded it: as a
+ * form field (`URLSearchParams`, `application/x-www-form-urlencoded`: a space
+ * as `+`, `!'()~` escaped), as an OAuth token request carries a client
+ * secret; and as the password of a URL (`url.password = value`: `$&+,!` kept),
+ * as in a database connection string. None for a value with a lone surrogate.
+ *
+ * @example urlForms("it's (a) pa$s:w@rd") // ['it%27s+%28a%29+pa%24s%3Aw%40rd', "it's%20(a)%20pa$s%3Aw%40rd"]
+ */
+export function urlForms(value: string): string[] {
+  if (!isWellFormed(value)) return [];
+  const url = new URL('http://host');
+  url.password = value;
+  return [new URLSearchParams([['', value]]).toString().slice(1), url.password];
+}
+
+/**
  * `value` inside a longer base64 (or base64url) text, as in the `Basic` header
  * of `user:password`: its UTF-8 bytes may start at any of the three offsets
  * of a 3-byte group, and the characters at either end of its run also carry
@@ -125,14 +150,14 @@ export class Masker {
 
   /**
    * @param values secret values; those shorter than {@link MASK_MIN_LENGTH} are ignored.
-   * @param options.withinBase64 also mask each value inside a longer base64 text ({@link withinBase64}).
+   * @param options.extraForms also mask each value inside a longer base64 text and as URLs encode it ({@link extraForms}).
    */
-  constructor(values: Iterable<string>, options: { withinBase64?: boolean } = {}) {
+  constructor(values: Iterable<string>, options: { extraForms?: boolean } = {}) {
     const patterns = new Set<string>();
     for (const value of values) {
       if (typeof value !== 'string' || value.length < MASK_MIN_LENGTH) continue;
       for (const form of encodings(value)) if (!REDACTED.includes(form)) patterns.add(form);
-      if (options.withinBase64) for (const form of withinBase64(value)) patterns.add(form);
+      if (options.extraForms) for (const form of extraForms(value)) if (!REDACTED.includes(form)) patterns.add(form);
     }
     this.#patterns = [...patterns];
   }

@@ -5,7 +5,7 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { loadSecrets, SecretsSection } from '../lib';
-import { Masker, withinBase64 } from '../lib/mask';
+import { Masker, urlForms, withinBase64 } from '../lib/mask';
 
 // The canary password.
 const PASSWORD = 'plain-canary-77aa';
@@ -45,11 +45,38 @@ describe('a value inside a longer base64 text (the Basic header of user:password
   });
 
   it('is masked in a stream too', async () => {
-    const stream = new Masker([PASSWORD], { withinBase64: true }).createStream();
+    const stream = new Masker([PASSWORD], { extraForms: true }).createStream();
     const out: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => out.push(chunk));
     stream.end(basic(`user:${PASSWORD}`));
     await new Promise((resolve) => stream.on('end', resolve));
     expect(Buffer.concat(out).toString()).toBe('Authorization: Basic dXNlcjp[REDACTED]Q==');
+  });
+});
+
+describe('a value in a URL not encoded by encodeURIComponent', () => {
+  // A canary with a space, !'()~ and $:@, which the URL encoders treat differently.
+  const value = "it's (a) pa$s:w@rd~canary!";
+
+  it('is masked as a form field (URLSearchParams) and as the password of a URL', async () => {
+    const secrets = await loadSecrets({ values: { oauth: { client_secret: value } }, env: {} });
+    const url = new URL('postgres://db.example.com/app');
+    url.username = 'app';
+    url.password = value;
+    expect([
+      secrets.mask(`grant_type=client_credentials&${new URLSearchParams({ client_secret: value }).toString()}`),
+      secrets.mask(url.href),
+    ]).toEqual([
+      'grant_type=client_credentials&client_secret=[REDACTED]',
+      'postgres://app:[REDACTED]@db.example.com/app',
+    ]);
+  });
+
+  it('lists the form field and URL password forms, none for a lone surrogate', () => {
+    expect(urlForms(value)).toEqual([
+      'it%27s+%28a%29+pa%24s%3Aw%40rd%7Ecanary%21',
+      "it's%20(a)%20pa$s%3Aw%40rd~canary!",
+    ]);
+    expect(urlForms('abcdefgh\ud800')).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ interface ExecOptions {
 async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
   const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));
   const variables = secretVariables(raw, file);
-  const masker = options.mask ? new Masker(fileValues(raw), { withinBase64: true }) : undefined;
+  const masker = options.mask ? new Masker(fileValues(raw), { extraForms: true }) : undefined;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, [...args], {
       stdio: masker ? ['inherit', 'pipe', 'pipe'] : 'inherit',
