@@ -182,7 +182,8 @@ export class Secrets {
    * everywhere. Each value is also found in its common encodings: base64 and
    * base64url (with and without padding, also inside a longer base64 text
    * such as a `Basic` header), hex (lower and upper case),
-   * `encodeURIComponent` (also as a form field and a URL's password), JSON-escaped (as inside a JSON string) and as
+   * `encodeURIComponent` (also as a form field and a URL's password), as
+   * its bytes print (a Buffer, a byte array), JSON-escaped (as inside a JSON string) and as
    * `util.inspect` escapes it.
    *
    * The masker is built on the first call (so loading does not pay for it)

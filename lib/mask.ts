@@ -52,11 +52,24 @@ export function encodings(value: string): string[] {
 
 /**
  * The forms {@link Masker} adds to {@link encodings} with `extraForms`: the
- * value inside a longer base64 text ({@link withinBase64}) and in URLs
- * ({@link urlForms}).
+ * value inside a longer base64 text ({@link withinBase64}), in URLs
+ * ({@link urlForms}) and as its bytes print ({@link byteForms}).
  */
 export function extraForms(value: string): string[] {
-  return [...withinBase64(value), ...urlForms(value)];
+  return [...withinBase64(value), ...urlForms(value), ...byteForms(value)];
+}
+
+/**
+ * `value`'s UTF-8 bytes as a Buffer or a byte array prints: `util.inspect` of
+ * a Buffer (`<Buffer 70 61 73 …>`), of a byte array or `Uint8Array`
+ * (`[ 112, 97, 115, … ]`), and `JSON.stringify` of a Buffer
+ * (`{"type":"Buffer","data":[112,97,115,…]}`).
+ *
+ * @example byteForms('pass') // ['70 61 73 73', '112, 97, 115, 115', '112,97,115,115']
+ */
+export function byteForms(value: string): string[] {
+  const bytes = [...Buffer.from(value, 'utf8')];
+  return [bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(' '), bytes.join(', '), bytes.join(',')];
 }
 
 /**

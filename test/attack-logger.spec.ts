@@ -94,3 +94,25 @@ describe('ConsoleLogger({ showHidden: true })', () => {
     ]).toEqual([PLAIN, PLAIN]);
   });
 });
+
+describe('a Buffer or byte array holding a secret', () => {
+  it('prints masked, also past the 50 bytes util.inspect shows of a Buffer', () => {
+    const out = captureStdout();
+    const logger = new SecretsLogger(secrets, new ConsoleLogger({ colors: false }));
+    const long = Buffer.from(`${'-'.repeat(40)}${PLAIN}`);
+    logger.log(Buffer.from(PLAIN));
+    logger.log({ body: long });
+    logger.log({ bytes: new Uint8Array(Buffer.from(PLAIN)) });
+    expect(out).toEqual([
+      'LOG <Buffer [REDACTED]>\n',
+      `LOG Object(1) {\n  body: <Buffer ${'2d '.repeat(40)}[REDACTED]>\n}\n`,
+      'LOG Object(1) {\n  bytes: Uint8Array(17) [ [REDACTED] ]\n}\n',
+    ]);
+  });
+
+  it('is masked as a Buffer prints in JSON', () => {
+    expect(secrets.mask(JSON.stringify({ body: Buffer.from(PLAIN) }))).toBe(
+      '{"body":{"type":"Buffer","data":[[REDACTED]]}}',
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LoggerService, type LogLevel } from '@nestjs/common';
+import buffer from 'node:buffer';
 import { inspect, type InspectOptions } from 'node:util';
 
 /** What {@link SecretsLogger} masks with: `SecretsService`, or the `Secrets` from `loadSecrets`. */
@@ -270,10 +271,17 @@ const INSPECT_ALL: InspectOptions = {
 const INSPECT_HIDDEN: InspectOptions = { ...INSPECT_ALL, showHidden: true };
 
 function render(value: object, showHidden: boolean): string {
+  // A Buffer prints at most `INSPECT_MAX_BYTES` bytes, whatever the options:
+  // all of them here, so that a secret it holds is found whole.
+  const settings = buffer as { INSPECT_MAX_BYTES: number };
+  const maxBytes = settings.INSPECT_MAX_BYTES;
+  settings.INSPECT_MAX_BYTES = Infinity;
   try {
     return inspect(value, showHidden ? INSPECT_HIDDEN : INSPECT_ALL);
   } catch {
     return '';
+  } finally {
+    settings.INSPECT_MAX_BYTES = maxBytes;
   }
 }
 
