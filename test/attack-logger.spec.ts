@@ -4,7 +4,7 @@
  */
 import { ConsoleLogger } from '@nestjs/common';
 import { IsString } from 'class-validator';
-import { stripVTControlCharacters } from 'node:util';
+import { inspect, stripVTControlCharacters } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadSecrets, SecretsLogger, SecretsSection, type Secrets } from '../lib';
 
@@ -114,5 +114,21 @@ describe('a Buffer or byte array holding a secret', () => {
     expect(secrets.mask(JSON.stringify({ body: Buffer.from(PLAIN) }))).toBe(
       '{"body":{"type":"Buffer","data":[[REDACTED]]}}',
     );
+  });
+});
+
+describe('a symbol or a function named by a secret', () => {
+  it('prints masked', () => {
+    const out = captureStdout();
+    new SecretsLogger(secrets, new ConsoleLogger({ colors: false })).log(Symbol(PLAIN));
+    // A logger of one's own that prints what it is given.
+    const printed: string[] = [];
+    const inner = { log: (...args: unknown[]) => void printed.push(inspect(args)), error: () => {}, warn: () => {} };
+    const named = { [PLAIN]: () => 'lazy message' }[PLAIN]!;
+    new SecretsLogger(secrets, inner).log('with a parameter', named, 'Context');
+    expect([out, printed]).toEqual([
+      ['LOG Symbol([REDACTED])\n'],
+      ["[ 'with a parameter', [Function: [REDACTED]], 'Context' ]"],
+    ]);
   });
 });

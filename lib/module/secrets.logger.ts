@@ -24,7 +24,8 @@ type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
  * - An `Error` is passed on as a copy (same prototype, own properties) whose
  *   message, stack, `cause` and other properties are masked, when one of them
  *   holds a secret.
- * - Any other object (and a number whose digits are a secret) is rendered
+ * - Any other object (and a number whose digits are a secret, a symbol whose
+ *   description is one) is rendered
  *   with `util.inspect` (no depth limit, hidden properties included) and
  *   `JSON.stringify`. When neither
  *   rendering holds a secret the object itself is passed on. Otherwise a plain
@@ -131,10 +132,10 @@ export class SecretsLogger implements LoggerService {
         return this.#secrets.mask(value);
       case 'undefined':
       case 'boolean':
-      case 'symbol':
         return value;
       case 'number':
-      case 'bigint': {
+      case 'bigint':
+      case 'symbol': {
         const text = String(value);
         const masked = this.#secrets.mask(text);
         return masked === text ? value : new MaskedRendering(masked, masked);
@@ -226,7 +227,7 @@ export class SecretsLogger implements LoggerService {
       return masked === fn.name ? fn : new MaskedRendering(masked, masked);
     }
     const wrapper = (): unknown => this.value(fn());
-    Object.defineProperty(wrapper, 'name', { value: fn.name });
+    Object.defineProperty(wrapper, 'name', { value: this.#secrets.mask(fn.name) });
     return wrapper;
   }
 }
