@@ -132,3 +132,21 @@ describe('a symbol or a function named by a secret', () => {
     ]);
   });
 });
+
+describe('a DOMException holding a secret (its name and message are getters of internal slots)', () => {
+  it('is logged masked instead of making the logger throw', () => {
+    const out: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => out.push(String(chunk)) > 0);
+    const logger = new SecretsLogger(secrets, new ConsoleLogger({ json: true, colors: false }));
+    logger.error(new DOMException(`aborted ${PLAIN}`, 'AbortError'));
+    const line = JSON.parse(out.join('')) as {
+      message: string;
+      error: { name: string; message: string };
+    };
+    expect([line.message, line.error.name, line.error.message]).toEqual([
+      'aborted [REDACTED]',
+      'AbortError',
+      'aborted [REDACTED]',
+    ]);
+  });
+});

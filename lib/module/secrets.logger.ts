@@ -194,10 +194,12 @@ export class SecretsLogger implements LoggerService {
     const shown = [render(error, true), String(error.message), json ?? ''];
     if (shown.every((text) => this.#secrets.mask(text) === text)) return error;
     const copy = new Error();
+    // Its own stack goes before the prototype changes: formatting it then (as
+    // redefining it would) may read getters of the error's class.
+    delete (copy as { stack?: string }).stack;
     Object.setPrototypeOf(copy, Object.getPrototypeOf(error));
     seen.set(error, copy);
     if (!Object.prototype.hasOwnProperty.call(error, 'stack')) {
-      delete (copy as { stack?: string }).stack;
       const stack = safeGet(error, 'stack');
       if (typeof stack === 'string') {
         Object.defineProperty(copy, 'stack', {
@@ -216,6 +218,15 @@ export class SecretsLogger implements LoggerService {
         enumerable: descriptor.enumerable,
         configurable: true,
       });
+    }
+    // A platform error (DOMException) reads its name and message from internal
+    // slots the copy lacks, and throws when printed: give the copy its own.
+    if (!printable(copy)) {
+      for (const key of ['name', 'message']) {
+        if (Object.prototype.hasOwnProperty.call(copy, key)) continue;
+        const text = this.#secrets.mask(String(safeGet(error, key)));
+        Object.defineProperty(copy, key, { value: text, writable: true, configurable: true });
+      }
     }
     return copy;
   }
@@ -304,6 +315,17 @@ function renderJson(value: object): string | undefined {
     });
   } catch {
     return undefined;
+  }
+}
+
+/** Whether printing `error` (as loggers do: inspect, `String()`) works. */
+function printable(error: Error): boolean {
+  try {
+    inspect(error, INSPECT_ALL);
+    String(error);
+    return true;
+  } catch {
+    return false;
   }
 }
 
