@@ -53,10 +53,26 @@ export function encodings(value: string): string[] {
 /**
  * The forms {@link Masker} adds to {@link encodings} with `extraForms`: the
  * value inside a longer base64 text ({@link withinBase64}), in URLs
- * ({@link urlForms}) and as its bytes print ({@link byteForms}).
+ * ({@link urlForms}), as its bytes print ({@link byteForms}) and escaped
+ * twice ({@link escapedTwice}).
  */
 export function extraForms(value: string): string[] {
-  return [...withinBase64(value), ...urlForms(value), ...byteForms(value)];
+  return [...withinBase64(value), ...urlForms(value), ...byteForms(value), ...escapedTwice(value)];
+}
+
+/**
+ * `value` escaped twice, as a JSON text held in a string shows it (a request
+ * body logged as a JSON line, or inside an object `util.inspect` prints): the
+ * JSON escape of its JSON escape, and its JSON escape as `util.inspect`
+ * prints it. None when the JSON escape is the value itself (no `"`, `\\` or
+ * control character).
+ *
+ * @example escapedTwice('a"b') // the texts a\\\"b (JSON in JSON) and a\\"b (inspect of JSON)
+ */
+export function escapedTwice(value: string): string[] {
+  const once = JSON.stringify(value).slice(1, -1);
+  if (once === value) return [];
+  return [JSON.stringify(once).slice(1, -1), ...inspectedForms(once)];
 }
 
 /**

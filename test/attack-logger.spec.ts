@@ -150,3 +150,15 @@ describe('a DOMException holding a secret (its name and message are getters of i
     ]);
   });
 });
+
+describe('a JSON text holding a value with " or \\', () => {
+  it('is masked inside a logged object (util.inspect escapes the JSON escape again)', async () => {
+    const value = 'gen"pass\\word-canary';
+    const withQuote = await loadSecrets({ values: { db: { password: value } }, env: {} });
+    const out = captureStdout();
+    new SecretsLogger(withQuote, new ConsoleLogger({ colors: false })).log({
+      body: JSON.stringify({ password: value }),
+    });
+    expect(out).toEqual(['LOG Object(1) {\n  body: \'{"password":"[REDACTED]"}\'\n}\n']);
+  });
+});

@@ -5,7 +5,7 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { loadSecrets, SecretsSection } from '../lib';
-import { Masker, urlForms, withinBase64 } from '../lib/mask';
+import { escapedTwice, Masker, urlForms, withinBase64 } from '../lib/mask';
 
 // The canary password.
 const PASSWORD = 'plain-canary-77aa';
@@ -78,5 +78,23 @@ describe('a value in a URL not encoded by encodeURIComponent', () => {
       "it's%20(a)%20pa$s%3Aw%40rd~canary!",
     ]);
     expect(urlForms('abcdefgh\ud800')).toEqual([]);
+  });
+});
+
+describe('a value with " or \\ escaped twice (a JSON body inside a JSON log line or an inspected object)', () => {
+  // A canary as a generated password may be: with a quote and a backslash.
+  const value = 'gen"pass\\word-canary';
+
+  it('is masked in a JSON line holding a JSON body', async () => {
+    const secrets = await loadSecrets({ values: { db: { password: value } }, env: {} });
+    const body = JSON.stringify({ password: value });
+    expect(secrets.mask(JSON.stringify({ level: 30, body }))).toBe(
+      '{"level":30,"body":"{\\"password\\":\\"[REDACTED]\\"}"}',
+    );
+  });
+
+  it('lists the JSON escape of the JSON escape and its util.inspect form, none for a plain value', () => {
+    expect(escapedTwice(value)).toEqual(['gen\\\\\\"pass\\\\\\\\word-canary', 'gen\\\\"pass\\\\\\\\word-canary']);
+    expect(escapedTwice('plain-value')).toEqual([]);
   });
 });
