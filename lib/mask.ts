@@ -22,6 +22,13 @@ import { REDACTED } from './redact';
 export const MASK_MIN_LENGTH = 8;
 
 /**
+ * Values longer than this many characters get no {@link extraForms}: those
+ * are some 20 times a value's length, so a 1 MiB value (the largest file)
+ * would take another 360 MB and 2.5 s to build.
+ */
+export const EXTRA_FORMS_MAX_LENGTH = 64 * 1024;
+
+/**
  * The forms of `value` that are masked: itself and its common encodings, each
  * once — base64 and base64url of its UTF-8 bytes, each with and without
  * padding; hex in lower and upper case; `encodeURIComponent` (left out for a
@@ -179,14 +186,16 @@ export class Masker {
 
   /**
    * @param values secret values; those shorter than {@link MASK_MIN_LENGTH} are ignored.
-   * @param options.extraForms also mask each value inside a longer base64 text and as URLs encode it ({@link extraForms}).
+   * @param options.extraForms also mask each value of at most {@link EXTRA_FORMS_MAX_LENGTH} characters in its {@link extraForms}.
    */
   constructor(values: Iterable<string>, options: { extraForms?: boolean } = {}) {
     const patterns = new Set<string>();
     for (const value of values) {
       if (typeof value !== 'string' || value.length < MASK_MIN_LENGTH) continue;
       for (const form of encodings(value)) if (!REDACTED.includes(form)) patterns.add(form);
-      if (options.extraForms) for (const form of extraForms(value)) if (!REDACTED.includes(form)) patterns.add(form);
+      if (options.extraForms && value.length <= EXTRA_FORMS_MAX_LENGTH) {
+        for (const form of extraForms(value)) if (!REDACTED.includes(form)) patterns.add(form);
+      }
     }
     this.#patterns = [...patterns];
   }

@@ -5,7 +5,7 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { loadSecrets, SecretsSection } from '../lib';
-import { escapedTwice, Masker, urlForms, withinBase64 } from '../lib/mask';
+import { escapedTwice, EXTRA_FORMS_MAX_LENGTH, Masker, urlForms, withinBase64 } from '../lib/mask';
 
 // The canary password.
 const PASSWORD = 'plain-canary-77aa';
@@ -96,5 +96,14 @@ describe('a value with " or \\ escaped twice (a JSON body inside a JSON log line
   it('lists the JSON escape of the JSON escape and its util.inspect form, none for a plain value', () => {
     expect(escapedTwice(value)).toEqual(['gen\\\\\\"pass\\\\\\\\word-canary', 'gen\\\\"pass\\\\\\\\word-canary']);
     expect(escapedTwice('plain-value')).toEqual([]);
+  });
+});
+
+describe('the extra forms of a long value', () => {
+  it('are left out past EXTRA_FORMS_MAX_LENGTH characters (a 1 MiB value would cost hundreds of MB)', () => {
+    const atLimit = `${'x'.repeat(EXTRA_FORMS_MAX_LENGTH - 1)}"`;
+    const past = `${'x'.repeat(EXTRA_FORMS_MAX_LENGTH)}"`;
+    const extra = (value: string) => new Masker([value], { extraForms: true }).size - new Masker([value]).size;
+    expect([extra(atLimit) > 0, extra(past)]).toEqual([true, 0]);
   });
 });
