@@ -180,8 +180,10 @@ export class Secrets {
    * differs from its raw value (what a `@Transform` derived). Values shorter
    * than 8 characters (`MASK_MIN_LENGTH`) are not masked: they would match
    * everywhere. Each value is also found in its common encodings: base64 and
-   * base64url (with and without padding), hex (lower and upper case),
-   * `encodeURIComponent`, JSON-escaped (as inside a JSON string) and as
+   * base64url (with and without padding, also inside a longer base64 text
+   * such as a `Basic` header), hex (lower and upper case),
+   * `encodeURIComponent` (also as a form field and a URL's password), as
+   * its bytes print (a Buffer, a byte array), JSON-escaped (as inside a JSON string) and as
    * `util.inspect` escapes it.
    *
    * The masker is built on the first call (so loading does not pay for it)
@@ -193,7 +195,7 @@ export class Secrets {
    */
   mask(text: string): string {
     if (typeof text !== 'string') throw new TypeError('mask(text): text must be a string');
-    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances));
+    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances), { extraForms: true });
     return this.#masker.mask(text);
   }
 

@@ -5,9 +5,8 @@
  * `@Transform` derived from a secret. Reads metadata and values; never
  * prints one.
  */
-import { inspect } from 'node:util';
 import { getSectionOptions } from './decorators';
-import { MASK_MIN_LENGTH } from './mask';
+import { inspectedForms, MASK_MIN_LENGTH } from './mask';
 import type { RawSections } from './model';
 import { describedDto } from './validate';
 
@@ -16,9 +15,9 @@ import { describedDto } from './validate';
  * reads its key (in its section) marks that property `@NotSecret`; every
  * string inside the secret properties of the `instances` (a transform may
  * have derived one the file does not contain, e.g. a decoded key); and, for
- * a value `util.inspect` would print escaped (control characters, or all of
- * `'`, `"` and `` ` ``), that escaped form, so that it is also found inside
- * an inspected object. Values the masker ignores (shorter than
+ * a value `util.inspect` would print escaped (control characters,
+ * a backslash, or a `'` inside a string that also holds `"` and `` ` ``),
+ * those escaped forms, so that it is also found inside an inspected object. Values the masker ignores (shorter than
  * `MASK_MIN_LENGTH`) may be included.
  */
 export function secretValues(raw: RawSections, instances: ReadonlyMap<Function, object | null>): string[] {
@@ -41,9 +40,7 @@ export function secretValues(raw: RawSections, instances: ReadonlyMap<Function, 
     for (const [key, { value }] of section.values) if (keys?.get(key) !== true) out.add(value);
   }
   for (const value of [...out]) {
-    if (value.length < MASK_MIN_LENGTH) continue;
-    const inspected = inspect(value).slice(1, -1);
-    if (inspected !== value && inspected !== JSON.stringify(value).slice(1, -1)) out.add(inspected);
+    if (value.length >= MASK_MIN_LENGTH) for (const form of inspectedForms(value)) out.add(form);
   }
   return [...out];
 }

@@ -15,10 +15,18 @@
  * single placeholder.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { inspect } from 'node:util';
 import { REDACTED } from './redact';
 
 /** Values shorter than this many characters (UTF-16 code units) are not masked. */
 export const MASK_MIN_LENGTH = 8;
+
+/**
+ * Values longer than this many characters get no {@link extraForms}: those
+ * are some 20 times a value's length, so a 1 MiB value (the largest file)
+ * would take another 360 MB and 2.5 s to build.
+ */
+export const EXTRA_FORMS_MAX_LENGTH = 64 * 1024;
 
 /**
  * The forms of `value` that are masked: itself and its common encodings, each
@@ -47,6 +55,103 @@ export function encodings(value: string): string[] {
   if (uri !== undefined) forms.push(uri);
   forms.push(JSON.stringify(value).slice(1, -1));
   return [...new Set(forms)];
+}
+
+/**
+ * The forms {@link Masker} adds to {@link encodings} with `extraForms`: the
+ * value inside a longer base64 text ({@link withinBase64}), in URLs
+ * ({@link urlForms}), as its bytes print ({@link byteForms}) and escaped
+ * twice ({@link escapedTwice}).
+ */
+export function extraForms(value: string): string[] {
+  return [...withinBase64(value), ...urlForms(value), ...byteForms(value), ...escapedTwice(value)];
+}
+
+/**
+ * `value` escaped twice, as a JSON text held in a string shows it (a request
+ * body logged as a JSON line, or inside an object `util.inspect` prints): the
+ * JSON escape of its JSON escape, and its JSON escape as `util.inspect`
+ * prints it. None when the JSON escape is the value itself (no `"`, `\\` or
+ * control character).
+ *
+ * @example escapedTwice('a"b') // the texts a\\\"b (JSON in JSON) and a\\"b (inspect of JSON)
+ */
+export function escapedTwice(value: string): string[] {
+  const once = JSON.stringify(value).slice(1, -1);
+  if (once === value) return [];
+  return [JSON.stringify(once).slice(1, -1), ...inspectedForms(once)];
+}
+
+/**
+ * `value`'s UTF-8 bytes as a Buffer or a byte array prints: `util.inspect` of
+ * a Buffer (`<Buffer 70 61 73 …>`), of a byte array or `Uint8Array`
+ * (`[ 112, 97, 115, … ]`), and `JSON.stringify` of a Buffer
+ * (`{"type":"Buffer","data":[112,97,115,…]}`).
+ *
+ * @example byteForms('pass') // ['70 61 73 73', '112, 97, 115, 115', '112,97,115,115']
+ */
+export function byteForms(value: string): string[] {
+  const bytes = [...Buffer.from(value, 'utf8')];
+  return [bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(' '), bytes.join(', '), bytes.join(',')];
+}
+
+/**
+ * `value` in a URL where `encodeURIComponent` is not what encoded it: as a
+ * form field (`URLSearchParams`, `application/x-www-form-urlencoded`: a space
+ * as `+`, `!'()~` escaped), as an OAuth token request carries a client
+ * secret; and as the password of a URL (`url.password = value`: `$&+,!` kept),
+ * as in a database connection string. None for a value with a lone surrogate.
+ *
+ * @example urlForms("it's (a) pa$s:w@rd") // ['it%27s+%28a%29+pa%24s%3Aw%40rd', "it's%20(a)%20pa$s%3Aw%40rd"]
+ */
+export function urlForms(value: string): string[] {
+  if (!isWellFormed(value)) return [];
+  const url = new URL('http://host');
+  url.password = value;
+  return [new URLSearchParams([['', value]]).toString().slice(1), url.password];
+}
+
+/**
+ * `value` inside a longer base64 (or base64url) text, as in the `Basic` header
+ * of `user:password`: its UTF-8 bytes may start at any of the three offsets
+ * of a 3-byte group, and the characters at either end of its run also carry
+ * bits of the neighbouring bytes. So for each offset, only the characters
+ * that its bytes alone determine; the one or two characters left at each end
+ * hold at most 4 bits of it.
+ *
+ * @example withinBase64('password') // ['cGFzc3dvcm', 'Bhc3N3b3Jk', 'wYXNzd29yZ'], and the base64url ones where they differ
+ */
+export function withinBase64(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const forms = new Set<string>();
+  for (let shift = 0; shift < 3; shift++) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
+    // Character j stands for bits [6j, 6j + 6); the value's bits are [8 shift, 8 (shift + length)).
+    const first = Math.ceil((8 * shift) / 6);
+    const end = Math.floor((8 * (shift + bytes.length)) / 6);
+    forms.add(shifted.toString('base64').slice(first, end));
+    forms.add(shifted.toString('base64url').slice(first, end));
+  }
+  return [...forms];
+}
+
+/**
+ * How `util.inspect` prints `value` inside an object, where it differs from
+ * `value` and its JSON escape: escaped (control characters, `\\`, lone
+ * surrogates), and also with `'` as `\\'`, as in a string that holds all
+ * three kinds of quotes (inspect picks the quotes by the whole string). Whole:
+ * not cut at 10,000 characters nor split at line breaks.
+ *
+ * @example inspectedForms(`it's\x1b`) // ["it's\\x1B", "it\\'s\\x1B"]
+ */
+export function inspectedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const forms = new Set([quoted(value).slice(1, -1), quoted(`"\`${value}`).slice(3, -1)]);
+  return [...forms].filter((form) => form !== value && form !== json);
+}
+
+function quoted(text: string): string {
+  return inspect(text, { maxStringLength: Infinity, breakLength: Infinity, compact: true });
 }
 
 function uriComponent(value: string): string | undefined {
@@ -79,12 +184,18 @@ export class Masker {
   /** Reused by every `mask` call (which runs to completion): no allocation for text without secrets. */
   readonly #found = new Intervals();
 
-  /** @param values secret values; those shorter than {@link MASK_MIN_LENGTH} are ignored. */
-  constructor(values: Iterable<string>) {
+  /**
+   * @param values secret values; those shorter than {@link MASK_MIN_LENGTH} are ignored.
+   * @param options.extraForms also mask each value of at most {@link EXTRA_FORMS_MAX_LENGTH} characters in its {@link extraForms}.
+   */
+  constructor(values: Iterable<string>, options: { extraForms?: boolean } = {}) {
     const patterns = new Set<string>();
     for (const value of values) {
       if (typeof value !== 'string' || value.length < MASK_MIN_LENGTH) continue;
       for (const form of encodings(value)) if (!REDACTED.includes(form)) patterns.add(form);
+      if (options.extraForms && value.length <= EXTRA_FORMS_MAX_LENGTH) {
+        for (const form of extraForms(value)) if (!REDACTED.includes(form)) patterns.add(form);
+      }
     }
     this.#patterns = [...patterns];
   }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
-import { Masker } from '../mask';
+import { inspectedForms, Masker } from '../mask';
 import type { RawSections } from '../model';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
 import { maskOutput, PIPE_GRACE_MS } from './masked-output';
@@ -40,7 +40,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
           `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
             '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
             "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
-            'With --mask, every value of the file (and its base64, hex and URL/JSON-escaped forms) in the ' +
+            'With --mask, every value of the file (and its base64, hex, URL/JSON-escaped and util.inspect forms) in the ' +
             "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
             'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
             `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
@@ -72,7 +72,7 @@ interface ExecOptions {
 async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
   const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));
   const variables = secretVariables(raw, file);
-  const masker = options.mask ? new Masker(fileValues(raw)) : undefined;
+  const masker = options.mask ? new Masker(fileValues(raw), { extraForms: true }) : undefined;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, [...args], {
       stdio: masker ? ['inherit', 'pipe', 'pipe'] : 'inherit',
@@ -111,9 +111,15 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
   if (code !== 0) throw new ChildExit(code);
 }
 
-/** Every value of the file, which `--mask` hides (there are no DTOs to tell secrets from other settings). */
+/**
+ * Every value of the file, which `--mask` hides (there are no DTOs to tell
+ * secrets from other settings), also as `util.inspect` prints it (a Node
+ * command logging an object).
+ */
 function fileValues(raw: RawSections): string[] {
-  return [...raw.values()].flatMap((section) => [...section.values.values()].map(({ value }) => value));
+  return [...raw.values()].flatMap((section) =>
+    [...section.values.values()].flatMap(({ value }) => [value, ...inspectedForms(value)]),
+  );
 }
 
 /** `SECRET_<SECTION>_<KEY>` of every value, in file order. */

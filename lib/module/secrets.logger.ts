@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LoggerService, type LogLevel } from '@nestjs/common';
+import buffer from 'node:buffer';
 import { inspect, type InspectOptions } from 'node:util';
 
 /** What {@link SecretsLogger} masks with: `SecretsService`, or the `Secrets` from `loadSecrets`. */
@@ -23,8 +24,10 @@ type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
  * - An `Error` is passed on as a copy (same prototype, own properties) whose
  *   message, stack, `cause` and other properties are masked, when one of them
  *   holds a secret.
- * - Any other object (and a number whose digits are a secret) is rendered
- *   with `util.inspect` (no depth limit) and `JSON.stringify`. When neither
+ * - Any other object (and a number whose digits are a secret, a symbol whose
+ *   description is one) is rendered
+ *   with `util.inspect` (no depth limit, hidden properties included) and
+ *   `JSON.stringify`. When neither
  *   rendering holds a secret the object itself is passed on. Otherwise a plain
  *   object or array is passed on as a masked copy (still plain, so that
  *   `ConsoleLogger` still prints it as structured parameters); anything else
@@ -129,10 +132,10 @@ export class SecretsLogger implements LoggerService {
         return this.#secrets.mask(value);
       case 'undefined':
       case 'boolean':
-      case 'symbol':
         return value;
       case 'number':
-      case 'bigint': {
+      case 'bigint':
+      case 'symbol': {
         const text = String(value);
         const masked = this.#secrets.mask(text);
         return masked === text ? value : new MaskedRendering(masked, masked);
@@ -146,16 +149,16 @@ export class SecretsLogger implements LoggerService {
     seen ??= new Map();
     if (seen.has(object)) return seen.get(object);
     if (object instanceof Error) return this.maskError(object, seen);
-    const inspected = render(object);
+    // Hidden properties included: a logger may show them (`ConsoleLogger({ showHidden: true })`).
+    const inspected = render(object, true);
     const json = renderJson(object);
-    const maskedInspected = this.#secrets.mask(inspected);
     const maskedJson = json === undefined ? undefined : this.#secrets.mask(json);
-    if (maskedInspected === inspected && maskedJson === json) return value;
+    if (this.#secrets.mask(inspected) === inspected && maskedJson === json) return value;
     if (Array.isArray(object) || isPlainObject(object)) {
       // Checked again as a whole: a secret may show only in the rendering
       // (a getter, a symbol key), which the copy cannot reach.
       const copy = this.copy(object, seen);
-      const copyInspected = render(copy);
+      const copyInspected = render(copy, true);
       const copyJson = renderJson(copy);
       if (
         this.#secrets.mask(copyInspected) === copyInspected &&
@@ -164,6 +167,8 @@ export class SecretsLogger implements LoggerService {
         return copy;
       }
     }
+    // Printed without the hidden properties (a copy cannot tell which were hidden): they are left out.
+    const maskedInspected = this.#secrets.mask(render(object, false));
     return new MaskedRendering(maskedInspected, maskedJson === undefined ? maskedInspected : parseOr(maskedJson));
   }
 
@@ -186,13 +191,15 @@ export class SecretsLogger implements LoggerService {
    */
   private maskError(error: Error, seen: Map<object, unknown>): Error {
     const json = renderJson(error);
-    const shown = [render(error), String(error.message), json ?? ''];
+    const shown = [render(error, true), String(error.message), json ?? ''];
     if (shown.every((text) => this.#secrets.mask(text) === text)) return error;
     const copy = new Error();
+    // Its own stack goes before the prototype changes: formatting it then (as
+    // redefining it would) may read getters of the error's class.
+    delete (copy as { stack?: string }).stack;
     Object.setPrototypeOf(copy, Object.getPrototypeOf(error));
     seen.set(error, copy);
     if (!Object.prototype.hasOwnProperty.call(error, 'stack')) {
-      delete (copy as { stack?: string }).stack;
       const stack = safeGet(error, 'stack');
       if (typeof stack === 'string') {
         Object.defineProperty(copy, 'stack', {
@@ -212,6 +219,15 @@ export class SecretsLogger implements LoggerService {
         configurable: true,
       });
     }
+    // A platform error (DOMException) reads its name and message from internal
+    // slots the copy lacks, and throws when printed: give the copy its own.
+    if (!printable(copy)) {
+      for (const key of ['name', 'message']) {
+        if (Object.prototype.hasOwnProperty.call(copy, key)) continue;
+        const text = this.#secrets.mask(String(safeGet(error, key)));
+        Object.defineProperty(copy, key, { value: text, writable: true, configurable: true });
+      }
+    }
     return copy;
   }
 
@@ -222,7 +238,7 @@ export class SecretsLogger implements LoggerService {
       return masked === fn.name ? fn : new MaskedRendering(masked, masked);
     }
     const wrapper = (): unknown => this.value(fn());
-    Object.defineProperty(wrapper, 'name', { value: fn.name });
+    Object.defineProperty(wrapper, 'name', { value: this.#secrets.mask(fn.name) });
     return wrapper;
   }
 }
@@ -264,12 +280,20 @@ const INSPECT_ALL: InspectOptions = {
   compact: true,
   colors: false,
 };
+const INSPECT_HIDDEN: InspectOptions = { ...INSPECT_ALL, showHidden: true };
 
-function render(value: object): string {
+function render(value: object, showHidden: boolean): string {
+  // A Buffer prints at most `INSPECT_MAX_BYTES` bytes, whatever the options:
+  // all of them here, so that a secret it holds is found whole.
+  const settings = buffer as { INSPECT_MAX_BYTES: number };
+  const maxBytes = settings.INSPECT_MAX_BYTES;
+  settings.INSPECT_MAX_BYTES = Infinity;
   try {
-    return inspect(value, INSPECT_ALL);
+    return inspect(value, showHidden ? INSPECT_HIDDEN : INSPECT_ALL);
   } catch {
     return '';
+  } finally {
+    settings.INSPECT_MAX_BYTES = maxBytes;
   }
 }
 
@@ -291,6 +315,17 @@ function renderJson(value: object): string | undefined {
     });
   } catch {
     return undefined;
+  }
+}
+
+/** Whether printing `error` (as loggers do: inspect, `String()`) works. */
+function printable(error: Error): boolean {
+  try {
+    inspect(error, INSPECT_ALL);
+    String(error);
+    return true;
+  } catch {
+    return false;
   }
 }
 
