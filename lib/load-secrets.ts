@@ -1,13 +1,15 @@
 import { inspect } from 'node:util';
 import { SecretsError, type SecretsProblem } from './errors';
-import { interpolate, type SectionValues } from './interpolate';
-import { chooseEnvironment, locate, type Environment, type EnvironmentSource, type FileSource } from './locate';
+import { interpolate, type SectionValues } from './sources/interpolate';
+import { chooseEnvironment, locate, type EnvironmentSource, type FileSource } from './sources/locate';
 import type { RawSections } from './model';
-import { Masker } from './mask';
-import { secretValues } from './mask-values';
-import { parseIni, RESERVED_NAMES } from './parse';
-import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './read';
-import { buildSections } from './validate';
+import { Masker } from './mask/masker';
+import { secretValues } from './mask/secret-values';
+import { parseIni } from './sources/parse';
+import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './sources/read';
+import { buildSections } from './dto/validate';
+import type { Environment } from './environment-variables';
+import { RESERVED_NAMES } from './reserved-names';
 
 /** A DTO class decorated with `@SecretsSection`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

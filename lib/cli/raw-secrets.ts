@@ -8,11 +8,12 @@
  * One difference, shared by every command: `SECRETS_FILE` is not consulted,
  * since `--environment` and `--dir` name the file (see {@link commandEnv}).
  */
-import { interpolate } from '../interpolate';
-import { locate, type Environment, type Location } from '../locate';
+import { interpolate } from '../sources/interpolate';
+import { locate, type Location } from '../sources/locate';
 import type { ParsedFile, RawSections } from '../model';
-import { parseIni } from '../parse';
-import { DEFAULT_MAX_FILE_SIZE, readSecrets } from '../read';
+import { parseIni } from '../sources/parse';
+import { DEFAULT_MAX_FILE_SIZE, readSecrets } from '../sources/read';
+import type { Environment } from '../environment-variables';
 
 /**
  * The variables a command loads with: the process's, without `SECRETS_FILE`

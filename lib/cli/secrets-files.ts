@@ -5,13 +5,13 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../age/atomic-write';
+import { writeFileAtomic } from '../files/atomic-write';
 import { encryptArmored } from '../age/cipher';
 import { SecretsError } from '../errors';
-import type { Environment } from '../locate';
-import { parseIni } from '../parse';
-import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../read';
+import { parseIni } from '../sources/parse';
+import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../sources/read';
 import { ENCRYPTED_FILE_NAME } from './context';
+import type { Environment } from '../environment-variables';
 
 /** Mode of a new `.age` file: it is committed, and useless without a key. */
 const ENCRYPTED_FILE_MODE = 0o644;

@@ -7,8 +7,8 @@
  * one), the same unit JavaScript string indexes use, so they are cheap to
  * compute in one pass.
  */
-import type { ProblemCollector } from './errors';
-import type { Reference, Template, TemplatePart } from './model';
+import type { ProblemCollector } from '../errors';
+import type { Reference, Template, TemplatePart } from '../model';
 
 /** Where the scanned value sits, copied into every problem reported. */
 export interface ScanContext {

@@ -16,11 +16,11 @@ import {
 } from 'class-validator';
 import type { ConstraintMetadata } from 'class-validator/types/metadata/ConstraintMetadata';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { convertSection, errorName, findUnknownKeys, type SectionClaim } from './convert';
+import { convertSection, findUnknownKeys, type SectionClaim } from './convert';
 import { getSectionOptions, type ResolvedSectionOptions } from './decorators';
-import { describeDto, validationMetadatas, type DtoDescription } from './dto-keys';
-import { SecretsError, type SecretsProblem } from './errors';
-import type { RawSection, RawSections } from './model';
+import { describeDto, validationMetadatas, type DtoDescription } from './keys';
+import { errorName, SecretsError, type SecretsProblem } from '../errors';
+import type { RawSection, RawSections } from '../model';
 import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, shownKeys } from './redact';
 
 interface Plan<C extends Function = Function> {

@@ -4,15 +4,10 @@
  * taken exactly as written (no inline comments in unquoted values, no type
  * coercion, no nested sections), and everything ambiguous is an error.
  */
-import { isPresentableName, ProblemCollector, type SecretsProblem } from './errors';
-import type { ParsedEntry, ParsedFile, ParsedSection, Template } from './model';
+import { isPresentableName, ProblemCollector, type SecretsProblem } from '../errors';
+import { RESERVED_NAMES } from '../reserved-names';
+import type { ParsedEntry, ParsedFile, ParsedSection, Template } from '../model';
 import { scanDoubleQuoted, scanUnquoted, type ScanContext } from './template';
-
-/**
- * Names that are dangerous if a section or its keys ever become a plain
- * object's properties (prototype pollution), rejected as sections and keys.
- */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Parses the text of a secrets INI file (already decoded; BOM and encoding are

@@ -11,7 +11,7 @@ import type { TransformFnParams } from 'class-transformer';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { notSecretProperties } from './decorators';
-import type { SecretsProblem } from './errors';
+import type { SecretsProblem } from '../errors';
 
 /**
  * class-transformer keeps its metadata in a module-level storage that its
