@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write';
 import { encryptArmored } from '../age/cipher';
 import { SecretsError } from '../errors';
+import { locateFile } from '../sources/locate';
 import { parseIni } from '../sources/parse';
 import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../sources/read';
 import { ENCRYPTED_FILE_NAME } from './context';
@@ -29,10 +30,7 @@ export async function decryptFile(
   env: Environment,
   environment: string,
 ): Promise<{ text: string; bytes: Uint8Array }> {
-  const result = await readPlaintext(
-    { environment, environmentSource: { kind: 'option' }, file, fileSource: 'option' },
-    { maxFileSize: DEFAULT_MAX_FILE_SIZE, env },
-  );
+  const result = await readPlaintext(locateFile(file, environment), { maxFileSize: DEFAULT_MAX_FILE_SIZE, env });
   return { text: decodeUtf8(result.plaintext, result.file), bytes: result.plaintext };
 }
 

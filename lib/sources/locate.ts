@@ -127,3 +127,14 @@ export function locate(options: LocateOptions): Location {
   }
   return { environment, environmentSource, file, fileSource };
 }
+
+/**
+ * The location of a file a CLI command names itself (`decrypt`, `edit`,
+ * `recipients`): used exactly, as the `file` option is, and so described in
+ * problems, with `environment` as if set by the `environment` option.
+ *
+ * @param file absolute path
+ */
+export function locateFile(file: string, environment: string): Location {
+  return { environment, environmentSource: { kind: 'option' }, file, fileSource: 'option' };
+}
