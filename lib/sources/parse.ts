@@ -219,29 +219,7 @@ function readEntry(
   }
 
   const inSection = { section: section.name, key };
-  let keep = true;
-  if (RESERVED_NAMES.has(key)) {
-    report({ code: 'RESERVED_NAME', ...inSection, message: `"${key}" is a reserved name` });
-    keep = false;
-  } else {
-    const lower = key.toLowerCase();
-    const earlier = section.byLowerKey.get(lower);
-    if (earlier) {
-      report({
-        code: 'DUPLICATE_KEY',
-        ...inSection,
-        message:
-          earlier.key === key
-            ? `duplicate key (first defined on line ${earlier.line})`
-            : isPresentableName(earlier.key)
-              ? `key differs only by case from "${earlier.key}" on line ${earlier.line}`
-              : `key differs only by case from the key on line ${earlier.line}`,
-      });
-      keep = false;
-    } else {
-      section.byLowerKey.set(lower, { key, line: lineNumber });
-    }
-  }
+  const keep = claimKey(section, key, lineNumber, inSection, report);
 
   // The value is scanned even when the entry is dropped, so that every
   // problem of the file is reported in one run.
@@ -251,6 +229,40 @@ function readEntry(
   if (keep && template !== undefined) {
     section.entries.set(key, { key, line: lineNumber, template });
   }
+}
+
+/**
+ * Whether the entry `key` may be added to `section` (recording it for later
+ * duplicate checks); reports `RESERVED_NAME` and `DUPLICATE_KEY` otherwise.
+ */
+function claimKey(
+  section: SectionBuilder,
+  key: string,
+  lineNumber: number,
+  inSection: { section: string | undefined; key: string },
+  report: Report,
+): boolean {
+  if (RESERVED_NAMES.has(key)) {
+    report({ code: 'RESERVED_NAME', ...inSection, message: `"${key}" is a reserved name` });
+    return false;
+  }
+  const lower = key.toLowerCase();
+  const earlier = section.byLowerKey.get(lower);
+  if (earlier) {
+    report({
+      code: 'DUPLICATE_KEY',
+      ...inSection,
+      message:
+        earlier.key === key
+          ? `duplicate key (first defined on line ${earlier.line})`
+          : isPresentableName(earlier.key)
+            ? `key differs only by case from "${earlier.key}" on line ${earlier.line}`
+            : `key differs only by case from the key on line ${earlier.line}`,
+    });
+    return false;
+  }
+  section.byLowerKey.set(lower, { key, line: lineNumber });
+  return true;
 }
 
 /** Reads the value after the `=`; `undefined` when it is malformed. */
