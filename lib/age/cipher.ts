@@ -47,18 +47,7 @@ export async function decryptAge(
   const format = ageFormat(ciphertext);
   if (format === null) throw notAgeFile(file);
   const { Decrypter, armor } = await ageLibrary();
-  let binary: Uint8Array;
-  if (format === 'armored') {
-    try {
-      binary = armor.decode(
-        Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).toString('latin1'),
-      );
-    } catch {
-      throw corrupted(file, 'its ASCII armor is damaged');
-    }
-  } else {
-    binary = ciphertext;
-  }
+  const binary = format === 'armored' ? dearmor(ciphertext, armor, file) : ciphertext;
 
   // The library reports "no identity matched" and "corrupted" alike, as
   // exceptions whose text we must not pass on. Two probe identities tell them
@@ -98,6 +87,21 @@ export async function decryptAge(
       ]);
     }
     throw corrupted(file, headerParsed ? 'its header or payload failed authentication' : 'its age header is malformed');
+  }
+}
+
+/** The binary age file inside ASCII armor; `DECRYPTION_FAILED` when the armor is damaged. */
+function dearmor(
+  ciphertext: Uint8Array,
+  armor: Awaited<ReturnType<typeof ageLibrary>>['armor'],
+  file: string | undefined,
+): Uint8Array {
+  try {
+    return armor.decode(
+      Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).toString('latin1'),
+    );
+  } catch {
+    throw corrupted(file, 'its ASCII armor is damaged');
   }
 }
 

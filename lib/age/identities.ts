@@ -74,61 +74,80 @@ export function defaultIdentityFile(env: Environment): string {
  */
 export async function resolveIdentities(options: IdentityOptions, file?: string): Promise<ResolvedIdentities> {
   const { env } = options;
-  if (options.identity !== undefined) {
-    const texts: readonly unknown[] = typeof options.identity === 'string' ? [options.identity] : options.identity;
-    if (!Array.isArray(texts) || texts.some((text) => typeof text !== 'string')) {
-      throw new SecretsError([
-        {
-          code: 'INVALID_OPTION',
-          message: 'identity must be a string or an array of strings (AGE-SECRET-KEY-1… lines)',
-        },
-      ]);
-    }
-    const source: IdentitySource = { kind: 'option' };
-    const identities = (await Promise.all(texts.map((text) => parseIdentities(text as string, source, file)))).flat();
-    return parsed(identities, source, file);
-  }
+  if (options.identity !== undefined) return identitiesFromOption(options.identity, file);
   if (Object.prototype.hasOwnProperty.call(env, SECRETS_AGE_KEY) && typeof env[SECRETS_AGE_KEY] === 'string') {
-    const source: IdentitySource = { kind: 'variable' };
-    if (env[SECRETS_AGE_KEY]!.trim() === '') {
-      throw new SecretsError([
-        {
-          code: 'NO_IDENTITY',
-          file,
-          message: `${SECRETS_AGE_KEY} is set but empty: put the AGE-SECRET-KEY-1… line of the identity in it, or unset it`,
-        },
-      ]);
-    }
-    return parsed(await parseIdentities(env[SECRETS_AGE_KEY]!, source, file), source, file);
+    return identitiesFromVariable(env[SECRETS_AGE_KEY], file);
   }
   if (
     Object.prototype.hasOwnProperty.call(env, SECRETS_AGE_KEY_FILE) &&
     typeof env[SECRETS_AGE_KEY_FILE] === 'string'
   ) {
-    const named = env[SECRETS_AGE_KEY_FILE]!;
-    if (named.trim() === '') {
-      throw new SecretsError([
-        {
-          code: 'NO_IDENTITY',
-          file,
-          message: `${SECRETS_AGE_KEY_FILE} is set but empty: set it to the path of an age identity file, or unset it`,
-        },
-      ]);
-    }
-    const source: IdentitySource = { kind: 'file', file: path.resolve(named), variable: true };
-    const text = await readIdentityFile(source.file);
-    if (text === undefined) {
-      throw new SecretsError([
-        {
-          code: 'NO_IDENTITY',
-          file,
-          message: `${SECRETS_AGE_KEY_FILE} names ${source.file}, which does not exist`,
-        },
-      ]);
-    }
-    return parsed(await parseIdentities(text, source, file), source, file);
+    return identitiesFromNamedFile(env[SECRETS_AGE_KEY_FILE], file);
   }
-  const fallback = defaultIdentityFile(env);
+  return identitiesFromDefaultFile(defaultIdentityFile(env), file);
+}
+
+/** The `identity` option's strings. */
+async function identitiesFromOption(
+  identity: string | readonly string[],
+  file: string | undefined,
+): Promise<ResolvedIdentities> {
+  const texts: readonly unknown[] = typeof identity === 'string' ? [identity] : identity;
+  if (!Array.isArray(texts) || texts.some((text) => typeof text !== 'string')) {
+    throw new SecretsError([
+      {
+        code: 'INVALID_OPTION',
+        message: 'identity must be a string or an array of strings (AGE-SECRET-KEY-1… lines)',
+      },
+    ]);
+  }
+  const source: IdentitySource = { kind: 'option' };
+  const identities = (await Promise.all(texts.map((text) => parseIdentities(text as string, source, file)))).flat();
+  return parsed(identities, source, file);
+}
+
+/** `SECRETS_AGE_KEY`'s lines. */
+async function identitiesFromVariable(value: string, file: string | undefined): Promise<ResolvedIdentities> {
+  const source: IdentitySource = { kind: 'variable' };
+  if (value.trim() === '') {
+    throw new SecretsError([
+      {
+        code: 'NO_IDENTITY',
+        file,
+        message: `${SECRETS_AGE_KEY} is set but empty: put the AGE-SECRET-KEY-1… line of the identity in it, or unset it`,
+      },
+    ]);
+  }
+  return parsed(await parseIdentities(value, source, file), source, file);
+}
+
+/** The identity file `SECRETS_AGE_KEY_FILE` names. */
+async function identitiesFromNamedFile(named: string, file: string | undefined): Promise<ResolvedIdentities> {
+  if (named.trim() === '') {
+    throw new SecretsError([
+      {
+        code: 'NO_IDENTITY',
+        file,
+        message: `${SECRETS_AGE_KEY_FILE} is set but empty: set it to the path of an age identity file, or unset it`,
+      },
+    ]);
+  }
+  const source: IdentitySource = { kind: 'file', file: path.resolve(named), variable: true };
+  const text = await readIdentityFile(source.file);
+  if (text === undefined) {
+    throw new SecretsError([
+      {
+        code: 'NO_IDENTITY',
+        file,
+        message: `${SECRETS_AGE_KEY_FILE} names ${source.file}, which does not exist`,
+      },
+    ]);
+  }
+  return parsed(await parseIdentities(text, source, file), source, file);
+}
+
+/** The default identity file, `nest-secrets keygen`'s. */
+async function identitiesFromDefaultFile(fallback: string, file: string | undefined): Promise<ResolvedIdentities> {
   const text = await readIdentityFile(fallback);
   if (text === undefined) {
     throw new SecretsError([

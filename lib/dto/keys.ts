@@ -142,13 +142,7 @@ export function describeDto(
   const byKey = new Map<string, DtoProperty>();
   for (const property of names) {
     if (OBJECT_MEMBERS.has(property)) {
-      problems.push({
-        code: 'INVALID_OPTION',
-        section,
-        message:
-          `${name}.${property}: a DTO property may not be named like a member of Object (it would replace ` +
-          `${property} for every instance, and with it the redaction); read the key into another property with @Expose({ name: '${property}' })`,
-      });
+      problems.push(namedLikeObjectMember(name, property, section));
       continue;
     }
     if (isMember(cls, property)) {
@@ -170,15 +164,7 @@ export function describeDto(
     byKey.set(key, description);
     properties.push(description);
     if (description.designType === undefined && description.transforms.length === 0) {
-      problems.push({
-        code: 'NO_METADATA',
-        section,
-        key,
-        message:
-          `${name}.${property} has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" ` +
-          `(with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, ` +
-          `and with vitest on Vite 7 or older use unplugin-swc (esbuild emits no decorator metadata)`,
-      });
+      problems.push(noMetadata(`${name}.${property}`, section, key));
     }
   }
 
@@ -191,6 +177,28 @@ export function describeDto(
     });
   }
   return { description: { cls, name, properties, byKey, members, hasRules }, problems };
+}
+
+function namedLikeObjectMember(name: string, property: string, section: string): SecretsProblem {
+  return {
+    code: 'INVALID_OPTION',
+    section,
+    message:
+      `${name}.${property}: a DTO property may not be named like a member of Object (it would replace ` +
+      `${property} for every instance, and with it the redaction); read the key into another property with @Expose({ name: '${property}' })`,
+  };
+}
+
+function noMetadata(subject: string, section: string, key: string): SecretsProblem {
+  return {
+    code: 'NO_METADATA',
+    section,
+    key,
+    message:
+      `${subject} has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" ` +
+      `(with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, ` +
+      `and with vitest on Vite 7 or older use unplugin-swc (esbuild emits no decorator metadata)`,
+  };
 }
 
 /**
