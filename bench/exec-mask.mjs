@@ -8,7 +8,7 @@
  *
  *   node bench/exec-mask.mjs [--quick]      (after `npm run build`)
  *
- * With lib/mask.ts's interface stub (it holds everything until the end) the
+ * With lib/mask/masker.ts's interface stub (it holds everything until the end) the
  * size is cut to 16 MiB, since 100 MiB would take gigabytes of memory.
  */
 import { spawn } from 'node:child_process';
@@ -26,7 +26,7 @@ if (!existsSync(cli)) {
   console.error('bench: dist/ is missing: run `npm run build` first');
   process.exit(1);
 }
-const stub = readFileSync(path.join(repoRoot, 'dist', 'mask.js'), 'utf8').includes('INTERFACE STUB');
+const stub = readFileSync(path.join(repoRoot, 'dist', 'mask', 'masker.js'), 'utf8').includes('INTERFACE STUB');
 
 const CHUNK = 64 * 1024;
 const CHUNKS = stub ? 256 : 1600; // 16 MiB / 100 MiB

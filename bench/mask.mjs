@@ -15,7 +15,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { rootRequire } from './lib/shared.mjs';
 
-const { Masker, encodings } = rootRequire('./dist/mask.js');
+const { Masker, encodings } = rootRequire('./dist/mask/masker.js');
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');

@@ -164,3 +164,9 @@ export function isPresentableName(name: string): boolean {
   if (name.length >= 16 && /[A-Z]/.test(name) && /[a-z]/.test(name) && /[0-9]/.test(name)) return false;
   return true;
 }
+
+/** The constructor name of a thrown value; never its message. */
+export function errorName(error: unknown): string {
+  if (error instanceof Error) return error.constructor?.name || error.name || 'an error';
+  return `a non-Error ${error === null ? 'null' : typeof error}`;
+}

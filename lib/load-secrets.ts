@@ -1,13 +1,15 @@
 import { inspect } from 'node:util';
+import { buildSections } from './dto/validate';
+import type { Environment } from './environment-variables';
 import { SecretsError, type SecretsProblem } from './errors';
-import { interpolate, type SectionValues } from './interpolate';
-import { chooseEnvironment, locate, type Environment, type EnvironmentSource, type FileSource } from './locate';
+import { Masker } from './mask/masker';
+import { secretValues } from './mask/secret-values';
 import type { RawSections } from './model';
-import { Masker } from './mask';
-import { secretValues } from './mask-values';
-import { parseIni, RESERVED_NAMES } from './parse';
-import { DEFAULT_MAX_FILE_SIZE, readSecrets } from './read';
-import { buildSections } from './validate';
+import { RESERVED_NAMES } from './reserved-names';
+import type { SectionValues } from './sources/interpolate';
+import type { EnvironmentSource } from './sources/locate';
+import { loadRawSecrets, type RawSecrets } from './sources/raw-secrets';
+import type { SecretsSource } from './sources/source';
 
 /** A DTO class decorated with `@SecretsSection`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,8 +41,7 @@ export interface LoadSecretsOptions {
   identity?: string | readonly string[];
 }
 
-/** Where the values came from: the file option, `SECRETS_FILE`, derived from the environment, or the `values` option. */
-export type SecretsSource = FileSource | 'values';
+export type { SecretsSource };
 
 const INSPECT = inspect.custom;
 
@@ -219,49 +220,28 @@ export class Secrets {
 export async function loadSecrets(given: LoadSecretsOptions = {}): Promise<Secrets> {
   // Read every option once: a getter or Proxy must not change between check and use.
   const options = snapshotOptions(given);
-  const env = options.env ?? process.env;
-  const sections = options.sections ?? [];
-  const overrides = options.overrides;
-  let raw: RawSections;
-  let file: string | null;
-  let source: SecretsSource;
-  let encrypted = false;
-  let environment: string;
-  let environmentSource: EnvironmentSource;
-  if (options.values !== undefined) {
-    ({ environment, environmentSource } = chooseEnvironment({ ...options, env }));
-    raw = new Map();
-    applyValues(raw, options.values);
-    file = null;
-    source = 'values';
-  } else {
-    const location = locate({ ...options, env });
-    ({ environment, environmentSource } = location);
-    const read = await readSecrets(location, {
-      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      identity: options.identity,
-      env,
-    });
-    const parsed = parseIni(read.text, read.file);
-    raw = interpolate(parsed, env, read.file, overrides);
-    file = read.file;
-    source = location.fileSource;
-    encrypted = read.encrypted;
-  }
-  if (overrides !== undefined) applyValues(raw, overrides);
-  const instances = await buildSections(sections, raw, file ?? undefined);
-  return new Secrets({ file, environment, environmentSource, source, encrypted, raw, instances });
+  const raw = await loadRawSecrets({ ...options, env: options.env ?? process.env });
+  return buildSecrets(raw, options.sections ?? []);
 }
 
-function applyValues(raw: RawSections, values: SectionValues): void {
-  for (const [sectionName, keys] of Object.entries(values)) {
-    let section = raw.get(sectionName);
-    if (!section) {
-      section = { name: sectionName, values: new Map() };
-      raw.set(sectionName, section);
-    }
-    for (const [key, value] of Object.entries(keys)) section.values.set(key, { value });
-  }
+/**
+ * The back half of {@link loadSecrets}: validated DTO instances of
+ * `sections` built from raw sections already read (by `loadRawSecrets`), so
+ * that a caller needing both (`nest-secrets check`) reads each file once.
+ *
+ * @throws SecretsError as `loadSecrets` for the DTO stages
+ */
+export async function buildSecrets(raw: RawSecrets, sections: readonly SecretsClass[]): Promise<Secrets> {
+  const instances = await buildSections(sections, raw.raw, raw.file ?? undefined);
+  return new Secrets({
+    file: raw.file,
+    environment: raw.environment,
+    environmentSource: raw.environmentSource,
+    source: raw.source,
+    encrypted: raw.encrypted,
+    raw: raw.raw,
+    instances,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanLeftovers, TEMP_PREFIX, writeFileAtomic } from '../lib/age/atomic-write';
+import { cleanLeftovers, TEMP_PREFIX, writeFileAtomic } from '../lib/files/atomic-write';
 import { tempDir } from './helpers/cli';
 
 describe('writeFileAtomic', () => {

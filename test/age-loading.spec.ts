@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { IsInt, IsString, MinLength } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { SecretsSection } from '../lib/decorators';
-import { decryptSecrets } from '../lib/decrypt';
+import { SecretsSection } from '../lib/dto/decorators';
+import { decryptSecrets } from '../lib/sources/decrypt';
 import { SecretsError } from '../lib/errors';
 import { loadSecrets } from '../lib/load-secrets';
-import { locate } from '../lib/locate';
-import { parseIni } from '../lib/parse';
-import { readSecrets } from '../lib/read';
+import { locate } from '../lib/sources/locate';
+import { parseIni } from '../lib/sources/parse';
+import { readSecrets } from '../lib/sources/read';
 import { ageEncrypt, ageKeygen, tempDir, write } from './helpers/cli';
 import { failure } from './helpers/errors';
 

@@ -5,7 +5,7 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { loadSecrets, SecretsSection } from '../lib';
-import { escapedTwice, EXTRA_FORMS_MAX_LENGTH, Masker, urlForms, withinBase64 } from '../lib/mask';
+import { escapedTwice, EXTRA_FORMS_MAX_LENGTH, Masker, urlForms, withinBase64 } from '../lib/mask/masker';
 
 // The canary password.
 const PASSWORD = 'plain-canary-77aa';

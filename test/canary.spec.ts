@@ -25,9 +25,9 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { NotSecret, SecretsSection } from '../lib/decorators';
+import { NotSecret, SecretsSection } from '../lib/dto/decorators';
 import { SecretsError } from '../lib/errors';
-import { buildSections } from '../lib/validate';
+import { buildSections } from '../lib/dto/validate';
 import { rawSections } from './helpers/raw-sections';
 
 const canaries: string[] = [];

@@ -11,11 +11,11 @@ const SECOND = 'CanarySecondSecretValue';
 const SECRETS = `[app]\ntoken = ${FIRST}\n[db]\npassword = \${DB_PASSWORD:-${SECOND}}\n`;
 
 /**
- * The interface stub of lib/mask.ts decodes everything as UTF-8 at the end,
+ * The interface stub of lib/mask/masker.ts decodes everything as UTF-8 at the end,
  * so it cannot pass arbitrary bytes through; the streaming implementation
  * must. Only the byte-for-byte test depends on this.
  */
-const STUB_MASKER = readFileSync(path.resolve('lib/mask.ts'), 'utf8').includes('INTERFACE STUB');
+const STUB_MASKER = readFileSync(path.resolve('lib/mask/masker.ts'), 'utf8').includes('INTERFACE STUB');
 
 function setup(): { dir: string; env: Record<string, string> } {
   const home = tempDir('nis-exec-mask-');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseIni } from '../lib/parse';
+import { parseIni } from '../lib/sources/parse';
 import { CLI, cleanEnv, gitInit, leftovers, run, runCli, tempDir, write } from './helpers/cli';
 
 const HEX40 = /^[0-9a-f]{40}$/;

@@ -1,10 +1,10 @@
 import { Exclude, Expose, Transform, Type } from 'class-transformer';
 import { Allow, IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { convertString } from '../lib/convert';
-import { NotSecret, SecretsSection } from '../lib/decorators';
+import { convertString } from '../lib/dto/convert';
+import { NotSecret, SecretsSection } from '../lib/dto/decorators';
 import { SecretsError, type SecretsProblem } from '../lib/errors';
-import { buildSections } from '../lib/validate';
+import { buildSections } from '../lib/dto/validate';
 import { ownProperties } from './helpers/own-properties';
 import { rawSections, rawValues } from './helpers/raw-sections';
 

@@ -1,6 +1,6 @@
 import { IsString } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { getSectionOptions, isNotSecret, NotSecret, SecretsSection } from '../lib/decorators';
+import { getSectionOptions, isNotSecret, NotSecret, SecretsSection } from '../lib/dto/decorators';
 import { SecretsError } from '../lib/errors';
 
 function thrown(fn: () => unknown): unknown {

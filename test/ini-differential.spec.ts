@@ -7,8 +7,8 @@
 import * as ini from 'ini';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
-import { parseIni } from '../lib/parse';
-import { writeValue } from '../lib/write-value';
+import { parseIni } from '../lib/sources/parse';
+import { writeValue } from './helpers/write-value';
 import { parsedValues } from './helpers/parsed';
 
 /** Our reader's `{ section: { key: value } }`, a reference shown as `<NAME>`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
-import { interpolate } from '../lib/interpolate';
-import type { Environment } from '../lib/locate';
-import { parseIni } from '../lib/parse';
+import { interpolate } from '../lib/sources/interpolate';
+import { parseIni } from '../lib/sources/parse';
+import type { Environment } from '../lib/environment-variables';
 
 /** Interpolates `[s] k = <value>` and returns k's value. */
 function value(text: string, env: Environment = {}): string | undefined {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
-import { locate } from '../lib/locate';
+import { locate } from '../lib/sources/locate';
 
 function invalid(fn: () => unknown): SecretsError {
   try {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodings, Masker, setTableLimit } from '../lib/mask';
+import { encodings, Masker, setTableLimit } from '../lib/mask/masker';
 
 /** Writes `chunks` one by one into `stream` and resolves with everything it put out. */
 async function through(stream: Transform, chunks: Uint8Array[]): Promise<Buffer> {

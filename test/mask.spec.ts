@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodings, MASK_MIN_LENGTH, Masker, setTableLimit } from '../lib/mask';
+import { encodings, MASK_MIN_LENGTH, Masker, setTableLimit } from '../lib/mask/masker';
 
 /**
  * What `mask` must return, the slow way: every occurrence of every form of

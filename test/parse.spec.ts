@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecretsError, type SecretsProblem } from '../lib/errors';
-import { parseIni } from '../lib/parse';
+import { parseIni } from '../lib/sources/parse';
 import { parsedValues } from './helpers/parsed';
 
 /** `{ section: { key: value } }` for files whose values have no references. */

@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
-import { locate } from '../lib/locate';
-import { decodeUtf8, readSecrets } from '../lib/read';
+import { locate } from '../lib/sources/locate';
+import { decodeUtf8, readSecrets } from '../lib/sources/read';
 import { tempDir, writeFile } from './helpers/tmp';
 import { failure } from './helpers/errors';
 

@@ -4,9 +4,9 @@ import { Exclude, Expose, instanceToPlain, Transform, Type } from 'class-transfo
 import { IsInt, IsOptional, IsString } from 'class-validator';
 import { lastValueFrom, of } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { NotSecret, SecretsSection } from '../lib/decorators';
-import { REDACTED } from '../lib/redact';
-import { buildSections } from '../lib/validate';
+import { NotSecret, SecretsSection } from '../lib/dto/decorators';
+import { REDACTED } from '../lib/dto/redact';
+import { buildSections } from '../lib/dto/validate';
 import { rawSections } from './helpers/raw-sections';
 
 class ProviderSecrets {

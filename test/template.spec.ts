@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemCollector, type SecretsProblem } from '../lib/errors';
 import type { Template } from '../lib/model';
-import { MAX_REFERENCE_NESTING, scanDoubleQuoted, scanUnquoted } from '../lib/template';
+import { MAX_REFERENCE_NESTING, scanDoubleQuoted, scanUnquoted } from '../lib/sources/template';
 
 /** Scans `text` as an unquoted value starting at column 1. */
 function unquoted(text: string): { template: Template; problems: SecretsProblem[] } {

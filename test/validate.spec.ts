@@ -17,9 +17,9 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { NotSecret, SecretsSection } from '../lib/decorators';
+import { NotSecret, SecretsSection } from '../lib/dto/decorators';
 import { SecretsError, type SecretsProblem } from '../lib/errors';
-import { buildSections, LeakCheck } from '../lib/validate';
+import { buildSections, LeakCheck } from '../lib/dto/validate';
 import { rawSections } from './helpers/raw-sections';
 
 const FILE = '/srv/app/production-secrets.ini';

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
 import type { ParsedFile } from '../lib/model';
-import { parseIni } from '../lib/parse';
-import { writeValue } from '../lib/write-value';
+import { parseIni } from '../lib/sources/parse';
+import { writeValue } from './helpers/write-value';
 
 /** Reads `k` of `[s]` back; a written value must contain no references. */
 function readBack(text: string): string {

@@ -1,7 +1,7 @@
 import type { Identity, Stanza } from 'age-encryption' with { 'resolution-mode': 'import' };
 import { describeIdentitySource, type ResolvedIdentities } from './identities';
 import { ageLibrary } from './library';
-import { ageError } from './problems';
+import { SecretsError } from '../errors';
 
 /** First line of an ASCII-armored age file. */
 export const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
@@ -47,18 +47,7 @@ export async function decryptAge(
   const format = ageFormat(ciphertext);
   if (format === null) throw notAgeFile(file);
   const { Decrypter, armor } = await ageLibrary();
-  let binary: Uint8Array;
-  if (format === 'armored') {
-    try {
-      binary = armor.decode(
-        Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).toString('latin1'),
-      );
-    } catch {
-      throw corrupted(file, 'its ASCII armor is damaged');
-    }
-  } else {
-    binary = ciphertext;
-  }
+  const binary = format === 'armored' ? dearmor(ciphertext, armor, file) : ciphertext;
 
   // The library reports "no identity matched" and "corrupted" alike, as
   // exceptions whose text we must not pass on. Two probe identities tell them
@@ -87,35 +76,56 @@ export async function decryptAge(
   } catch {
     if (headerParsed && allDeclined) {
       const keys = resolved.recipients.join(', ');
-      throw ageError({
-        code: 'DECRYPTION_FAILED',
-        file,
-        message:
-          `no identity from ${describeIdentitySource(resolved.source)} can decrypt this file (public key${resolved.recipients.length === 1 ? '' : 's'}: ${keys}); ` +
-          'someone who can decrypt it must add yours with `nest-secrets recipients add`',
-      });
+      throw new SecretsError([
+        {
+          code: 'DECRYPTION_FAILED',
+          file,
+          message:
+            `no identity from ${describeIdentitySource(resolved.source)} can decrypt this file (public key${resolved.recipients.length === 1 ? '' : 's'}: ${keys}); ` +
+            'someone who can decrypt it must add yours with `nest-secrets recipients add`',
+        },
+      ]);
     }
     throw corrupted(file, headerParsed ? 'its header or payload failed authentication' : 'its age header is malformed');
   }
 }
 
+/** The binary age file inside ASCII armor; `DECRYPTION_FAILED` when the armor is damaged. */
+function dearmor(
+  ciphertext: Uint8Array,
+  armor: Awaited<ReturnType<typeof ageLibrary>>['armor'],
+  file: string | undefined,
+): Uint8Array {
+  try {
+    return armor.decode(
+      Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength).toString('latin1'),
+    );
+  } catch {
+    throw corrupted(file, 'its ASCII armor is damaged');
+  }
+}
+
 /** `DECRYPTION_FAILED` for input that is not an age file at all. */
 export function notAgeFile(file: string | undefined) {
-  return ageError({
-    code: 'DECRYPTION_FAILED',
-    file,
-    message:
-      `is not an age-encrypted file (it starts with neither "age-encryption.org/v1" nor "${ARMOR_BEGIN}"): ` +
-      'it is corrupted or was modified, or it is a plaintext file named .age',
-  });
+  return new SecretsError([
+    {
+      code: 'DECRYPTION_FAILED',
+      file,
+      message:
+        `is not an age-encrypted file (it starts with neither "age-encryption.org/v1" nor "${ARMOR_BEGIN}"): ` +
+        'it is corrupted or was modified, or it is a plaintext file named .age',
+    },
+  ]);
 }
 
 function corrupted(file: string | undefined, detail: string) {
-  return ageError({
-    code: 'DECRYPTION_FAILED',
-    file,
-    message: `cannot be decrypted: the file is corrupted, truncated or was modified (${detail})`,
-  });
+  return new SecretsError([
+    {
+      code: 'DECRYPTION_FAILED',
+      file,
+      message: `cannot be decrypted: the file is corrupted, truncated or was modified (${detail})`,
+    },
+  ]);
 }
 
 function startsWith(bytes: Uint8Array, offset: number, ascii: string): boolean {

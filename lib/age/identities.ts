@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ownString, type Environment } from '../locate';
-import { readRegularFile } from '../read-file';
+import { readRegularFile } from '../files/read-file';
 import { ageLibrary } from './library';
-import { ageError } from './problems';
+import { SecretsError } from '../errors';
+import { ownString, type Environment } from '../environment-variables';
 
 /** Variable holding one or more `AGE-SECRET-KEY-1…` lines (comments allowed). */
 export const SECRETS_AGE_KEY = 'SECRETS_AGE_KEY';
@@ -74,62 +74,91 @@ export function defaultIdentityFile(env: Environment): string {
  */
 export async function resolveIdentities(options: IdentityOptions, file?: string): Promise<ResolvedIdentities> {
   const { env } = options;
-  if (options.identity !== undefined) {
-    const texts: readonly unknown[] = typeof options.identity === 'string' ? [options.identity] : options.identity;
-    if (!Array.isArray(texts) || texts.some((text) => typeof text !== 'string')) {
-      throw ageError({
-        code: 'INVALID_OPTION',
-        message: 'identity must be a string or an array of strings (AGE-SECRET-KEY-1… lines)',
-      });
-    }
-    const source: IdentitySource = { kind: 'option' };
-    const identities = (await Promise.all(texts.map((text) => parseIdentities(text as string, source, file)))).flat();
-    return parsed(identities, source, file);
-  }
+  if (options.identity !== undefined) return identitiesFromOption(options.identity, file);
   if (Object.prototype.hasOwnProperty.call(env, SECRETS_AGE_KEY) && typeof env[SECRETS_AGE_KEY] === 'string') {
-    const source: IdentitySource = { kind: 'variable' };
-    if (env[SECRETS_AGE_KEY]!.trim() === '') {
-      throw ageError({
-        code: 'NO_IDENTITY',
-        file,
-        message: `${SECRETS_AGE_KEY} is set but empty: put the AGE-SECRET-KEY-1… line of the identity in it, or unset it`,
-      });
-    }
-    return parsed(await parseIdentities(env[SECRETS_AGE_KEY]!, source, file), source, file);
+    return identitiesFromVariable(env[SECRETS_AGE_KEY], file);
   }
   if (
     Object.prototype.hasOwnProperty.call(env, SECRETS_AGE_KEY_FILE) &&
     typeof env[SECRETS_AGE_KEY_FILE] === 'string'
   ) {
-    const named = env[SECRETS_AGE_KEY_FILE]!;
-    if (named.trim() === '') {
-      throw ageError({
+    return identitiesFromNamedFile(env[SECRETS_AGE_KEY_FILE], file);
+  }
+  return identitiesFromDefaultFile(defaultIdentityFile(env), file);
+}
+
+/** The `identity` option's strings. */
+async function identitiesFromOption(
+  identity: string | readonly string[],
+  file: string | undefined,
+): Promise<ResolvedIdentities> {
+  const texts: readonly unknown[] = typeof identity === 'string' ? [identity] : identity;
+  if (!Array.isArray(texts) || texts.some((text) => typeof text !== 'string')) {
+    throw new SecretsError([
+      {
+        code: 'INVALID_OPTION',
+        message: 'identity must be a string or an array of strings (AGE-SECRET-KEY-1… lines)',
+      },
+    ]);
+  }
+  const source: IdentitySource = { kind: 'option' };
+  const identities = (await Promise.all(texts.map((text) => parseIdentities(text as string, source, file)))).flat();
+  return parsed(identities, source, file);
+}
+
+/** `SECRETS_AGE_KEY`'s lines. */
+async function identitiesFromVariable(value: string, file: string | undefined): Promise<ResolvedIdentities> {
+  const source: IdentitySource = { kind: 'variable' };
+  if (value.trim() === '') {
+    throw new SecretsError([
+      {
+        code: 'NO_IDENTITY',
+        file,
+        message: `${SECRETS_AGE_KEY} is set but empty: put the AGE-SECRET-KEY-1… line of the identity in it, or unset it`,
+      },
+    ]);
+  }
+  return parsed(await parseIdentities(value, source, file), source, file);
+}
+
+/** The identity file `SECRETS_AGE_KEY_FILE` names. */
+async function identitiesFromNamedFile(named: string, file: string | undefined): Promise<ResolvedIdentities> {
+  if (named.trim() === '') {
+    throw new SecretsError([
+      {
         code: 'NO_IDENTITY',
         file,
         message: `${SECRETS_AGE_KEY_FILE} is set but empty: set it to the path of an age identity file, or unset it`,
-      });
-    }
-    const source: IdentitySource = { kind: 'file', file: path.resolve(named), variable: true };
-    const text = await readIdentityFile(source.file);
-    if (text === undefined) {
-      throw ageError({
+      },
+    ]);
+  }
+  const source: IdentitySource = { kind: 'file', file: path.resolve(named), variable: true };
+  const text = await readIdentityFile(source.file);
+  if (text === undefined) {
+    throw new SecretsError([
+      {
         code: 'NO_IDENTITY',
         file,
         message: `${SECRETS_AGE_KEY_FILE} names ${source.file}, which does not exist`,
-      });
-    }
-    return parsed(await parseIdentities(text, source, file), source, file);
+      },
+    ]);
   }
-  const fallback = defaultIdentityFile(env);
+  return parsed(await parseIdentities(text, source, file), source, file);
+}
+
+/** The default identity file, `nest-secrets keygen`'s. */
+async function identitiesFromDefaultFile(fallback: string, file: string | undefined): Promise<ResolvedIdentities> {
   const text = await readIdentityFile(fallback);
   if (text === undefined) {
-    throw ageError({
-      code: 'NO_IDENTITY',
-      file,
-      message:
-        `no age identity to decrypt with: set ${SECRETS_AGE_KEY} (AGE-SECRET-KEY-1… lines) or ${SECRETS_AGE_KEY_FILE} ` +
-        `(path of an identity file), or create the default identity file ${fallback} with \`nest-secrets keygen\``,
-    });
+    throw new SecretsError([
+      {
+        code: 'NO_IDENTITY',
+        file,
+        message:
+          `no age identity to decrypt with: set ${SECRETS_AGE_KEY} (AGE-SECRET-KEY-1… lines) or ${SECRETS_AGE_KEY_FILE} ` +
+          `(path of an identity file), or create the default identity file ${fallback} with \`nest-secrets keygen\``,
+      },
+    ]);
   }
   const source: IdentitySource = { kind: 'file', file: fallback, variable: false };
   return parsed(await parseIdentities(text, source, file), source, file);
@@ -163,11 +192,13 @@ export async function parseIdentities(text: string, source: IdentitySource, file
           ? 'a post-quantum identity, which is not supported (use X25519 keys so that age 1.1 can read the files)'
           : 'not an X25519 age identity (AGE-SECRET-KEY-1…)';
       const where = source.kind === 'file' ? source.file : describeIdentitySource(source);
-      throw ageError({
-        code: 'INVALID_IDENTITY',
-        ...(source.kind === 'file' ? { file: where, line: index + 1 } : { file }),
-        message: source.kind === 'file' ? `line is ${kind}` : `line ${index + 1} of ${where} is ${kind}`,
-      });
+      throw new SecretsError([
+        {
+          code: 'INVALID_IDENTITY',
+          ...(source.kind === 'file' ? { file: where, line: index + 1 } : { file }),
+          message: source.kind === 'file' ? `line is ${kind}` : `line ${index + 1} of ${where} is ${kind}`,
+        },
+      ]);
     }
     identities.push(line);
   }
@@ -180,11 +211,13 @@ async function parsed(
   file: string | undefined,
 ): Promise<ResolvedIdentities> {
   if (identities.length === 0) {
-    throw ageError({
-      code: 'NO_IDENTITY',
-      file,
-      message: `${describeIdentitySource(source)} contains no AGE-SECRET-KEY-1… line`,
-    });
+    throw new SecretsError([
+      {
+        code: 'NO_IDENTITY',
+        file,
+        message: `${describeIdentitySource(source)} contains no AGE-SECRET-KEY-1… line`,
+      },
+    ]);
   }
   const { identityToRecipient } = await ageLibrary();
   const recipients = await Promise.all(identities.map((identity) => identityToRecipient(identity)));
@@ -199,10 +232,12 @@ async function readIdentityFile(file: string): Promise<string | undefined> {
     case 'not-found':
       return undefined;
     case 'too-large':
-      throw ageError({ code: 'NO_IDENTITY', file, message: 'identity file is too large to be an age identity file' });
+      throw new SecretsError([
+        { code: 'NO_IDENTITY', file, message: 'identity file is too large to be an age identity file' },
+      ]);
     case 'unreadable':
-      throw ageError({ code: 'NO_IDENTITY', file, message: `identity file cannot be read (${result.code})` });
+      throw new SecretsError([{ code: 'NO_IDENTITY', file, message: `identity file cannot be read (${result.code})` }]);
     default:
-      throw ageError({ code: 'NO_IDENTITY', file, message: 'identity file is not a regular file' });
+      throw new SecretsError([{ code: 'NO_IDENTITY', file, message: 'identity file is not a regular file' }]);
   }
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { readRegularFile } from '../read-file';
+import { readRegularFile } from '../files/read-file';
 import { ageLibrary } from './library';
-import { ageError, type AgeProblem } from './problems';
+import { SecretsError, type SecretsProblem } from '../errors';
 
 /** Name of the file listing who can read a directory's `.age` files; it is committed. */
 export const RECIPIENTS_FILE = '.age-recipients';
@@ -39,7 +39,7 @@ export async function recipientProblem(text: string): Promise<string | undefined
  */
 export async function parseRecipients(text: string, file: string): Promise<string[]> {
   const recipients: string[] = [];
-  const problems: AgeProblem[] = [];
+  const problems: SecretsProblem[] = [];
   const lines = text.split(/\r\n|\r|\n/);
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.trim();
@@ -48,7 +48,7 @@ export async function parseRecipients(text: string, file: string): Promise<strin
     if (problem) problems.push({ code: 'INVALID_RECIPIENT', file, line: index + 1, message: `line ${problem}` });
     else if (!recipients.includes(line)) recipients.push(line);
   }
-  if (problems.length) throw ageError(...problems);
+  if (problems.length) throw new SecretsError(problems);
   return recipients;
 }
 
@@ -68,12 +68,14 @@ export async function readRecipientsFile(dir: string): Promise<RecipientsFile> {
   const result = await readRegularFile(file, MAX_RECIPIENTS_FILE_SIZE);
   if (!(result instanceof Uint8Array)) {
     if (result.problem === 'not-found') return { file, text: undefined, recipients: [] };
-    throw ageError({
-      code: result.problem === 'too-large' ? 'FILE_TOO_LARGE' : 'FILE_UNREADABLE',
-      file,
-      message:
-        result.problem === 'too-large' ? 'recipients file is larger than 1 MiB' : 'recipients file cannot be read',
-    });
+    throw new SecretsError([
+      {
+        code: result.problem === 'too-large' ? 'FILE_TOO_LARGE' : 'FILE_UNREADABLE',
+        file,
+        message:
+          result.problem === 'too-large' ? 'recipients file is larger than 1 MiB' : 'recipients file cannot be read',
+      },
+    ]);
   }
   const text = Buffer.from(result).toString('utf8');
   return { file, text, recipients: await parseRecipients(text, file) };
@@ -88,20 +90,22 @@ export async function readRecipientsFile(dir: string): Promise<RecipientsFile> {
 export async function recipientsFor(dir: string, extra: readonly string[] = []): Promise<string[]> {
   const listed = await readRecipientsFile(dir);
   const all = [...listed.recipients];
-  const problems: AgeProblem[] = [];
+  const problems: SecretsProblem[] = [];
   for (const recipient of extra) {
     const problem = await recipientProblem(recipient);
     if (problem)
       problems.push({ code: 'INVALID_RECIPIENT', message: `--recipient #${extra.indexOf(recipient) + 1} ${problem}` });
     else if (!all.includes(recipient)) all.push(recipient);
   }
-  if (problems.length) throw ageError(...problems);
+  if (problems.length) throw new SecretsError(problems);
   if (all.length === 0) {
-    throw ageError({
-      code: 'NO_RECIPIENTS',
-      file: listed.file,
-      message: `${listed.text === undefined ? 'does not exist' : 'lists no recipient'}: add public keys (age1…) with \`nest-secrets recipients add\`, or pass --recipient`,
-    });
+    throw new SecretsError([
+      {
+        code: 'NO_RECIPIENTS',
+        file: listed.file,
+        message: `${listed.text === undefined ? 'does not exist' : 'lists no recipient'}: add public keys (age1…) with \`nest-secrets recipients add\`, or pass --recipient`,
+      },
+    ]);
   }
   return all;
 }

@@ -2,16 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { getSectionOptions } from '../decorators';
-import { describeDto } from '../dto-keys';
+import { getSectionOptions } from '../dto/decorators';
+import { describeDto } from '../dto/keys';
 import { SecretsError, formatProblem, isPresentableName, type SecretsProblem } from '../errors';
-import { loadSecrets, type SecretsClass } from '../load-secrets';
+import { buildSecrets, type Secrets, type SecretsClass } from '../load-secrets';
+import type { Environment } from '../environment-variables';
 import type { RawSections } from '../model';
+import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
 import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
 import { dirOption, environmentOption, plaintextPath, plural, resolveDir, type CliContext } from './context';
 import { git, gitTopLevel } from './git';
 import { placeholderRule } from './placeholders';
-import { commandEnv, readRaw } from './raw-secrets';
+import { commandEnv } from './raw-secrets';
 import { loadSectionClasses } from './sections-module';
 
 /** Environments where placeholder values are expected. */
@@ -67,90 +69,132 @@ interface Occurrence {
   readonly key: string;
 }
 
+/** What every environment's check shares: the command's inputs, resolved once. */
+interface CheckRun {
+  readonly ctx: CliContext;
+  readonly dir: string;
+  /** `dir` with symbolic links resolved, as git reports paths. */
+  readonly realDir: string;
+  readonly env: Environment;
+  readonly classes: readonly SecretsClass[];
+  readonly notSecret: (section: string, key: string) => boolean;
+  /** The git work tree's top and its allow list, when `dir` is in one. */
+  readonly git: { readonly top: string; readonly allowList: AllowList } | undefined;
+  /** Salted hashes of earlier environments' values: no value outlives its file's check. */
+  readonly seenAcross: Map<string, Occurrence>;
+}
+
+/** Errors and warnings of the whole run; with `--strict` a warning is an error. */
+class Findings {
+  readonly errors: SecretsProblem[] = [];
+  warnings = 0;
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly strict: boolean,
+  ) {}
+
+  readonly warn = (problem: SecretsProblem): void => {
+    if (this.strict) this.errors.push(problem);
+    else {
+      this.warnings++;
+      this.ctx.stderr(`warning: ${formatProblem(problem)}\n`);
+    }
+  };
+}
+
 async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
   const classes = await loadSectionClasses(ctx.cwd, options.sections);
-  const notSecret = notSecretKeys(classes);
-  const env = commandEnv(ctx.env);
   const top = gitTopLevel(dir, ctx.env);
   const allowList = top ? await readAllowList(top) : undefined;
-  // git reports the top with symlinks resolved; paths relative to it must be too.
-  const realDir = await fs.realpath(dir).catch(() => dir);
-
-  const errors: SecretsProblem[] = [];
-  let warningCount = 0;
-  const warn = (problem: SecretsProblem): void => {
-    if (options.strict) errors.push(problem);
-    else {
-      warningCount++;
-      ctx.stderr(`warning: ${formatProblem(problem)}\n`);
-    }
+  const run: CheckRun = {
+    ctx,
+    dir,
+    // git reports the top with symlinks resolved; paths relative to it must be too.
+    realDir: await fs.realpath(dir).catch(() => dir),
+    env: commandEnv(ctx.env),
+    classes,
+    notSecret: notSecretKeys(classes),
+    git: top && allowList ? { top, allowList } : undefined,
+    seenAcross: new Map(),
   };
-  // Salted hashes of earlier environments' values: no value outlives its file's check.
-  const seenAcross = new Map<string, Occurrence>();
+  const findings = new Findings(ctx, options.strict ?? false);
+  for (const environment of options.environment) await checkEnvironment(run, findings, environment);
+  if (findings.errors.length) throw new SecretsError(findings.errors);
+}
 
-  for (const environment of options.environment) {
-    const found: SecretsProblem[] = [];
-    const warningsBefore = warningCount;
-    const strictBefore = errors.length;
+/**
+ * Checks one environment's file: read once through the loader's front half,
+ * then validated with the DTOs from those raw sections; then the plaintext
+ * file's tracking and mode, placeholders and reused values. Prints a summary
+ * line when it is clean.
+ */
+async function checkEnvironment(run: CheckRun, findings: Findings, environment: string): Promise<void> {
+  const found: SecretsProblem[] = [];
+  const warningsBefore = findings.warnings;
+  const strictBefore = findings.errors.length;
 
-    let summary: { file: string; sections: string[]; keys: number } | undefined;
-    try {
-      const secrets = await loadSecrets({ sections: classes, environment, directory: dir, env });
-      summary = { file: secrets.file!, sections: secrets.sectionNames, keys: 0 };
-    } catch (error) {
-      if (!(error instanceof SecretsError)) throw error;
-      found.push(...error.problems);
-    }
-
-    const plaintext = plaintextPath(dir, environment);
-    // stat, not lstat: a symbolic link to a plaintext file is checked as that file.
-    const stat = await fs.stat(plaintext).catch(() => undefined);
-    if (stat?.isFile()) {
-      // Both the link (if it is one) and the file it leads to may be tracked.
-      const candidates = [
-        await fs.realpath(plaintext).catch(() => undefined),
-        path.join(realDir, path.basename(plaintext)),
-      ].filter(
-        (candidate, index, all): candidate is string => candidate !== undefined && all.indexOf(candidate) === index,
-      );
-      const tracked =
-        top && allowList ? trackedProblem(ctx, plaintext, candidates, environment, top, allowList) : undefined;
-      if (tracked) found.push(tracked);
-      if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-        warn({
-          code: 'INSECURE_MODE',
-          file: plaintext,
-          message: `is accessible by group or others (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}); restrict it with \`chmod 600 ${plaintext}\``,
-        });
-      }
-    }
-
-    let raw: RawSections | undefined;
-    let file = plaintext;
-    try {
-      ({ raw, file } = await readRaw(environment, dir, env));
-    } catch (error) {
-      // Already reported by loadSecrets, which read the same file.
-      if (!(error instanceof SecretsError)) throw error;
-    }
-    if (raw) {
-      if (!LOCAL_ENVIRONMENTS.has(environment)) found.push(...placeholders(raw, file));
-      reusedValues(raw, { environment, file }, notSecret, seenAcross).forEach(warn);
-      if (summary) summary.keys = [...raw.values()].reduce((count, section) => count + section.values.size, 0);
-    }
-
-    errors.push(...found);
-    if (summary && found.length === 0 && errors.length === strictBefore) {
-      const warnings = warningCount - warningsBefore;
-      ctx.stdout(
-        `${summary.file}: ${warnings ? `ok with ${plural(warnings, 'warning')}` : 'ok'} ` +
-          `(environment ${environment}; ${plural(summary.sections.length, 'section')}: ${summary.sections.join(', ')}; ${plural(summary.keys, 'key')})\n`,
-      );
-    }
+  let raw: RawSecrets | undefined;
+  let secrets: Secrets | undefined;
+  try {
+    raw = await loadRawSecrets({ environment, directory: run.dir, env: run.env });
+    secrets = await buildSecrets(raw, run.classes);
+  } catch (error) {
+    if (!(error instanceof SecretsError)) throw error;
+    found.push(...error.problems);
   }
 
-  if (errors.length) throw new SecretsError(errors);
+  found.push(...(await plaintextFileProblems(run, findings, environment)));
+  if (raw) {
+    // A file was read (no `values` option): it has a path.
+    const file = raw.file!;
+    if (!LOCAL_ENVIRONMENTS.has(environment)) found.push(...placeholders(raw.raw, file));
+    reusedValues(raw.raw, { environment, file }, run.notSecret, run.seenAcross).forEach(findings.warn);
+  }
+
+  findings.errors.push(...found);
+  if (secrets && raw && found.length === 0 && findings.errors.length === strictBefore) {
+    const warnings = findings.warnings - warningsBefore;
+    const sections = secrets.sectionNames;
+    const keys = [...raw.raw.values()].reduce((count, section) => count + section.values.size, 0);
+    run.ctx.stdout(
+      `${secrets.file}: ${warnings ? `ok with ${plural(warnings, 'warning')}` : 'ok'} ` +
+        `(environment ${environment}; ${plural(sections.length, 'section')}: ${sections.join(', ')}; ${plural(keys, 'key')})\n`,
+    );
+  }
+}
+
+/**
+ * Problems of the environment's plaintext file, when there is one:
+ * `PLAINTEXT_TRACKED` (returned) and `INSECURE_MODE` (a warning).
+ */
+async function plaintextFileProblems(
+  run: CheckRun,
+  findings: Findings,
+  environment: string,
+): Promise<SecretsProblem[]> {
+  const plaintext = plaintextPath(run.dir, environment);
+  // stat, not lstat: a symbolic link to a plaintext file is checked as that file.
+  const stat = await fs.stat(plaintext).catch(() => undefined);
+  if (!stat?.isFile()) return [];
+  const problems: SecretsProblem[] = [];
+  // Both the link (if it is one) and the file it leads to may be tracked.
+  const candidates = [
+    await fs.realpath(plaintext).catch(() => undefined),
+    path.join(run.realDir, path.basename(plaintext)),
+  ].filter((candidate, index, all): candidate is string => candidate !== undefined && all.indexOf(candidate) === index);
+  const tracked = run.git
+    ? trackedProblem(run.ctx, plaintext, candidates, environment, run.git.top, run.git.allowList)
+    : undefined;
+  if (tracked) problems.push(tracked);
+  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+    findings.warn({
+      code: 'INSECURE_MODE',
+      file: plaintext,
+      message: `is accessible by group or others (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}); restrict it with \`chmod 600 ${plaintext}\``,
+    });
+  }
+  return problems;
 }
 
 // A key that may be a value (a line without `=` under a section, a pasted

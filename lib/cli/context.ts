@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError, type Command } from 'commander';
 import { SecretsError } from '../errors';
-import { chooseEnvironment, type Environment } from '../locate';
+import { chooseEnvironment } from '../sources/locate';
+import type { Environment } from '../environment-variables';
 
 /** What a command may touch of the outside world; `main` passes the process's. */
 export interface CliContext {

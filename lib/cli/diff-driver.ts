@@ -1,8 +1,8 @@
-import { readRegularFile } from '../read-file';
+import { readRegularFile } from '../files/read-file';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { decryptSecrets } from '../decrypt';
-import { DEFAULT_MAX_FILE_SIZE } from '../read';
+import { decryptSecrets } from '../sources/decrypt';
+import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { CliError, dirOption, resolveDir, type CliContext } from './context';
 import { ensureLine, git, gitTopLevel } from './git';
 

@@ -3,12 +3,11 @@ import { accessSync, constants, promises as fs, readdirSync, rmSync, statSync, w
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { cleanLeftovers, isAlive } from '../age/atomic-write';
+import { cleanLeftovers, isAlive } from '../files/atomic-write';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
 import { SecretsError } from '../errors';
-import { ownString } from '../locate';
-import { DEFAULT_MAX_FILE_SIZE } from '../read';
-import { readRegularFile } from '../read-file';
+import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
+import { readRegularFile } from '../files/read-file';
 import {
   CliError,
   encryptedPath,
@@ -20,6 +19,7 @@ import {
   type CliContext,
 } from './context';
 import { checkSyntax, decryptFile, writeEncrypted } from './secrets-files';
+import { ownString } from '../environment-variables';
 
 /** Prefix of the private directory holding the plaintext while the editor runs. */
 export const EDIT_DIR_PREFIX = 'nest-secrets-edit-';

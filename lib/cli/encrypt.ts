@@ -1,8 +1,8 @@
-import { readFileOrThrow } from '../read-file';
-import { DEFAULT_MAX_FILE_SIZE } from '../read';
+import { readFileOrThrow } from '../files/read-file';
+import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { cleanLeftovers } from '../age/atomic-write';
+import { cleanLeftovers } from '../files/atomic-write';
 import { RECIPIENTS_FILE, recipientsFor } from '../age/recipients';
 import { ProblemCollector, SecretsError } from '../errors';
 import {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
-import { inspectedForms, Masker } from '../mask';
+import { inspectedForms, Masker } from '../mask/masker';
 import type { RawSections } from '../model';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
 import { maskOutput, PIPE_GRACE_MS } from './masked-output';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Environment } from '../locate';
+import type { Environment } from '../environment-variables';
 
 /** Runs git; `undefined` when git is missing or exits non-zero. */
 export function git(args: readonly string[], cwd: string, env: Environment): string | undefined {

@@ -1,11 +1,11 @@
-import { readFileOrThrow } from '../read-file';
+import { readFileOrThrow } from '../files/read-file';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
+import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { SecretsError, type SecretsProblem } from '../errors';
-import { parseIni } from '../parse';
-import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../read';
+import { parseIni } from '../sources/parse';
+import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import {
   dirOption,
   encryptedPath,

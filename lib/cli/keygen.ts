@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
+import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { defaultIdentityFile } from '../age/identities';
 import { ageLibrary } from '../age/library';
 import { CliError, type CliContext } from './context';

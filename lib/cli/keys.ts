@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { isPresentableName } from '../errors';
-import type { Environment } from '../locate';
 import type { Template } from '../model';
-import { isConventionalVariableName } from '../template';
+import { isConventionalVariableName } from '../sources/template';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
 import { commandEnv, readParsed } from './raw-secrets';
+import type { Environment } from '../environment-variables';
 
 /** `nest-secrets keys -e <name> [--dir <d>]` */
 export function registerKeys(program: Command, ctx: CliContext): void {

@@ -5,7 +5,7 @@
  * child blocks in `write` instead of us buffering without bound.
  */
 import type { Readable, Transform, Writable } from 'node:stream';
-import type { Masker } from '../mask';
+import type { Masker } from '../mask/masker';
 
 /**
  * Once the command has exited, how long its pipes may stay silent while we

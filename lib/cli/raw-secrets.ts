@@ -1,18 +1,18 @@
 /**
- * The first stages of the loader (locate → read/decrypt → parse →
- * interpolate) for commands that need every key of a file rather than DTO
- * instances: `check`, `keys` and `exec`. The same functions as
- * `loadSecrets`, with the same variables, so a file reads exactly as the app
- * reads it.
+ * The front half of the loader (lib/sources/raw-secrets.ts) for commands that
+ * need every key of a file rather than DTO instances: `check`, `keys` and
+ * `exec`. The same functions as `loadSecrets`, with the same variables, so a
+ * file reads exactly as the app reads it.
  *
  * One difference, shared by every command: `SECRETS_FILE` is not consulted,
  * since `--environment` and `--dir` name the file (see {@link commandEnv}).
  */
-import { interpolate } from '../interpolate';
-import { locate, type Environment, type Location } from '../locate';
-import type { ParsedFile, RawSections } from '../model';
-import { parseIni } from '../parse';
-import { DEFAULT_MAX_FILE_SIZE, readSecrets } from '../read';
+import type { Environment } from '../environment-variables';
+import type { RawSections } from '../model';
+import { readSecretsFile, type SecretsFile } from '../sources/file-source';
+import { locate } from '../sources/locate';
+import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
+import { loadRawSecrets } from '../sources/raw-secrets';
 
 /**
  * The variables a command loads with: the process's, without `SECRETS_FILE`
@@ -24,13 +24,8 @@ export function commandEnv(env: Environment): Environment {
   return rest;
 }
 
-export interface ParsedSecrets {
-  readonly location: Location;
-  /** Absolute path actually read (the `.age` file when one was decrypted). */
-  readonly file: string;
-  readonly encrypted: boolean;
-  readonly parsed: ParsedFile;
-}
+/** A located, read and parsed secrets file (see `readSecretsFile`). */
+export type ParsedSecrets = SecretsFile;
 
 /**
  * Locates, reads (decrypting in memory) and parses the file of `environment`
@@ -40,9 +35,7 @@ export interface ParsedSecrets {
  * @throws SecretsError as `loadSecrets` for those stages
  */
 export async function readParsed(environment: string, directory: string, env: Environment): Promise<ParsedSecrets> {
-  const location = locate({ environment, directory, env });
-  const read = await readSecrets(location, { maxFileSize: DEFAULT_MAX_FILE_SIZE, env });
-  return { location, file: read.file, encrypted: read.encrypted, parsed: parseIni(read.text, read.file) };
+  return readSecretsFile(locate({ environment, directory, env }), { maxFileSize: DEFAULT_MAX_FILE_SIZE, env });
 }
 
 /**
@@ -56,6 +49,8 @@ export async function readRaw(
   directory: string,
   env: Environment,
 ): Promise<ParsedSecrets & { raw: RawSections }> {
-  const parsed = await readParsed(environment, directory, env);
-  return { ...parsed, raw: interpolate(parsed.parsed, env, parsed.file) };
+  const loaded = await loadRawSecrets({ environment, directory, env });
+  const location = locate({ environment, directory, env });
+  // A file was read (no `values` option), so file and parsed are set.
+  return { location, file: loaded.file!, encrypted: loaded.encrypted, parsed: loaded.parsed!, raw: loaded.raw };
 }

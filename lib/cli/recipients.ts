@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { cleanLeftovers, writeFileAtomic } from '../age/atomic-write';
+import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { readRecipientsFile, recipientProblem, RECIPIENTS_FILE } from '../age/recipients';
-import { ageError, type AgeProblem } from '../age/problems';
-import { ProblemCollector, SecretsError } from '../errors';
+import { ProblemCollector, SecretsError, type SecretsProblem } from '../errors';
 import { CliError, dirOption, plural, resolveDir, type CliContext } from './context';
 import { decryptFile, environmentOf, listEncryptedFiles, writeEncrypted } from './secrets-files';
 
@@ -42,12 +41,12 @@ export function registerRecipients(program: Command, ctx: CliContext): void {
 
 async function change(ctx: CliContext, action: 'add' | 'rm', keys: string[], options: { dir?: string }): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
-  const problems: AgeProblem[] = [];
+  const problems: SecretsProblem[] = [];
   for (const [index, key] of keys.entries()) {
     const problem = await recipientProblem(key);
     if (problem) problems.push({ code: 'INVALID_RECIPIENT', message: `argument ${index + 1} ${problem}` });
   }
-  if (problems.length) throw ageError(...problems);
+  if (problems.length) throw new SecretsError(problems);
 
   const listed = await readRecipientsFile(dir);
   let next: string[];
@@ -65,12 +64,14 @@ async function change(ctx: CliContext, action: 'add' | 'rm', keys: string[], opt
     if (missing.length) throw new CliError(`not listed in ${listed.file}: ${missing.join(', ')}`);
     next = listed.recipients.filter((key) => !keys.includes(key));
     if (next.length === 0) {
-      throw ageError({
-        code: 'NO_RECIPIENTS',
-        file: listed.file,
-        message:
-          'would list no recipient, and nobody could decrypt the files: add the new key before removing the last one',
-      });
+      throw new SecretsError([
+        {
+          code: 'NO_RECIPIENTS',
+          file: listed.file,
+          message:
+            'would list no recipient, and nobody could decrypt the files: add the new key before removing the last one',
+        },
+      ]);
     }
     const lines = (listed.text ?? '').split(/(?<=\n)/);
     text = lines.filter((line) => !keys.includes(line.trim())).join('');

@@ -5,13 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../age/atomic-write';
+import { writeFileAtomic } from '../files/atomic-write';
 import { encryptArmored } from '../age/cipher';
 import { SecretsError } from '../errors';
-import type { Environment } from '../locate';
-import { parseIni } from '../parse';
-import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../read';
+import { locateFile } from '../sources/locate';
+import { parseIni } from '../sources/parse';
+import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../sources/read';
 import { ENCRYPTED_FILE_NAME } from './context';
+import type { Environment } from '../environment-variables';
 
 /** Mode of a new `.age` file: it is committed, and useless without a key. */
 const ENCRYPTED_FILE_MODE = 0o644;
@@ -29,10 +30,7 @@ export async function decryptFile(
   env: Environment,
   environment: string,
 ): Promise<{ text: string; bytes: Uint8Array }> {
-  const result = await readPlaintext(
-    { environment, environmentSource: { kind: 'option' }, file, fileSource: 'option' },
-    { maxFileSize: DEFAULT_MAX_FILE_SIZE, env },
-  );
+  const result = await readPlaintext(locateFile(file, environment), { maxFileSize: DEFAULT_MAX_FILE_SIZE, env });
   return { text: decodeUtf8(result.plaintext, result.file), bytes: result.plaintext };
 }
 

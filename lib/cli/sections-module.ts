@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getSectionOptions } from '../decorators';
+import { getSectionOptions } from '../dto/decorators';
 import type { SecretsClass } from '../load-secrets';
 import { CliError, EXIT_PROBLEM, EXIT_USAGE } from './context';
 

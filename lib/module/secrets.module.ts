@@ -3,7 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
 import { isPresentableName } from '../errors';
-import { describeEnvironmentSource, describeFileSource } from '../locate';
+import { describeEnvironmentSource, describeFileSource } from '../sources/locate';
 import { SECRETS_LOGGER_CONTEXT, SECRETS_MODULE_OPTIONS, SECRETS_STATE } from './secrets.constants';
 import type {
   SecretsModuleAsyncOptions,

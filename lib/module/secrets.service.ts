@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { SecretsClass } from '../load-secrets';
-import type { EnvironmentSource } from '../locate';
+import type { EnvironmentSource } from '../sources/locate';
 import { SECRETS_STATE } from './secrets.constants';
 import { requireState, type SecretsState } from './secrets-state';
 

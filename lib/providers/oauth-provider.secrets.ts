@@ -1,5 +1,5 @@
 import { IsDefined, IsOptional, IsString, ValidateIf } from 'class-validator';
-import { NotSecret } from '../decorators';
+import { NotSecret } from '../dto/decorators';
 
 const PAIR_MESSAGE = (other: string) => `$property is empty while ${other} is set: set both, or leave both empty`;
 

@@ -1,5 +1,5 @@
 import type { Reference } from '../../lib/model';
-import { parseIni } from '../../lib/parse';
+import { parseIni } from '../../lib/sources/parse';
 
 /**
  * `{ section: { key: value } }` of a parsed file, each template joined with

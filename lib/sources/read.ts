@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
-import { readRegularFile } from './read-file';
-import { SecretsError, type SecretsErrorCode } from './errors';
+import { readRegularFile } from '../files/read-file';
+import { SecretsError, type SecretsErrorCode } from '../errors';
 import { decryptSecrets } from './decrypt';
-import { describeEnvironmentSource, describeFileSource, type Environment, type Location } from './locate';
+import { describeEnvironmentSource, describeFileSource, type Location } from './locate';
+import type { Environment } from '../environment-variables';
 
 /** The default of `maxFileSize`: 1 MiB. */
 export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;

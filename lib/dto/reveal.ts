@@ -4,7 +4,7 @@
  * carries only what may be shown; `reveal(dto)` carries everything.
  */
 import { getSectionOptions } from './decorators';
-import { describeDto } from './dto-keys';
+import { describeDto } from './keys';
 import { loadedProperties } from './redact';
 
 /**

@@ -16,11 +16,11 @@ import {
 } from 'class-validator';
 import type { ConstraintMetadata } from 'class-validator/types/metadata/ConstraintMetadata';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { convertSection, errorName, findUnknownKeys, type SectionClaim } from './convert';
+import { convertSection, findUnknownKeys, type SectionClaim } from './convert';
 import { getSectionOptions, type ResolvedSectionOptions } from './decorators';
-import { describeDto, validationMetadatas, type DtoDescription } from './dto-keys';
-import { SecretsError, type SecretsProblem } from './errors';
-import type { RawSection, RawSections } from './model';
+import { describeDto, validationMetadatas, type DtoDescription } from './keys';
+import { errorName, SecretsError, type SecretsProblem } from '../errors';
+import type { RawSection, RawSections } from '../model';
 import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, shownKeys } from './redact';
 
 interface Plan<C extends Function = Function> {
@@ -85,9 +85,43 @@ export async function buildSections<C extends Function>(
   file: string | undefined,
 ): Promise<Map<C, object | null>> {
   const problems: SecretsProblem[] = [];
+  const plans = planSections(classes, problems);
+  const claims = claimsBySection(plans);
+  const result = new Map<C, object | null>();
+  const built: Built[] = [];
+  const reportedUnknown = new Set<string>();
+  for (const plan of plans) {
+    const { name } = plan.options;
+    const section = raw.get(name);
+    if (!section) {
+      if (plan.options.optional) result.set(plan.cls, null);
+      else problems.push(missingSection(plan, file));
+      continue;
+    }
+    if (!reportedUnknown.has(name)) {
+      reportedUnknown.add(name);
+      problems.push(...findUnknownKeys(section, claims.get(name) ?? [], file));
+    }
+    if (plan.broken) continue;
+    const item = instantiate(plan, section, file, problems);
+    if (!item) continue;
+    built.push(item);
+    result.set(plan.cls, item.instance);
+  }
+  problems.push(...(await validateBuilt(built, raw, file)));
+  if (problems.length) throw new SecretsError(problems);
+  for (const instance of result.values()) deepFreeze(instance);
+  return result;
+}
+
+/**
+ * Each distinct class with its section options and description; a class
+ * without valid `@SecretsSection` options is left out, its problems (and
+ * those of its description) added to `problems`.
+ */
+function planSections<C extends Function>(classes: readonly C[], problems: SecretsProblem[]): Plan<C>[] {
   const plans: Plan<C>[] = [];
-  const unique = [...new Set(classes)];
-  for (const cls of unique) {
+  for (const cls of new Set(classes)) {
     let options: ResolvedSectionOptions;
     try {
       options = getSectionOptions(cls);
@@ -101,82 +135,85 @@ export async function buildSections<C extends Function>(
     problems.push(...described.problems);
     plans.push({ cls, options, dto: described.description, broken: described.problems.length > 0 });
   }
+  return plans;
+}
 
+/** Section name → the DTOs claiming it, for unknown-key checks. */
+function claimsBySection(plans: readonly Plan[]): Map<string, SectionClaim[]> {
   const claims = new Map<string, SectionClaim[]>();
   for (const plan of plans) {
     const list = claims.get(plan.options.name) ?? [];
     list.push({ dto: plan.dto, allowUnknownKeys: plan.options.allowUnknownKeys });
     claims.set(plan.options.name, list);
   }
+  return claims;
+}
 
-  const result = new Map<C, object | null>();
-  const built: Built[] = [];
-  const reportedUnknown = new Set<string>();
-  for (const plan of plans) {
-    const { name } = plan.options;
-    const section = raw.get(name);
-    if (!section) {
-      if (plan.options.optional) {
-        result.set(plan.cls, null);
-      } else {
-        problems.push({
-          code: 'MISSING_SECTION',
-          file,
-          section: name,
-          message: `missing section: ${plan.dto.name} requires [${name}] (declare @SecretsSection('${name}', { optional: true }) if it may be absent)`,
-        });
-      }
-      continue;
-    }
-    if (!reportedUnknown.has(name)) {
-      reportedUnknown.add(name);
-      problems.push(...findUnknownKeys(section, claims.get(name) ?? [], file));
-    }
-    if (plan.broken) continue;
-    const conversion = convertSection(plan.dto, section, file, problems);
-    let instance: object;
-    try {
-      const Redacted = redactedClassOf(plan.cls, [...plan.dto.properties.map((p) => p.property), ...plan.dto.members]);
-      instance = new Redacted();
-    } catch (error) {
-      problems.push({
-        code: 'INVALID_OPTION',
-        section: name,
-        message: `${plan.dto.name} could not be constructed without arguments: its constructor threw ${errorName(error)}`,
-      });
-      continue;
-    }
-    for (const property of plan.dto.properties) {
-      // Defined rather than assigned: a setter on the DTO must not see the
-      // value, and the property must be an own data property to be frozen.
-      if (conversion.values.has(property.property)) {
-        Object.defineProperty(instance, property.property, {
-          value: conversion.values.get(property.property),
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      } else if (!Object.prototype.hasOwnProperty.call(instance, property.property)) {
-        Object.defineProperty(instance, property.property, {
-          value: undefined,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      }
-    }
-    // Fields the constructor set itself are redacted in instanceToPlain too.
-    redactedClassOf(plan.cls, Object.keys(instance));
-    // Secrets are hidden from spread & co. before anything else sees the instance.
-    hideSecrets(
-      instance,
-      plan.cls,
-      plan.dto.properties.map((p) => p.property),
-    );
-    built.push({ plan, section, instance, failed: conversion.failed });
-    result.set(plan.cls, instance);
+function missingSection(plan: Plan, file: string | undefined): SecretsProblem {
+  const { name } = plan.options;
+  return {
+    code: 'MISSING_SECTION',
+    file,
+    section: name,
+    message: `missing section: ${plan.dto.name} requires [${name}] (declare @SecretsSection('${name}', { optional: true }) if it may be absent)`,
+  };
+}
+
+/**
+ * Converts the section's values and defines them on a new (redacting)
+ * instance of the DTO, secrets hidden; `undefined` when the class cannot be
+ * constructed. Problems are added to `problems`.
+ */
+function instantiate(
+  plan: Plan,
+  section: RawSection,
+  file: string | undefined,
+  problems: SecretsProblem[],
+): Built | undefined {
+  const conversion = convertSection(plan.dto, section, file, problems);
+  let instance: object;
+  try {
+    const Redacted = redactedClassOf(plan.cls, [...plan.dto.properties.map((p) => p.property), ...plan.dto.members]);
+    instance = new Redacted();
+  } catch (error) {
+    problems.push({
+      code: 'INVALID_OPTION',
+      section: section.name,
+      message: `${plan.dto.name} could not be constructed without arguments: its constructor threw ${errorName(error)}`,
+    });
+    return undefined;
   }
+  for (const property of plan.dto.properties) {
+    // Defined rather than assigned: a setter on the DTO must not see the
+    // value, and the property must be an own data property to be frozen.
+    const converted = conversion.values.has(property.property);
+    if (converted || !Object.prototype.hasOwnProperty.call(instance, property.property)) {
+      Object.defineProperty(instance, property.property, {
+        value: converted ? conversion.values.get(property.property) : undefined,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
+  // Fields the constructor set itself are redacted in instanceToPlain too.
+  redactedClassOf(plan.cls, Object.keys(instance));
+  // Secrets are hidden from spread & co. before anything else sees the instance.
+  hideSecrets(
+    instance,
+    plan.cls,
+    plan.dto.properties.map((p) => p.property),
+  );
+  return { plan, section, instance, failed: conversion.failed };
+}
 
+/** Validates every built instance; the problems, with messages rebuilt without values. */
+async function validateBuilt(
+  built: readonly Built[],
+  raw: RawSections,
+  file: string | undefined,
+): Promise<SecretsProblem[]> {
+  const problems: SecretsProblem[] = [];
   let leaks: LeakCheck | undefined;
   for (const item of built) {
     const errors = await runValidation(item, file);
@@ -198,10 +235,7 @@ export async function buildSections<C extends Function>(
     );
     problems.push(...(await validationProblems(item, errors, file, leaks)));
   }
-
-  if (problems.length) throw new SecretsError(problems);
-  for (const instance of result.values()) deepFreeze(instance);
-  return result;
+  return problems;
 }
 
 /** class-validator's errors, or the problem to report when validating threw. */

@@ -7,8 +7,8 @@
  * one), the same unit JavaScript string indexes use, so they are cheap to
  * compute in one pass.
  */
-import type { ProblemCollector } from './errors';
-import type { Reference, Template, TemplatePart } from './model';
+import type { ProblemCollector } from '../errors';
+import type { Reference, Template, TemplatePart } from '../model';
 
 /** Where the scanned value sits, copied into every problem reported. */
 export interface ScanContext {
@@ -189,26 +189,41 @@ function scan(s: Scanner, from: number, inDefault: boolean, depth: number): Scan
     }
 
     flush(i);
-    const dollar = i;
-    const next = i + 1 < end ? src.charCodeAt(i + 1) : -1;
-    if (next === DOLLAR) {
-      literal += '$';
-      i += 2;
-    } else if (isNameStart(next)) {
-      let j = i + 2;
-      while (j < end && isNameChar(src.charCodeAt(j))) j++;
-      pushReference({ name: src.slice(i + 1, j), column: s.base + dollar });
-      i = j;
-    } else if (next === OPEN_BRACE) {
-      i = readBraced(s, dollar, depth, pushReference);
-    } else {
-      badReference(s, dollar);
-      i++;
-    }
+    i = readDollar(s, i, depth, pushReference, (text) => (literal += text));
     chunkStart = i;
   }
   flush(end);
   return finish(end, 'end');
+}
+
+/**
+ * Reads what starts at the `$` at `dollar` — `$$` (a literal `$`, passed to
+ * `addLiteral`), `$NAME` or `${…}` (passed to `push`), or a malformed
+ * reference (reported) — and returns where scanning resumes.
+ */
+function readDollar(
+  s: Scanner,
+  dollar: number,
+  depth: number,
+  push: (reference: Reference) => void,
+  addLiteral: (text: string) => void,
+): number {
+  const { src } = s;
+  const end = src.length;
+  const next = dollar + 1 < end ? src.charCodeAt(dollar + 1) : -1;
+  if (next === DOLLAR) {
+    addLiteral('$');
+    return dollar + 2;
+  }
+  if (isNameStart(next)) {
+    let j = dollar + 2;
+    while (j < end && isNameChar(src.charCodeAt(j))) j++;
+    push({ name: src.slice(dollar + 1, j), column: s.base + dollar });
+    return j;
+  }
+  if (next === OPEN_BRACE) return readBraced(s, dollar, depth, push);
+  badReference(s, dollar);
+  return dollar + 1;
 }
 
 /**

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
-import { SecretsError } from './errors';
-
-/** Variables as given to the loader: `process.env` or a test's own map. */
-export type Environment = Readonly<Record<string, string | undefined>>;
+import { SecretsError } from '../errors';
+import { ownString, type Environment } from '../environment-variables';
 
 /**
  * How the environment name was chosen: the `environment` option, the
@@ -130,9 +128,13 @@ export function locate(options: LocateOptions): Location {
   return { environment, environmentSource, file, fileSource };
 }
 
-/** `env[name]` when it is an own, non-empty string (never an inherited property). */
-export function ownString(env: Environment, name: string): string | undefined {
-  if (!Object.prototype.hasOwnProperty.call(env, name)) return undefined;
-  const value = env[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/**
+ * The location of a file a CLI command names itself (`decrypt`, `edit`,
+ * `recipients`): used exactly, as the `file` option is, and so described in
+ * problems, with `environment` as if set by the `environment` option.
+ *
+ * @param file absolute path
+ */
+export function locateFile(file: string, environment: string): Location {
+  return { environment, environmentSource: { kind: 'option' }, file, fileSource: 'option' };
 }

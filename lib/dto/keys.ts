@@ -11,7 +11,7 @@ import type { TransformFnParams } from 'class-transformer';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { notSecretProperties } from './decorators';
-import type { SecretsProblem } from './errors';
+import type { SecretsProblem } from '../errors';
 
 /**
  * class-transformer keeps its metadata in a module-level storage that its
@@ -132,31 +132,9 @@ export function describeDto(
   section: string,
 ): { description: DtoDescription; problems: SecretsProblem[] } {
   const problems: SecretsProblem[] = [];
-  const chain = classChain(cls);
   const metas = validationMetadatas(cls);
-  const internals = transformerStorage as unknown as TransformerStorageInternals;
-
-  const names: string[] = [];
-  const seen = new Set<string>();
-  const add = (property: unknown): void => {
-    if (typeof property === 'string' && !seen.has(property)) {
-      seen.add(property);
-      names.push(property);
-    }
-  };
-  for (const target of chain) {
-    for (const m of metas) if (m.target === target) add(m.propertyName);
-    for (const map of [
-      internals._exposeMetadatas,
-      internals._typeMetadatas,
-      internals._transformMetadatas,
-      internals._excludeMetadatas,
-    ]) {
-      for (const property of map.get(target)?.keys() ?? []) add(property);
-    }
-  }
   const notSecret = new Set(notSecretProperties(cls));
-  for (const property of notSecret) add(property);
+  const names = decoratedProperties(cls, metas, notSecret);
 
   const name = cls.name || 'an anonymous class';
   const properties: DtoProperty[] = [];
@@ -164,36 +142,15 @@ export function describeDto(
   const byKey = new Map<string, DtoProperty>();
   for (const property of names) {
     if (OBJECT_MEMBERS.has(property)) {
-      problems.push({
-        code: 'INVALID_OPTION',
-        section,
-        message:
-          `${name}.${property}: a DTO property may not be named like a member of Object (it would replace ` +
-          `${property} for every instance, and with it the redaction); read the key into another property with @Expose({ name: '${property}' })`,
-      });
+      problems.push(namedLikeObjectMember(name, property, section));
       continue;
     }
     if (isMember(cls, property)) {
       members.push(property);
       continue;
     }
-    const own = metas.filter((m) => m.propertyName === property);
-    const expose = transformerStorage.findExposeMetadata(cls, property);
-    const key = expose?.options?.name && expose.options.toPlainOnly !== true ? expose.options.name : property;
-    const typeMeta = transformerStorage.findTypeMetadata(cls, property);
-    const description: DtoProperty = {
-      property,
-      key,
-      designType: Reflect.getMetadata('design:type', cls.prototype, property) as Function | undefined,
-      typeFunction: typeMeta?.typeFunction
-        ? () => typeMeta.typeFunction({ newObject: {}, object: {}, property })
-        : undefined,
-      conditional: own.some((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION),
-      transforms: transformerStorage
-        .findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS)
-        .map((t) => t.transformFn),
-      notSecret: notSecret.has(property),
-    };
+    const description = describeProperty(cls, property, metas, notSecret.has(property));
+    const { key } = description;
     const clash = byKey.get(key);
     if (clash) {
       problems.push({
@@ -207,15 +164,7 @@ export function describeDto(
     byKey.set(key, description);
     properties.push(description);
     if (description.designType === undefined && description.transforms.length === 0) {
-      problems.push({
-        code: 'NO_METADATA',
-        section,
-        key,
-        message:
-          `${name}.${property} has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" ` +
-          `(with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, ` +
-          `and with vitest on Vite 7 or older use unplugin-swc (esbuild emits no decorator metadata)`,
-      });
+      problems.push(noMetadata(`${name}.${property}`, section, key));
     }
   }
 
@@ -228,6 +177,88 @@ export function describeDto(
     });
   }
   return { description: { cls, name, properties, byKey, members, hasRules }, problems };
+}
+
+function namedLikeObjectMember(name: string, property: string, section: string): SecretsProblem {
+  return {
+    code: 'INVALID_OPTION',
+    section,
+    message:
+      `${name}.${property}: a DTO property may not be named like a member of Object (it would replace ` +
+      `${property} for every instance, and with it the redaction); read the key into another property with @Expose({ name: '${property}' })`,
+  };
+}
+
+function noMetadata(subject: string, section: string, key: string): SecretsProblem {
+  return {
+    code: 'NO_METADATA',
+    section,
+    key,
+    message:
+      `${subject} has no design:type metadata, so its type is unknown: enable "emitDecoratorMetadata" ` +
+      `(with "experimentalDecorators") in tsconfig.json; with SWC set jsc.transform.decoratorMetadata, ` +
+      `and with vitest on Vite 7 or older use unplugin-swc (esbuild emits no decorator metadata)`,
+  };
+}
+
+/**
+ * Every property some decorator names — class-validator's, class-transformer's
+ * (`@Expose`, `@Type`, `@Transform`, `@Exclude`) or `@NotSecret` — on the class
+ * and its ancestors, nearest class first, each once.
+ */
+function decoratedProperties(
+  cls: Function,
+  metas: readonly ValidationMetadata[],
+  notSecret: ReadonlySet<string>,
+): string[] {
+  const internals = transformerStorage as unknown as TransformerStorageInternals;
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const add = (property: unknown): void => {
+    if (typeof property === 'string' && !seen.has(property)) {
+      seen.add(property);
+      names.push(property);
+    }
+  };
+  for (const target of classChain(cls)) {
+    for (const m of metas) if (m.target === target) add(m.propertyName);
+    for (const map of [
+      internals._exposeMetadatas,
+      internals._typeMetadatas,
+      internals._transformMetadatas,
+      internals._excludeMetadatas,
+    ]) {
+      for (const property of map.get(target)?.keys() ?? []) add(property);
+    }
+  }
+  for (const property of notSecret) add(property);
+  return names;
+}
+
+/** One property as its decorators describe it: the key it reads, its type, its transforms. */
+function describeProperty(
+  cls: Function,
+  property: string,
+  metas: readonly ValidationMetadata[],
+  notSecret: boolean,
+): DtoProperty {
+  const own = metas.filter((m) => m.propertyName === property);
+  const expose = transformerStorage.findExposeMetadata(cls, property);
+  const key = expose?.options?.name && expose.options.toPlainOnly !== true ? expose.options.name : property;
+  const typeMeta = transformerStorage.findTypeMetadata(cls, property);
+  return {
+    property,
+    key,
+    designType: Reflect.getMetadata('design:type', cls.prototype, property) as Function | undefined,
+    typeFunction: typeMeta?.typeFunction
+      ? () => typeMeta.typeFunction({ newObject: {}, object: {}, property })
+      : undefined,
+    conditional: own.some((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION),
+    transforms: transformerStorage
+      .findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS)
+      .map((t) => t.transformFn),
+    notSecret,
+  };
 }
 
 // Accessors and methods are not keys: assigning to them would either throw

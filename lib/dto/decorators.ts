@@ -4,8 +4,8 @@
  * never collides with (or shows up as) user properties.
  */
 import 'reflect-metadata';
-import { SecretsError } from './errors';
-import { RESERVED_NAMES } from './parse';
+import { SecretsError } from '../errors';
+import { RESERVED_NAMES } from '../reserved-names';
 
 /** Options of {@link SecretsSection}. */
 export interface SecretsSectionOptions {

@@ -16,7 +16,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { inspect } from 'node:util';
-import { REDACTED } from './redact';
+import { REDACTED } from '../dto/redact';
 
 /** Values shorter than this many characters (UTF-16 code units) are not masked. */
 export const MASK_MIN_LENGTH = 8;
@@ -337,6 +337,41 @@ interface Automaton {
  * @param unitCount 0x10000 for UTF-16 code units, 0x100 for bytes
  */
 function buildAutomaton(patterns: ArrayLike<number>[], unitCount: number): Automaton {
+  const { classes, width, total } = unitClasses(patterns, unitCount);
+  const { count, parentOf, edgeOf, depthOf, ends } = buildTrie(patterns, classes, total);
+  const edge = edgeOf.slice(0, count);
+  const depth = depthOf.slice(0, count);
+  const firstChild = new Int32Array(count + 1);
+  let next = 0;
+  for (let s = 1; s < count; s++) while (next <= parentOf[s]!) firstChild[next++] = s;
+  while (next <= count) firstChild[next++] = count;
+
+  const dense = Math.max(1, Math.min(count, Math.floor(denseEntries / width)));
+  const table = new Int32Array(dense * width);
+  const fail = new Int32Array(count);
+  const longest = new Int32Array(count);
+  const automaton: Automaton = { classes, width, dense, table, firstChild, edge, fail, longest, depth };
+  for (let s = 0; s < count; s++) {
+    const row = s * width;
+    if (s > 0 && s < dense) table.copyWithin(row, fail[s]! * width, fail[s]! * width + width);
+    for (let child = firstChild[s]!; child < firstChild[s + 1]!; child++) {
+      const target = s === 0 ? 0 : stateOf(automaton, step(automaton, fail[s]!, edge[child]!));
+      fail[child] = target;
+      longest[child] = ends[child] ? depth[child]! : longest[target]!;
+      if (s < dense) table[row + edge[child]!] = child < dense && longest[child] === 0 ? child * width : ~child;
+    }
+  }
+  return automaton;
+}
+
+/**
+ * Numbers the units the patterns use 1, 2, … in unit order (0 for every
+ * other unit), so that a table row is as wide as the units in use.
+ */
+function unitClasses(
+  patterns: ArrayLike<number>[],
+  unitCount: number,
+): { classes: Int32Array; width: number; total: number } {
   const classes = new Int32Array(unitCount);
   let total = 0;
   for (const pattern of patterns) {
@@ -345,12 +380,18 @@ function buildAutomaton(patterns: ArrayLike<number>[], unitCount: number): Autom
   }
   let width = 1;
   for (let unit = 0; unit < unitCount; unit++) if (classes[unit] !== 0) classes[unit] = width++;
+  return { classes, width, total };
+}
 
-  // The trie, built breadth-first: the states at depth d + 1 are the distinct
-  // prefixes of length d + 1, which sorted patterns list in order, each
-  // new one where a pattern shares fewer than d + 1 units with the previous
-  // pattern. So states come out breadth-first, the children of a state
-  // consecutive and by class, with no renumbering.
+/**
+ * The trie, built breadth-first: the states at depth d + 1 are the distinct
+ * prefixes of length d + 1, which sorted patterns list in order, each new one
+ * where a pattern shares fewer than d + 1 units with the previous pattern. So
+ * states come out breadth-first, the children of a state consecutive and by
+ * class, with no renumbering. Arrays are sized for `total` units; `count`
+ * states are used.
+ */
+function buildTrie(patterns: ArrayLike<number>[], classes: Int32Array, total: number) {
   const common = new Int32Array(patterns.length);
   for (let j = 1; j < patterns.length; j++) {
     const a = patterns[j - 1]!;
@@ -390,29 +431,7 @@ function buildAutomaton(patterns: ArrayLike<number>[], unitCount: number): Autom
     }
     activeCount = kept;
   }
-  const edge = edgeOf.slice(0, count);
-  const depth = depthOf.slice(0, count);
-  const firstChild = new Int32Array(count + 1);
-  let next = 0;
-  for (let s = 1; s < count; s++) while (next <= parentOf[s]!) firstChild[next++] = s;
-  while (next <= count) firstChild[next++] = count;
-
-  const dense = Math.max(1, Math.min(count, Math.floor(denseEntries / width)));
-  const table = new Int32Array(dense * width);
-  const fail = new Int32Array(count);
-  const longest = new Int32Array(count);
-  const automaton: Automaton = { classes, width, dense, table, firstChild, edge, fail, longest, depth };
-  for (let s = 0; s < count; s++) {
-    const row = s * width;
-    if (s > 0 && s < dense) table.copyWithin(row, fail[s]! * width, fail[s]! * width + width);
-    for (let child = firstChild[s]!; child < firstChild[s + 1]!; child++) {
-      const target = s === 0 ? 0 : stateOf(automaton, step(automaton, fail[s]!, edge[child]!));
-      fail[child] = target;
-      longest[child] = ends[child] ? depth[child]! : longest[target]!;
-      if (s < dense) table[row + edge[child]!] = child < dense && longest[child] === 0 ? child * width : ~child;
-    }
-  }
-  return automaton;
+  return { count, parentOf, edgeOf, depthOf, ends };
 }
 
 /** The next state from `state` on class `cls`, as a table entry (see {@link Automaton}). */

@@ -1,9 +1,10 @@
 /**
- * The value writer used by the CLI: the inverse of the parse stage for one
- * value, so that `parseIni('[s]\nk = ' + writeValue(v))` reads back exactly
+ * A value writer for the parser's property tests: the inverse of the parse
+ * stage for one value (the quoting README "Values" documents for anyone who
+ * writes a value), so that `parseIni('[s]\nk = ' + writeValue(v))` reads back exactly
  * `v` with no variable lookups.
  */
-import { SecretsError } from './errors';
+import { SecretsError } from '../../lib/errors';
 
 /**
  * Characters written as `\uXXXX` escapes rather than raw: control characters

@@ -1,7 +1,7 @@
-import { ProblemCollector } from './errors';
-import { ownString, type Environment } from './locate';
-import type { ParsedFile, RawSection, RawSections, Reference, Template } from './model';
+import { ProblemCollector } from '../errors';
+import type { ParsedFile, RawSection, RawSections, Reference, Template } from '../model';
 import { isConventionalVariableName, LITERAL_DOLLAR_HINT } from './template';
+import { ownString, type Environment } from '../environment-variables';
 
 /** `{ [section]: { [key]: value } }`, as taken by the `overrides` and `values` options. */
 export type SectionValues = Readonly<Record<string, Readonly<Record<string, string>>>>;

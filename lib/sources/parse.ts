@@ -4,15 +4,10 @@
  * taken exactly as written (no inline comments in unquoted values, no type
  * coercion, no nested sections), and everything ambiguous is an error.
  */
-import { isPresentableName, ProblemCollector, type SecretsProblem } from './errors';
-import type { ParsedEntry, ParsedFile, ParsedSection, Template } from './model';
+import { isPresentableName, ProblemCollector, type SecretsProblem } from '../errors';
+import { RESERVED_NAMES } from '../reserved-names';
+import type { ParsedEntry, ParsedFile, ParsedSection, Template } from '../model';
 import { scanDoubleQuoted, scanUnquoted, type ScanContext } from './template';
-
-/**
- * Names that are dangerous if a section or its keys ever become a plain
- * object's properties (prototype pollution), rejected as sections and keys.
- */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Parses the text of a secrets INI file (already decoded; BOM and encoding are
@@ -224,29 +219,7 @@ function readEntry(
   }
 
   const inSection = { section: section.name, key };
-  let keep = true;
-  if (RESERVED_NAMES.has(key)) {
-    report({ code: 'RESERVED_NAME', ...inSection, message: `"${key}" is a reserved name` });
-    keep = false;
-  } else {
-    const lower = key.toLowerCase();
-    const earlier = section.byLowerKey.get(lower);
-    if (earlier) {
-      report({
-        code: 'DUPLICATE_KEY',
-        ...inSection,
-        message:
-          earlier.key === key
-            ? `duplicate key (first defined on line ${earlier.line})`
-            : isPresentableName(earlier.key)
-              ? `key differs only by case from "${earlier.key}" on line ${earlier.line}`
-              : `key differs only by case from the key on line ${earlier.line}`,
-      });
-      keep = false;
-    } else {
-      section.byLowerKey.set(lower, { key, line: lineNumber });
-    }
-  }
+  const keep = claimKey(section, key, lineNumber, inSection, report);
 
   // The value is scanned even when the entry is dropped, so that every
   // problem of the file is reported in one run.
@@ -256,6 +229,40 @@ function readEntry(
   if (keep && template !== undefined) {
     section.entries.set(key, { key, line: lineNumber, template });
   }
+}
+
+/**
+ * Whether the entry `key` may be added to `section` (recording it for later
+ * duplicate checks); reports `RESERVED_NAME` and `DUPLICATE_KEY` otherwise.
+ */
+function claimKey(
+  section: SectionBuilder,
+  key: string,
+  lineNumber: number,
+  inSection: { section: string | undefined; key: string },
+  report: Report,
+): boolean {
+  if (RESERVED_NAMES.has(key)) {
+    report({ code: 'RESERVED_NAME', ...inSection, message: `"${key}" is a reserved name` });
+    return false;
+  }
+  const lower = key.toLowerCase();
+  const earlier = section.byLowerKey.get(lower);
+  if (earlier) {
+    report({
+      code: 'DUPLICATE_KEY',
+      ...inSection,
+      message:
+        earlier.key === key
+          ? `duplicate key (first defined on line ${earlier.line})`
+          : isPresentableName(earlier.key)
+            ? `key differs only by case from "${earlier.key}" on line ${earlier.line}`
+            : `key differs only by case from the key on line ${earlier.line}`,
+    });
+    return false;
+  }
+  section.byLowerKey.set(lower, { key, line: lineNumber });
+  return true;
 }
 
 /** Reads the value after the `=`; `undefined` when it is malformed. */

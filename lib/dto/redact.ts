@@ -28,7 +28,7 @@
 import { inspect } from 'node:util';
 import { Exclude, Expose, Transform, TransformationType, Type, type TransformFnParams } from 'class-transformer';
 import { isNotSecret } from './decorators';
-import { getTransformerStorage } from './dto-keys';
+import { getTransformerStorage } from './keys';
 
 /** What every representation of a loaded DTO shows instead of a secret value. */
 export const REDACTED = '[REDACTED]';

@@ -5,10 +5,10 @@
  * `@Transform` derived from a secret. Reads metadata and values; never
  * prints one.
  */
-import { getSectionOptions } from './decorators';
-import { inspectedForms, MASK_MIN_LENGTH } from './mask';
-import type { RawSections } from './model';
-import { describedDto } from './validate';
+import { getSectionOptions } from '../dto/decorators';
+import { inspectedForms, MASK_MIN_LENGTH } from './masker';
+import type { RawSections } from '../model';
+import { describedDto } from '../dto/validate';
 
 /**
  * The strings to mask: each raw value of `raw` unless every loaded DTO that

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { SecretsError, type SecretsErrorCode } from './errors';
+import { SecretsError, type SecretsErrorCode } from '../errors';
 
 /** Why {@link readRegularFile} read nothing. */
 export type ReadProblem =

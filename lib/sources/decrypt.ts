@@ -1,6 +1,6 @@
-import { ageFormat, decryptAge, notAgeFile } from './age/cipher';
-import { resolveIdentities } from './age/identities';
-import type { Environment } from './locate';
+import { ageFormat, decryptAge, notAgeFile } from '../age/cipher';
+import { resolveIdentities } from '../age/identities';
+import type { Environment } from '../environment-variables';
 
 export interface DecryptOptions {
   /**

@@ -5,9 +5,9 @@
  * may reach a DTO. Messages name the class and property, never the value.
  */
 import { TransformationType, type TransformFnParams } from 'class-transformer';
-import type { DtoDescription, DtoProperty } from './dto-keys';
-import { isPresentableName, type SecretsProblem } from './errors';
-import type { RawSection } from './model';
+import type { DtoDescription, DtoProperty } from './keys';
+import { errorName, isPresentableName, type SecretsProblem } from '../errors';
+import type { RawSection } from '../model';
 import { suggest } from './suggest';
 
 /** The result of converting one string: a value, or why not (without the value). */
@@ -290,10 +290,4 @@ function isBlank(c: number): boolean {
 
 function typeName(type: Function): string {
   return type.name || 'an anonymous class';
-}
-
-/** The constructor name of a thrown value; never its message. */
-export function errorName(error: unknown): string {
-  if (error instanceof Error) return error.constructor?.name || error.name || 'an error';
-  return `a non-Error ${error === null ? 'null' : typeof error}`;
 }
