@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ageDecrypt, ageEncrypt, leftovers, project, runCli, withKey, write } from './helpers/cli';
+import { ageDecrypt, ageEncrypt, leftovers, project, runCliProcess, withKey, write } from './helpers/cli';
 
 const CRASH = { NEST_SECRETS_TEST_CRASH_BEFORE_RENAME: '1' };
 
@@ -14,13 +14,13 @@ describe('atomic replacement: a crash between writing the temp file and the rena
     const before = readFileSync(target);
     write(dir, 'production-secrets.ini', '[app]\nv = new\n');
 
-    const crashed = runCli(['encrypt', '-e', 'production'], { cwd: dir, env: { ...env, ...CRASH } });
+    const crashed = runCliProcess(['encrypt', '-e', 'production'], { cwd: dir, env: { ...env, ...CRASH } });
     expect(crashed.signal).toBe('SIGKILL');
     expect(readFileSync(target).equals(before)).toBe(true);
     expect(leftovers(dir)).toHaveLength(1);
     expect(leftovers(dir)[0]).toMatch(/^\.nest-secrets-tmp-\d+-[0-9a-f]{12}-production-secrets\.ini\.age$/);
 
-    const again = runCli(['encrypt', '-e', 'production'], { cwd: dir, env });
+    const again = runCliProcess(['encrypt', '-e', 'production'], { cwd: dir, env });
     expect(again.status).toBe(0);
     expect(leftovers(dir)).toEqual([]);
     expect(ageDecrypt(alice.file, target)).toBe('[app]\nv = new\n');
@@ -41,13 +41,13 @@ describe('atomic replacement: a crash between writing the temp file and the rena
       EDIT_TEXT: '[app]\nv = new',
     };
 
-    const crashed = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...editEnv, ...CRASH } });
+    const crashed = runCliProcess(['edit', '-e', 'production'], { cwd: dir, env: { ...editEnv, ...CRASH } });
     expect(crashed.signal).toBe('SIGKILL');
     expect(readFileSync(target).equals(before)).toBe(true);
     const killedWorkspace = path.dirname(readFileSync(record, 'utf8').split(' ')[0]!);
     expect(existsSync(killedWorkspace)).toBe(true); // SIGKILL leaves no chance to clean up…
 
-    expect(runCli(['edit', '-e', 'production'], { cwd: dir, env: editEnv }).status).toBe(0);
+    expect(runCliProcess(['edit', '-e', 'production'], { cwd: dir, env: editEnv }).status).toBe(0);
     expect(existsSync(killedWorkspace)).toBe(false); // …so the next run does
     expect(leftovers(dir)).toEqual([]);
     expect(ageDecrypt(alice.file, target)).toBe('[app]\nv = new\n');
@@ -60,14 +60,14 @@ describe('atomic replacement: a crash between writing the temp file and the rena
     writeFileSync(target, ageEncrypt([alice.recipient], '[app]\nv = 1\n', true));
     const before = [readFileSync(list), readFileSync(target)];
 
-    const crashed = runCli(['recipients', 'add', bob.recipient], {
+    const crashed = runCliProcess(['recipients', 'add', bob.recipient], {
       cwd: dir,
       env: { ...withKey(env, alice), ...CRASH },
     });
     expect(crashed.signal).toBe('SIGKILL');
     expect([readFileSync(list), readFileSync(target)]).toEqual(before);
 
-    expect(runCli(['recipients', 'add', bob.recipient], { cwd: dir, env: withKey(env, alice) }).status).toBe(0);
+    expect(runCliProcess(['recipients', 'add', bob.recipient], { cwd: dir, env: withKey(env, alice) }).status).toBe(0);
     expect(ageDecrypt(bob.file, target)).toBe('[app]\nv = 1\n');
     expect(readdirSync(dir).sort()).toEqual(['.age-recipients', 'production-secrets.ini.age']);
   });

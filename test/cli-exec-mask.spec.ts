@@ -70,7 +70,7 @@ function deterministicBytes(n: number): Buffer {
 }
 
 describe('nest-secrets exec --mask', () => {
-  it("replaces each value in the command's stdout and stderr with [REDACTED], exactly where it was", () => {
+  it("replaces each value in the command's stdout and stderr with [REDACTED], exactly where it was", async () => {
     const { dir, env } = setup();
     const result = execNode(
       dir,
@@ -86,7 +86,7 @@ describe('nest-secrets exec --mask', () => {
     });
   });
 
-  it('masks the interpolated value, not the text of the file', () => {
+  it('masks the interpolated value, not the text of the file', async () => {
     const { dir, env } = setup();
     const result = execNode(
       dir,
@@ -96,7 +96,7 @@ describe('nest-secrets exec --mask', () => {
     expect(text(result)).toEqual({ status: 0, signal: null, stdout: '[[REDACTED]]\n', stderr: '' });
   });
 
-  it('masks a value split across two writes with a pause between them', () => {
+  it('masks a value split across two writes with a pause between them', async () => {
     const { dir, env } = setup();
     const result = execNode(
       dir,
@@ -112,7 +112,7 @@ describe('nest-secrets exec --mask', () => {
     expect(text(result)).toEqual({ status: 0, signal: null, stdout: 'a [REDACTED] z\n', stderr: 'b [REDACTED] y\n' });
   });
 
-  it('masks the base64 and hex forms of a value', () => {
+  it('masks the base64 and hex forms of a value', async () => {
     const { dir, env } = setup();
     const result = execNode(
       dir,
@@ -149,7 +149,7 @@ describe('nest-secrets exec --mask', () => {
     expect(result.stdout.equals(bytes)).toBe(true);
   });
 
-  it('passes on 10 MB of output complete, masked wherever a value falls', () => {
+  it('passes on 10 MB of output complete, masked wherever a value falls', async () => {
     const { dir, env } = setup();
     // 270,000 lines of 39 bytes, written in 64 KiB pieces, so that values fall across chunk boundaries.
     const lines = 270_000;
@@ -172,7 +172,7 @@ describe('nest-secrets exec --mask', () => {
     expect(stdout === expected.join('')).toBe(true);
   });
 
-  it("exits with the child's code, and 128+n after printing when signal n ends it", () => {
+  it("exits with the child's code, and 128+n after printing when signal n ends it", async () => {
     const { dir, env } = setup();
     expect(text(execNode(dir, env, `console.log(process.env.SECRET_APP_TOKEN); process.exit(3);`))).toEqual({
       status: 3,
@@ -227,7 +227,7 @@ describe('nest-secrets exec --mask', () => {
     expect(Buffer.concat(chunks.stderr).toString('utf8')).toBe('');
   });
 
-  it('a command that does not exist exits 127, one that cannot be run 126, with the same messages as without --mask', () => {
+  it('a command that does not exist exits 127, one that cannot be run 126, with the same messages as without --mask', async () => {
     const { dir, env } = setup();
     const cli = (args: string[]) =>
       spawnSync(process.execPath, [CLI, 'exec', '-e', 'production', ...args], { cwd: dir, env, encoding: 'utf8' });
@@ -246,7 +246,7 @@ describe('nest-secrets exec --mask', () => {
     }
   });
 
-  it('does not wait for the end of a pipe that a background process of the command keeps open', () => {
+  it('does not wait for the end of a pipe that a background process of the command keeps open', async () => {
     const { dir, env } = setup();
     const pidFile = path.join(dir, 'background.pid');
     const r = spawnSync(
@@ -279,7 +279,7 @@ describe('nest-secrets exec --mask', () => {
     });
   });
 
-  it('without --mask, the output is passed as today: unmasked', () => {
+  it('without --mask, the output is passed as today: unmasked', async () => {
     const { dir, env } = setup();
     const result = execNode(
       dir,

@@ -20,6 +20,30 @@ export interface CliContext {
   readonly streams: { readonly stdout: Writable; readonly stderr: Writable };
   /** Asks a question on the terminal; only called when `interactive`. */
   ask(question: string): Promise<string>;
+  /**
+   * How children (the editor, `exec`'s command) get stdin, stdout and stderr:
+   * this process's own (`inherit`), or no stdin and pipes copied into
+   * `streams` (`pipe`: a test capturing the output).
+   */
+  readonly children: 'inherit' | 'pipe';
+  /** The script that runs `nest-secrets` (`…/dist/cli/main.js`), written into git hooks and the diff driver. */
+  readonly bin: string;
+  /** The system's temp directory (edit prefers memory-backed `/dev/shm` to it). */
+  readonly tmpdir: string;
+  /**
+   * Calls `handler` on each of `signals` until the returned function is
+   * called. The process's context installs real handlers; a test's records
+   * them, so that an in-process run never touches the test runner's signals.
+   */
+  onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
+  /** Ends the process now (edit, after wiping its temp files on SIGTERM). */
+  exit(code: number): never;
+  /**
+   * Test-only fault injection, given to every atomic write: called after the
+   * temp file is synced, before the rename. The process's context kills
+   * itself there when `NEST_SECRETS_TEST_CRASH_BEFORE_RENAME=1`.
+   */
+  readonly beforeRename?: () => void;
 }
 
 /** Exit codes of `nest-secrets`. */

@@ -41,8 +41,7 @@ async function install(ctx: CliContext, options: { dir?: string; command?: strin
   const dir = resolveDir(ctx, options.dir);
   const top = gitTopLevel(dir, ctx.env);
   if (!top) throw new CliError(`${dir} is not inside a git work tree.`);
-  const command =
-    options.command ?? `${shellQuote(process.execPath)} ${shellQuote(path.join(__dirname, 'main.js'))} textconv`;
+  const command = options.command ?? `${shellQuote(process.execPath)} ${shellQuote(ctx.bin)} textconv`;
   const attributes = path.join(top, '.gitattributes');
   const added = await ensureLine(attributes, GITATTRIBUTES_LINE);
   if (git(['config', '--local', TEXTCONV_CONFIG, command], top, ctx.env) === undefined) {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, promises as fs, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { cleanLeftovers, isAlive } from '../age/atomic-write';
@@ -19,6 +18,7 @@ import {
   resolveDir,
   type CliContext,
 } from './context';
+import { childStdio, copyChildOutput } from './children';
 import { checkSyntax, decryptFile, writeEncrypted } from './secrets-files';
 
 /** Prefix of the private directory holding the plaintext while the editor runs. */
@@ -57,15 +57,13 @@ async function edit(ctx: CliContext, options: { environment: string; dir?: strin
   }
   const original = exists ? (await decryptFile(target, ctx.env, options.environment)).bytes : new Uint8Array(0);
   await cleanLeftovers(dir);
-  await cleanEditLeftovers();
+  await cleanEditLeftovers(ctx);
 
-  const workspace = await fs.mkdtemp(path.join(editRoot(), `${EDIT_DIR_PREFIX}${process.pid}-`));
-  const wipeOnSignal = (): void => {
+  const workspace = await fs.mkdtemp(path.join(editRoot(ctx), `${EDIT_DIR_PREFIX}${process.pid}-`));
+  const stopWiping = ctx.onSignals(['SIGTERM', 'SIGHUP'], () => {
     wipeSync(workspace);
-    process.exit(1);
-  };
-  process.once('SIGTERM', wipeOnSignal);
-  process.once('SIGHUP', wipeOnSignal);
+    ctx.exit(1);
+  });
   try {
     await fs.chmod(workspace, 0o700);
     // Named like the real file so editors highlight INI.
@@ -101,15 +99,14 @@ async function edit(ctx: CliContext, options: { environment: string; dir?: strin
         ]);
       }
       const recipients = await recipientsFor(dir);
-      await writeEncrypted(target, edited, recipients);
+      await writeEncrypted(target, edited, recipients, ctx.beforeRename);
       ctx.stdout(
         `${exists ? 'Saved' : 'Created'} ${target} (encrypted for ${plural(recipients.length, 'recipient')}).\n`,
       );
       return;
     }
   } finally {
-    process.removeListener('SIGTERM', wipeOnSignal);
-    process.removeListener('SIGHUP', wipeOnSignal);
+    stopWiping();
     await wipe(workspace);
   }
 }
@@ -177,30 +174,26 @@ function sameState(a: FileState, b: FileState): boolean {
  * Like git, ignores Ctrl-C meanwhile (it is meant for the editor).
  */
 function runEditor(editor: string, file: string, ctx: CliContext): Promise<'ok' | string> {
-  const ignore = (): void => undefined;
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
+  const stopIgnoring = ctx.onSignals(['SIGINT', 'SIGQUIT'], () => undefined);
   return new Promise<'ok' | string>((resolve) => {
     const child = spawn('/bin/sh', ['-c', `${editor} "$@"`, editor, file], {
-      stdio: 'inherit',
+      stdio: childStdio(ctx),
+      cwd: ctx.cwd,
       env: ctx.env as NodeJS.ProcessEnv,
     });
+    const copied = ctx.children === 'pipe' ? copyChildOutput(child, ctx) : Promise.resolve();
     child.once('error', (error) =>
       resolve(`could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'})`),
     );
     child.once('exit', (code, signal) => {
-      if (code === 0) resolve('ok');
-      else if (signal) resolve(`was killed by ${signal}`);
-      else resolve(`exited with status ${code}`);
+      const outcome = code === 0 ? 'ok' : signal ? `was killed by ${signal}` : `exited with status ${code}`;
+      void copied.then(() => resolve(outcome));
     });
-  }).finally(() => {
-    process.removeListener('SIGINT', ignore);
-    process.removeListener('SIGQUIT', ignore);
-  });
+  }).finally(stopIgnoring);
 }
 
 /** Where edit directories go: memory-backed `/dev/shm` when usable, else the temp directory. */
-export function editRoot(): string {
+export function editRoot(ctx: CliContext): string {
   try {
     const shm = '/dev/shm';
     if (statSync(shm).isDirectory()) {
@@ -210,12 +203,12 @@ export function editRoot(): string {
   } catch {
     // not Linux, or not writable
   }
-  return os.tmpdir();
+  return ctx.tmpdir;
 }
 
 /** Wipes edit directories of earlier runs that were killed (their process is gone). */
-async function cleanEditLeftovers(): Promise<void> {
-  const root = editRoot();
+async function cleanEditLeftovers(ctx: CliContext): Promise<void> {
+  const root = editRoot(ctx);
   const names = await fs.readdir(root).catch(() => [] as string[]);
   for (const name of names) {
     const match = new RegExp(`^${EDIT_DIR_PREFIX}(\\d+)-`).exec(name);

@@ -81,7 +81,7 @@ async function encrypt(
   await cleanLeftovers(dir);
   for (const { environment, file, bytes } of plaintexts) {
     const target = encryptedPath(dir, environment);
-    await writeEncrypted(target, bytes, recipients);
+    await writeEncrypted(target, bytes, recipients, ctx.beforeRename);
     ctx.stdout(
       `Encrypted ${path.basename(file)} to ${path.basename(target)} for ${plural(recipients.length, 'recipient')}.\n`,
     );

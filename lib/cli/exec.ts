@@ -5,6 +5,7 @@ import { isPresentableName, SecretsError, type SecretsProblem } from '../errors'
 import { Masker } from '../mask';
 import type { RawSections } from '../model';
 import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import { childStdio, copyChildOutput } from './children';
 import { maskOutput, PIPE_GRACE_MS } from './masked-output';
 import { commandEnv, readRaw } from './raw-secrets';
 
@@ -75,26 +76,27 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
   const masker = options.mask ? new Masker(fileValues(raw)) : undefined;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, [...args], {
-      stdio: masker ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+      stdio: masker ? [ctx.children === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'] : childStdio(ctx),
+      cwd: ctx.cwd,
       env: { ...ctx.env, ...variables },
     });
     const output =
       masker && child.stdout && child.stderr
         ? maskOutput({ stdout: child.stdout, stderr: child.stderr }, masker, ctx.streams)
-        : undefined;
-    const forward = (signal: NodeJS.Signals) => void child.kill(signal);
+        : ctx.children === 'pipe'
+          ? copiedOutput(copyChildOutput(child, ctx))
+          : undefined;
+    const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => void child.kill(signal));
     // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
-    const ignore = () => undefined;
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    process.on('SIGINT', ignore);
+    const stopIgnoring = ctx.onSignals(['SIGINT'], () => undefined);
     let ended = false;
     const done = (result: number) => {
       if (ended) return;
       ended = true;
       // Signals reach us with their default effect again while masked output
       // is still being written: Ctrl-C ends a wait for a background process's pipe.
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      process.off('SIGINT', ignore);
+      stopForwarding();
+      stopIgnoring();
       // The exit code waits for the last masked byte: exiting earlier would cut the output.
       if (output) void output.finish().then(() => resolve(result));
       else resolve(result);
@@ -109,6 +111,10 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
     });
   });
   if (code !== 0) throw new ChildExit(code);
+}
+
+function copiedOutput(copied: Promise<void>): { finish(): Promise<void> } {
+  return { finish: () => copied };
 }
 
 /** Every value of the file, which `--mask` hides (there are no DTOs to tell secrets from other settings). */

@@ -36,8 +36,8 @@ export function registerHook(program: Command, ctx: CliContext): void {
 }
 
 /** The command the hook runs: this CLI by absolute path, so that only git, sh and node are needed. */
-function hookCommand(): { cli: string; line: string } {
-  const cli = path.join(__dirname, 'main.js');
+function hookCommand(ctx: CliContext): { cli: string; line: string } {
+  const cli = ctx.bin;
   return { cli, line: `node ${shellQuote(cli)} hook run || exit 1` };
 }
 
@@ -64,7 +64,7 @@ async function install(ctx: CliContext, options: { dir?: string }): Promise<void
   const hooks = git(['rev-parse', '--git-path', 'hooks'], top, ctx.env)?.trim();
   if (!hooks) throw new CliError(`\`git rev-parse --git-path hooks\` failed in ${top}.`);
   const file = path.resolve(top, hooks, 'pre-commit');
-  const { cli, line } = hookCommand();
+  const { cli, line } = hookCommand(ctx);
 
   const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;

@@ -125,10 +125,10 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   const stamp = timestamp(new Date());
   for (const [index, { file }] of targets.entries()) {
     if (existing.has(file)) {
-      const backup = await backUp(file, stamp);
+      const backup = await backUp(ctx, file, stamp);
       ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
     }
-    await writeFileAtomic(file, texts[index]!, { mode: SECRET_FILE_MODE });
+    await writeFileAtomic(file, texts[index]!, { mode: SECRET_FILE_MODE, beforeRename: ctx.beforeRename });
     ctx.stdout(`Wrote ${file} (mode 0600, ${plural(template.tokens, 'random token')}).\n`);
   }
 
@@ -152,12 +152,16 @@ async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<
  *
  * @returns the backup's path
  */
-async function backUp(file: string, stamp: string): Promise<string> {
+async function backUp(ctx: CliContext, file: string, stamp: string): Promise<string> {
   const content = await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
   for (let attempt = 0; ; attempt++) {
     const backup = `${file}.bak-${stamp}${attempt ? `-${attempt}` : ''}`;
     try {
-      await writeFileAtomic(backup, content, { mode: SECRET_FILE_MODE, exclusive: true });
+      await writeFileAtomic(backup, content, {
+        mode: SECRET_FILE_MODE,
+        exclusive: true,
+        beforeRename: ctx.beforeRename,
+      });
       return backup;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw error;

@@ -42,7 +42,7 @@ async function keygen(ctx: CliContext, options: { out?: string }): Promise<void>
   // The layout of age-keygen, so `age -d -i <file>` reads it too.
   const text = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n# public key: ${recipient}\n${identity}\n`;
   try {
-    await writeFileAtomic(out, text, { mode: 0o600, exclusive: true });
+    await writeFileAtomic(out, text, { mode: 0o600, exclusive: true, beforeRename: ctx.beforeRename });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuse();
     throw error;

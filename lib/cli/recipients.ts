@@ -109,8 +109,8 @@ async function change(ctx: CliContext, action: 'add' | 'rm', keys: string[], opt
 
   await cleanLeftovers(dir);
   // Files first, then the list: re-running the command after a crash finishes the job.
-  for (const [index, file] of files.entries()) await writeEncrypted(file, plaintexts[index]!, next);
-  if (text !== listed.text) await writeFileAtomic(listed.file, text, { mode: 0o644 });
+  for (const [index, file] of files.entries()) await writeEncrypted(file, plaintexts[index]!, next, ctx.beforeRename);
+  if (text !== listed.text) await writeFileAtomic(listed.file, text, { mode: 0o644, beforeRename: ctx.beforeRename });
 
   const changed = action === 'add' ? next.length - listed.recipients.length : listed.recipients.length - next.length;
   ctx.stdout(

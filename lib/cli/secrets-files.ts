@@ -63,13 +63,14 @@ export async function writeEncrypted(
   file: string,
   plaintext: Uint8Array,
   recipients: readonly string[],
+  beforeRename?: () => void,
 ): Promise<void> {
   const armored = await encryptArmored(plaintext, recipients);
   const mode = await fs.stat(file).then(
     (stat) => stat.mode & 0o777,
     () => ENCRYPTED_FILE_MODE,
   );
-  await writeFileAtomic(file, armored, { mode });
+  await writeFileAtomic(file, armored, { mode, beforeRename });
 }
 
 /**

@@ -1,13 +1,17 @@
 /**
  * Helpers for the age and CLI tests: temp homes, the real `age` /
- * `age-keygen` / `git` tools, and the built CLI run as a child process with a
- * clean environment (as users run it).
+ * `age-keygen` / `git` tools, and the CLI run in-process through `main(argv, ctx)`
+ * ({@link runCli}) or, for what only a process shows, as the built child
+ * process users run ({@link runCliProcess}), always with a clean environment.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { onTestFinished } from 'vitest';
+import type { CliContext } from '../../lib/cli/context';
+import { main } from '../../lib/cli/main';
 
 /** The built CLI; `test/global-setup.ts` builds it (`tsc -p tsconfig.build.json`). */
 export const CLI = path.resolve('dist/cli/main.js');
@@ -51,8 +55,73 @@ function result(r: SpawnSyncReturns<string>): RunResult {
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs `node dist/cli/main.js …args` in `cwd` with exactly `env`. */
-export function runCli(
+/**
+ * Runs `nest-secrets …args` in-process (`main` from lib/, or from dist/ when
+ * `installed`, through a test context): `cwd` and exactly `env`, output
+ * captured, not interactive unless `answers` are given (one per question asked). No signal handler is
+ * installed; the process is never exited.
+ */
+export async function runCli(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; answers?: readonly string[]; installed?: boolean },
+): Promise<RunResult> {
+  const { ctx, output } = testContext(options);
+  const status = await (options.installed ? installedMain() : main)(['node', 'nest-secrets', ...args], ctx);
+  return { status, signal: null, ...output() };
+}
+
+/**
+ * `main` of the built CLI, still run in-process: for `check --sections`, whose
+ * fixture modules decorate their DTOs with the built package (dist/), and the
+ * command must use the same installation as the module.
+ */
+function installedMain(): typeof main {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(CLI) as { main: typeof main }).main;
+}
+
+/** A context for an in-process run, and what it captured so far. */
+export function testContext(options: { cwd: string; env: Record<string, string>; answers?: readonly string[] }): {
+  ctx: CliContext;
+  output: () => { stdout: string; stderr: string };
+} {
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const sink = (chunks: Buffer[]) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        chunks.push(Buffer.from(chunk));
+        callback();
+      },
+    });
+  const answers = [...(options.answers ?? [])];
+  const ctx: CliContext = {
+    env: { ...options.env },
+    cwd: options.cwd,
+    interactive: options.answers !== undefined,
+    stdout: (text) => void stdout.push(Buffer.from(text)),
+    stderr: (text) => void stderr.push(Buffer.from(text)),
+    streams: { stdout: sink(stdout), stderr: sink(stderr) },
+    ask: async (question) => {
+      stderr.push(Buffer.from(question));
+      const answer = answers.shift();
+      if (answer === undefined) throw Object.assign(new Error('input closed'), { name: 'AbortError' });
+      return answer;
+    },
+    children: 'pipe',
+    bin: CLI,
+    tmpdir: tmpdir(),
+    onSignals: () => () => undefined,
+    exit: (code) => {
+      throw new Error(`process.exit(${code}) called in-process`);
+    },
+  };
+  const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+  return { ctx, output: () => ({ stdout: text(stdout), stderr: text(stderr) }) };
+}
+
+/** Runs `node dist/cli/main.js …args` as a child process in `cwd` with exactly `env`. */
+export function runCliProcess(
   args: readonly string[],
   options: { cwd: string; env: Record<string, string>; input?: string },
 ): RunResult {
