@@ -50,6 +50,13 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface BytesResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
 function result(r: SpawnSyncReturns<string>): RunResult {
   if (r.error) throw r.error;
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -65,6 +72,15 @@ export async function runCli(
   args: readonly string[],
   options: { cwd: string; env: Record<string, string>; answers?: readonly string[]; installed?: boolean },
 ): Promise<RunResult> {
+  const r = await runCliBytes(args, options);
+  return { ...r, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+/** {@link runCli} with the output as bytes. */
+export async function runCliBytes(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; answers?: readonly string[]; installed?: boolean },
+): Promise<BytesResult> {
   const { ctx, output } = testContext(options);
   const status = await (options.installed ? installedMain() : main)(['node', 'nest-secrets', ...args], ctx);
   return { status, signal: null, ...output() };
@@ -83,7 +99,7 @@ function installedMain(): typeof main {
 /** A context for an in-process run, and what it captured so far. */
 export function testContext(options: { cwd: string; env: Record<string, string>; answers?: readonly string[] }): {
   ctx: CliContext;
-  output: () => { stdout: string; stderr: string };
+  output: () => { stdout: Buffer; stderr: Buffer };
 } {
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -116,8 +132,7 @@ export function testContext(options: { cwd: string; env: Record<string, string>;
       throw new Error(`process.exit(${code}) called in-process`);
     },
   };
-  const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
-  return { ctx, output: () => ({ stdout: text(stdout), stderr: text(stderr) }) };
+  return { ctx, output: () => ({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) }) };
 }
 
 /** Runs `node dist/cli/main.js …args` as a child process in `cwd` with exactly `env`. */
