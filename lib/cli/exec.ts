@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
 import { Masker } from '../mask';
 import type { RawSections } from '../model';
-import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import type { CliContext } from './context';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { childStdio, copyChildOutput } from './children';
 import { maskOutput, PIPE_GRACE_MS } from './masked-output';
 import { commandEnv, readRaw } from './raw-secrets';
@@ -32,26 +33,23 @@ export class ChildExit extends Error {
 
 /** `nest-secrets exec -e <name> [--dir <d>] [--mask] -- <command> [args…]` */
 export function registerExec(program: Command, ctx: CliContext): void {
-  dirOption(
-    environmentOption(
-      program
-        .command('exec')
-        .summary('run a command with the secrets in its environment')
-        .description(
-          `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
-            '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
-            "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
-            'With --mask, every value of the file (and its base64, hex and URL/JSON-escaped forms) in the ' +
-            "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
-            'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
-            `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
-            '(a background process it started may hold it open). Without --mask (the default) its output is not masked.\n\n' +
-            "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
-            'nest-secrets itself fails before running it.',
-        ),
-      false,
-    ),
-  )
+  program
+    .command('exec')
+    .summary('run a command with the secrets in its environment')
+    .description(
+      `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
+        '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
+        "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
+        'With --mask, every value of the file (and its base64, hex and URL/JSON-escaped forms) in the ' +
+        "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
+        'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
+        `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
+        '(a background process it started may hold it open). Without --mask (the default) its output is not masked.\n\n' +
+        "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
+        'nest-secrets itself fails before running it.',
+    )
+    .addOption(OPTIONS.environment())
+    .addOption(OPTIONS.dir())
     // Everything after <command> is the child's, even what looks like our options
     // (`exec -e staging ./tool -e production`): commander stops parsing there.
     .passThroughOptions()
@@ -64,11 +62,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .action(async (command: string, args: string[], options: ExecOptions) => exec(ctx, command, args, options));
 }
 
-interface ExecOptions {
-  environment: string;
-  dir?: string;
-  mask?: boolean;
-}
+type ExecOptions = Pick<CommandOptions, 'environment' | 'dir' | 'mask'>;
 
 async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
   const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));

@@ -11,7 +11,7 @@ import { SecretsError } from '../errors';
 import type { Environment } from '../locate';
 import { parseIni } from '../parse';
 import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../read';
-import { ENCRYPTED_FILE_NAME } from './context';
+import { ENCRYPTED_FILE_NAME } from './file-names';
 
 /** Mode of a new `.age` file: it is committed, and useless without a key. */
 const ENCRYPTED_FILE_MODE = 0o644;
@@ -84,9 +84,4 @@ export async function listEncryptedFiles(dir: string): Promise<string[]> {
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && ENCRYPTED_FILE_NAME.test(entry.name))
     .map((entry) => path.join(dir, entry.name))
     .sort();
-}
-
-/** The environment name of `<env>-secrets.ini.age`. */
-export function environmentOf(file: string): string {
-  return path.basename(file).slice(0, -'-secrets.ini.age'.length);
 }
