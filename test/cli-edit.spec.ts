@@ -273,13 +273,7 @@ describe('nest-secrets edit', () => {
       'fifo-editor.sh',
       '#!/bin/sh\nprintf \'%s\\n\' "$1" > "$RECORD"\nrm "$1"\nmkfifo "$1"\n',
     );
-    const r = spawnSync(process.execPath, [CLI, 'edit', '-e', 'production'], {
-      cwd: dir,
-      env: { ...env, EDITOR: `sh ${script}` },
-      input: '',
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const r = await runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: `sh ${script}` } });
     expect(r.signal).toBeNull();
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ageDecrypt, ageEncrypt, ageKeygen, CLI, project, run, runCli, withKey, write } from './helpers/cli';
+import { ageDecrypt, ageEncrypt, ageKeygen, project, run, runCli, runCliBytes, withKey, write } from './helpers/cli';
 
 const canary = (): string => `canary-${randomBytes(12).toString('hex')}`;
 
@@ -145,10 +144,7 @@ describe('nest-secrets decrypt', () => {
     const plaintext = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`[app]\nsecret = ${canary()}\r\n`)]);
     const file = path.join(dir, 'production-secrets.ini.age');
     writeFileSync(file, run('age', ['-a', '-r', alice.recipient], { input: plaintext }));
-    const result = spawnSync(process.execPath, [CLI, 'decrypt', '-e', 'production'], {
-      cwd: dir,
-      env: withKey(env, alice),
-    });
+    const result = await runCliBytes(['decrypt', '-e', 'production'], { cwd: dir, env: withKey(env, alice) });
     expect({ status: result.status, stderr: result.stderr.toString() }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout.toString('hex')).toBe(plaintext.toString('hex'));
     expect(result.stdout.toString('hex')).toBe(run('age', ['-d', '-i', alice.file, file]).toString('hex'));

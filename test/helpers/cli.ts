@@ -5,7 +5,7 @@
  * process users run ({@link runCliProcess}), always with a clean environment.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
@@ -224,7 +224,12 @@ export interface Project {
   bob: KeyPair;
 }
 
-/** A temp home and project directory, with two identities made by age-keygen (kept outside the project). */
+/**
+ * A temp home and project directory, with two identities made by age-keygen
+ * (kept outside the project). The two identities are made once per test
+ * worker and copied into each project: a test may not rely on their being
+ * unique to it.
+ */
 export function project(options: { git?: boolean } = {}): Project {
   const home = tempDir('nis-home-');
   const dir = path.join(home, 'project');
@@ -233,7 +238,23 @@ export function project(options: { git?: boolean } = {}): Project {
   mkdirSync(keys);
   const env = cleanEnv(home);
   if (options.git) gitInit(dir, env);
-  return { home, dir, env, alice: ageKeygen(keys, 'alice.txt'), bob: ageKeygen(keys, 'bob.txt') };
+  return { home, dir, env, alice: sharedKey(keys, 'alice.txt'), bob: sharedKey(keys, 'bob.txt') };
+}
+
+const sharedKeys = new Map<string, KeyPair & { text: Buffer }>();
+
+/** The worker's identity `name` (made by age-keygen on first use), saved as `<dir>/<name>`. */
+function sharedKey(dir: string, name: string): KeyPair {
+  let key = sharedKeys.get(name);
+  if (!key) {
+    const made = ageKeygen(mkdtempSync(path.join(tmpdir(), 'nis-keys-')), name);
+    key = { ...made, text: readFileSync(made.file) };
+    rmSync(path.dirname(made.file), { recursive: true, force: true });
+    sharedKeys.set(name, key);
+  }
+  const file = path.join(dir, name);
+  writeFileSync(file, key.text, { mode: 0o600 });
+  return { file, identity: key.identity, recipient: key.recipient };
 }
 
 /** The environment with one identity file selected by SECRETS_AGE_KEY_FILE. */
