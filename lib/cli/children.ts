@@ -6,17 +6,23 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import type { CliContext } from './context';
 
-/** The `stdio` of a child whose output is not masked. */
-export function childStdio(ctx: CliContext): StdioOptions {
-  return ctx.children === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'];
+/**
+ * The `stdio` of a child: the terminal's stdin (none when the output is
+ * captured); stdout and stderr the terminal's, or pipes when `piped` (the
+ * caller reads them) or when the context captures the output.
+ */
+export function childStdio(ctx: CliContext, piped = false): StdioOptions {
+  const stdin = ctx.children === 'inherit' ? 'inherit' : 'ignore';
+  return piped || ctx.children === 'pipe' ? [stdin, 'pipe', 'pipe'] : 'inherit';
 }
 
 /**
- * Copies a piped child's stdout and stderr into the context's streams.
+ * Copies a piped child's stdout and stderr into the context's streams, from
+ * now on (so that a full pipe never stalls the child).
  *
- * @returns a promise settled once both pipes have ended
+ * @returns `finish`, settled once both pipes have ended
  */
-export function copyChildOutput(child: ChildProcess, ctx: CliContext): Promise<void> {
+export function copyChildOutput(child: ChildProcess, ctx: CliContext): { finish(): Promise<void> } {
   const copy = (from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream) =>
     from
       ? new Promise<void>((resolve) => {
@@ -25,7 +31,6 @@ export function copyChildOutput(child: ChildProcess, ctx: CliContext): Promise<v
           from.once('error', () => resolve());
         })
       : Promise.resolve();
-  return Promise.all([copy(child.stdout, ctx.streams.stdout), copy(child.stderr, ctx.streams.stderr)]).then(
-    () => undefined,
-  );
+  const copied = Promise.all([copy(child.stdout, ctx.streams.stdout), copy(child.stderr, ctx.streams.stderr)]);
+  return { finish: () => copied.then(() => undefined) };
 }

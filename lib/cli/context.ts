@@ -31,8 +31,8 @@ export interface CliContext {
   readonly tmpdir: string;
   /**
    * Calls `handler` on each of `signals` until the returned function is
-   * called. The process's context installs real handlers; a test's records
-   * them, so that an in-process run never touches the test runner's signals.
+   * called. The process's context installs real handlers; a test's installs
+   * none, so that an in-process run never touches the test runner's signals.
    */
   onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
   /** Ends the process now (edit, after wiping its temp files on SIGTERM). */

@@ -218,13 +218,13 @@ function runEditor(editor: string, file: string, ctx: CliContext): Promise<'ok' 
       cwd: ctx.cwd,
       env: ctx.env as NodeJS.ProcessEnv,
     });
-    const copied = ctx.children === 'pipe' ? copyChildOutput(child, ctx) : Promise.resolve();
+    const output = ctx.children === 'pipe' ? copyChildOutput(child, ctx) : undefined;
     child.once('error', (error) =>
       resolve(`could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'})`),
     );
     child.once('exit', (code, signal) => {
       const outcome = code === 0 ? 'ok' : signal ? `was killed by ${signal}` : `exited with status ${code}`;
-      void copied.then(() => resolve(outcome));
+      void (output?.finish() ?? Promise.resolve()).then(() => resolve(outcome));
     });
   }).finally(stopIgnoring);
 }

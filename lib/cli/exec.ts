@@ -70,7 +70,7 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
   const masker = options.mask ? new Masker(fileValues(raw)) : undefined;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, [...args], {
-      stdio: masker ? [ctx.children === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'] : childStdio(ctx),
+      stdio: childStdio(ctx, masker !== undefined),
       cwd: ctx.cwd,
       env: { ...ctx.env, ...variables },
     });
@@ -78,7 +78,7 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
       masker && child.stdout && child.stderr
         ? maskOutput({ stdout: child.stdout, stderr: child.stderr }, masker, ctx.streams)
         : ctx.children === 'pipe'
-          ? copiedOutput(copyChildOutput(child, ctx))
+          ? copyChildOutput(child, ctx)
           : undefined;
     const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => void child.kill(signal));
     // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
@@ -105,10 +105,6 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
     });
   });
   if (code !== 0) throw new ChildExit(code);
-}
-
-function copiedOutput(copied: Promise<void>): { finish(): Promise<void> } {
-  return { finish: () => copied };
 }
 
 /** Every value of the file, which `--mask` hides (there are no DTOs to tell secrets from other settings). */
