@@ -81,6 +81,7 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
+  // Subprocess: a real terminal (script(1)) and the process's own prompt.
   it('on a terminal, broken INI offers to re-open the editor', async () => {
     if (spawnSync('script', ['--version']).status !== 0) return; // util-linux `script` provides the terminal
     const { dir, file, env, record, alice } = editing('fix-on-second-run', 'broken-line', {
@@ -101,6 +102,7 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
+  // Subprocess: Ctrl-C / Ctrl-D typed on a real terminal.
   it.each([
     ['Ctrl-C', '\\003'],
     ['Ctrl-D (end of input)', '\\004'],

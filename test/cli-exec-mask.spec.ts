@@ -183,6 +183,7 @@ describe('nest-secrets exec --mask', () => {
     ).toEqual({ status: 128 + 15, signal: null, stdout: '[REDACTED]\n', stderr: '' });
   });
 
+  // Subprocess: real signals sent to nest-secrets.
   it('ignores SIGINT while the command runs, forwards SIGTERM to it, and still writes its masked output', async () => {
     const { dir, env } = setup();
     const ready = path.join(dir, 'ready');

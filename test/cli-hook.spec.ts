@@ -13,7 +13,7 @@ function repo(): { dir: string; env: Record<string, string>; home: string } {
   return { dir, env, home };
 }
 
-/** `git commit`, as a user runs it: the hook decides. */
+/** `git commit`, as a user runs it: the hook decides (a subprocess: git runs the built bin). */
 function commit(dir: string, env: Record<string, string>, message = 'change') {
   return spawnSync('git', ['commit', '-q', '-m', message], { cwd: dir, env, encoding: 'utf8' });
 }

@@ -329,6 +329,7 @@ describe('nest-secrets init', () => {
     expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
   });
 
+  // Subprocess: the umask is the process's.
   it('mode is 0600 whatever the umask, and an existing 0644 file replaced by --force becomes 0600', async () => {
     const { dir, env } = setup();
     writeFileSync(path.join(dir, 'test-secrets.ini'), '[a]\nb = c\n');

@@ -24,6 +24,7 @@ describe('nest-secrets keygen', () => {
     expect(result.stderr).not.toContain('AGE-SECRET-KEY');
   });
 
+  // Subprocess: the umask is the process's.
   it('mode is 0600 whatever the umask', async () => {
     const { dir, env } = project();
     const r = spawnSync('sh', ['-c', `umask 000; exec "${process.execPath}" "${CLI}" keygen --out k.txt`], {
