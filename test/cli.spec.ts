@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { project, runCli } from './helpers/cli';
+import { project, runCli, runCliProcess } from './helpers/cli';
 
 describe('nest-secrets: usage and exit codes', () => {
   const commands = [
@@ -81,5 +81,14 @@ describe('nest-secrets: usage and exit codes', () => {
     expect(result.stderr).toBe(
       `${dir}/production-secrets.ini.age: encrypted secrets file not found (\`nest-secrets encrypt -e production\` makes it from the plaintext; \`nest-secrets edit -e production\` creates it)\n`,
     );
+  });
+});
+
+describe('the built bin, as a process', () => {
+  it('exits with the code main returns: 0, 1 for a secrets problem, 2 for bad usage', () => {
+    const { dir, env } = project();
+    expect(runCliProcess(['--version'], { cwd: dir, env })).toMatchObject({ status: 0, signal: null, stderr: '' });
+    expect(runCliProcess(['decrypt', '-e', 'production'], { cwd: dir, env })).toMatchObject({ status: 1, stdout: '' });
+    expect(runCliProcess(['no-such-command'], { cwd: dir, env })).toMatchObject({ status: 2, stdout: '' });
   });
 });
