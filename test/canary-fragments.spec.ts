@@ -162,7 +162,7 @@ describe('no 4 characters of a value in any message', () => {
 });
 
 describe('the CLI shows no 4 characters of a value', () => {
-  it('keys shows $<name not shown> for a name that is not a conventional variable name, never a fallback', () => {
+  it('keys shows $<name not shown> for a name that is not a conventional variable name, never a fallback', async () => {
     const { dir, env } = setup();
     const file = write(
       dir,
@@ -173,7 +173,7 @@ describe('the CLI shows no 4 characters of a value', () => {
         'host = $DB_HOST\n',
       0o600,
     );
-    const result = runCli(['keys', '-e', 'production'], { cwd: dir, env: { ...env, DB_HOST: 'db' } });
+    const result = await runCli(['keys', '-e', 'production'], { cwd: dir, env: { ...env, DB_HOST: 'db' } });
     const note =
       ' — not an upper-case variable name like API_KEY, so it may be part of the value ($$ writes a literal $)';
     expect(result).toEqual({
@@ -190,23 +190,27 @@ describe('the CLI shows no 4 characters of a value', () => {
     expect(fragments(result.stdout + result.stderr)).toEqual([]);
   });
 
-  it('check and exec report the unset reference without its name', () => {
+  it('check and exec report the unset reference without its name', async () => {
     const { dir, env } = setup();
     const file = write(dir, 'production-secrets.ini', `[session]\nsecret = Pa55$${canary()}\n`, 0o600);
     const sections = path.resolve('test/fixtures/check/sections.js');
     const expected = { status: 1, stdout: '', stderr: `${file}:2:14 [session] secret: ${HIDDEN}\n` };
-    const checked = runCli(['check', '-e', 'production', '--sections', sections], { cwd: dir, env });
+    const checked = await runCli(['check', '-e', 'production', '--sections', sections], {
+      cwd: dir,
+      env,
+      installed: true,
+    });
     expect(checked).toMatchObject(expected);
-    const executed = runCli(['exec', '-e', 'production', '--', 'true'], { cwd: dir, env });
+    const executed = await runCli(['exec', '-e', 'production', '--', 'true'], { cwd: dir, env });
     expect(executed).toMatchObject(expected);
     for (const r of [checked, executed]) expect(fragments(r.stdout + r.stderr)).toEqual([]);
   });
 
-  it('check --sections with a module that throws on import: exit 1, the error class only', () => {
+  it('check --sections with a module that throws on import: exit 1, the error class only', async () => {
     const { dir, env } = setup();
     write(dir, 'production-secrets.ini', '[session]\nsecret = x\n', 0o600);
     const module = write(dir, 'secrets.js', `throw new Error('${canary()}');\n`);
-    const result = runCli(['check', '-e', 'production', '--sections', 'secrets.js'], { cwd: dir, env });
+    const result = await runCli(['check', '-e', 'production', '--sections', 'secrets.js'], { cwd: dir, env });
     expect(result).toEqual({
       status: 1,
       signal: null,

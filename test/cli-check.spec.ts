@@ -49,17 +49,17 @@ function summary(file: string, environment: string, keys = 8, tail = 'ok'): stri
   return `${file}: ${tail} (environment ${environment}; 5 sections: authentication, authomatic, facebook, twitter, session; ${keys} keys)\n`;
 }
 
-function check(dir: string, env: Record<string, string>, ...args: string[]) {
-  return runCli(['check', '--sections', SECTIONS, ...args], { cwd: dir, env });
+async function check(dir: string, env: Record<string, string>, ...args: string[]) {
+  return runCli(['check', '--sections', SECTIONS, ...args], { cwd: dir, env, installed: true });
 }
 
 describe('nest-secrets check', () => {
-  it('validates each environment with every exported DTO class and prints one summary line each, no value', () => {
+  it('validates each environment with every exported DTO class and prints one summary line each, no value', async () => {
     const { dir, env } = setup();
     const files = ['development', 'test', 'production'].map((e, i) =>
       write(dir, `${e}-secrets.ini`, secretsFile(10 * i), 0o600),
     );
-    const result = check(dir, env, '-e', 'development,test,production');
+    const result = await check(dir, env, '-e', 'development,test,production');
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
       summary(files[0]!, 'development') + summary(files[1]!, 'test') + summary(files[2]!, 'production'),
@@ -67,16 +67,16 @@ describe('nest-secrets check', () => {
     expect(result.status).toBe(0);
   });
 
-  it('files written by init pass, in every environment', () => {
+  it('files written by init pass, in every environment', async () => {
     const { dir, env } = setup();
-    expect(runCli(['init'], { cwd: dir, env }).status).toBe(0);
-    const result = check(dir, env, '-e', 'development,test,production');
+    expect((await runCli(['init'], { cwd: dir, env })).status).toBe(0);
+    const result = await check(dir, env, '-e', 'development,test,production');
     expect(result.stderr).toBe('');
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect(result.status).toBe(0);
   });
 
-  it("prints the core's error report for DTO problems (exit 1): empty required value, half-configured provider, rule failures", () => {
+  it("prints the core's error report for DTO problems (exit 1): empty required value, half-configured provider, rule failures", async () => {
     const { dir, env } = setup();
     const file = write(
       dir,
@@ -88,7 +88,7 @@ describe('nest-secrets check', () => {
       }),
       0o600,
     );
-    const result = check(dir, env, '-e', 'production');
+    const result = await check(dir, env, '-e', 'production');
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       `${file}:13 [session] secret: empty value: SessionSecrets.secret is required (mark it @IsOptional() to allow an empty value)\n` +
@@ -99,7 +99,7 @@ describe('nest-secrets check', () => {
     expect(result.status).toBe(1);
   });
 
-  it('a provider with both keys empty, or both set, is fine in production', () => {
+  it('a provider with both keys empty, or both set, is fine in production', async () => {
     const { dir, env } = setup();
     write(
       dir,
@@ -110,7 +110,7 @@ describe('nest-secrets check', () => {
       }),
       0o600,
     );
-    const result = check(dir, env, '-e', 'production');
+    const result = await check(dir, env, '-e', 'production');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
@@ -132,7 +132,7 @@ describe('nest-secrets check', () => {
       ['example', 'https://user:pass@Example.com/0123456789'],
     ];
     for (const [rule, value] of cases) {
-      it(`rule "${rule}" (case ${cases.findIndex((c) => c[1] === value)}) is an error naming the key`, () => {
+      it(`rule "${rule}" (case ${cases.findIndex((c) => c[1] === value)}) is an error naming the key`, async () => {
         const { dir, env } = setup();
         const file = write(
           dir,
@@ -140,7 +140,7 @@ describe('nest-secrets check', () => {
           secretsFile(0, { [`secret = ${token(1)}`]: `secret = ${value}` }),
           0o600,
         );
-        const result = check(dir, env, '-e', 'production');
+        const result = await check(dir, env, '-e', 'production');
         // A value shorter than the DTO's minimum also fails the rule; only the placeholder line is asserted here.
         expect(result.stderr.split('\n')).toContain(
           `${file}:4 [authomatic] secret: value looks like a placeholder (rule "${rule}"); put the real secret in before deploying`,
@@ -161,16 +161,16 @@ describe('nest-secrets check', () => {
       'changemes0123456789012345678901234567890x', // a letter right after "changeme"
     ];
     for (const [index, value] of innocent.entries()) {
-      it(`look-alike ${index} is not a placeholder`, () => {
+      it(`look-alike ${index} is not a placeholder`, async () => {
         const { dir, env } = setup();
         write(dir, 'production-secrets.ini', secretsFile(0, { [`secret = ${token(1)}`]: `secret = ${value}` }), 0o600);
-        const result = check(dir, env, '-e', 'production');
+        const result = await check(dir, env, '-e', 'production');
         expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
       });
     }
 
-    it('development and test may hold placeholders; staging may not; values from variables count', () => {
+    it('development and test may hold placeholders; staging may not; values from variables count', async () => {
       const { dir, env } = setup();
       const placeholder = (base: number) =>
         secretsFile(base, {
@@ -179,7 +179,7 @@ describe('nest-secrets check', () => {
       const dev = write(dir, 'development-secrets.ini', placeholder(0), 0o600);
       const test = write(dir, 'test-secrets.ini', placeholder(10), 0o600);
       const staging = write(dir, 'staging-secrets.ini', placeholder(20), 0o600);
-      const result = check(dir, env, '-e', 'development,test,staging');
+      const result = await check(dir, env, '-e', 'development,test,staging');
       expect(result.stdout).toBe(summary(dev, 'development') + summary(test, 'test', 8, 'ok with 1 warning'));
       expect(result.stderr).toBe(
         `warning: ${test}:4 [authomatic] secret: same value as [authomatic] secret in ${dev}:4 (development); use different secrets in each environment\n` +
@@ -188,14 +188,14 @@ describe('nest-secrets check', () => {
       );
       expect(result.status).toBe(1);
       // With the variable set, the real value is used.
-      const fixed = check(dir, { ...env, AUTHOMATIC_SECRET: token(99) }, '-e', 'staging');
+      const fixed = await check(dir, { ...env, AUTHOMATIC_SECRET: token(99) }, '-e', 'staging');
       expect(fixed.stderr).toBe('');
       expect(fixed.status).toBe(0);
     });
   });
 
   describe('reused values', () => {
-    it('the same value in two sections is a warning naming both keys, never the value (exit 0; 1 with --strict)', () => {
+    it('the same value in two sections is a warning naming both keys, never the value (exit 0; 1 with --strict)', async () => {
       const { dir, env } = setup();
       const shared = 'shared-secret-used-twice-0123456789abcdef';
       const file = write(
@@ -208,19 +208,19 @@ describe('nest-secrets check', () => {
         0o600,
       );
       const warning = `${file}:13 [session] secret: same value as [authentication] secret (line 2); give each key its own secret`;
-      const result = check(dir, env, '-e', 'production');
+      const result = await check(dir, env, '-e', 'production');
       expect(result.stderr).toBe(`warning: ${warning}\n`);
       expect(result.stdout).toBe(summary(file, 'production', 8, 'ok with 1 warning'));
       expect(result.status).toBe(0);
 
-      const strict = check(dir, env, '-e', 'production', '--strict');
+      const strict = await check(dir, env, '-e', 'production', '--strict');
       expect(strict.stdout).toBe('');
       expect(strict.stderr).toBe(`${warning}\n`);
       expect(strict.status).toBe(1);
       expect(result.stdout + result.stderr + strict.stdout + strict.stderr).not.toContain(shared);
     });
 
-    it('the same value in two environments is a warning when both are checked at once', () => {
+    it('the same value in two environments is a warning when both are checked at once', async () => {
       const { dir, env } = setup();
       const dev = write(dir, 'development-secrets.ini', secretsFile(0), 0o600);
       const prod = write(
@@ -229,7 +229,7 @@ describe('nest-secrets check', () => {
         secretsFile(10, { [`secret = ${token(12)}`]: `secret = ${token(2)}` }),
         0o600,
       );
-      const result = check(dir, env, '-e', 'development,production');
+      const result = await check(dir, env, '-e', 'development,production');
       expect(result.stderr).toBe(
         `warning: ${prod}:13 [session] secret: same value as [session] secret in ${dev}:13 (development); use different secrets in each environment\n`,
       );
@@ -237,10 +237,10 @@ describe('nest-secrets check', () => {
       expect(result.status).toBe(0);
       expect(result.stderr).not.toContain(token(2));
       // One at a time, nothing to compare.
-      expect(check(dir, env, '-e', 'production').stderr).toBe('');
+      expect((await check(dir, env, '-e', 'production')).stderr).toBe('');
     });
 
-    it('settings marked @NotSecret, and values under 4 characters, may repeat', () => {
+    it('settings marked @NotSecret, and values under 4 characters, may repeat', async () => {
       const { dir, env } = setup();
       const file = write(
         dir,
@@ -248,7 +248,7 @@ describe('nest-secrets check', () => {
         secretsFile(0) + '[mail]\nhost = authomatic.providers.oauth2.Facebook\npassword = abc\n[extra]\nport = abc\n',
         0o600,
       );
-      const result = check(dir, env, '-e', 'production');
+      const result = await check(dir, env, '-e', 'production');
       expect(result.stderr).toBe('');
       expect(result.stdout).toBe(
         `${file}: ok (environment production; 7 sections: authentication, authomatic, facebook, twitter, session, mail, extra; 11 keys)\n`,
@@ -257,13 +257,13 @@ describe('nest-secrets check', () => {
   });
 
   describe('git and file mode', () => {
-    it('a plaintext file tracked by git is an error, unless .nest-secrets-allow lists it (path or glob)', () => {
+    it('a plaintext file tracked by git is an error, unless .nest-secrets-allow lists it (path or glob)', async () => {
       const { dir, env } = setup({ git: true });
       const file = write(dir, 'config/production-secrets.ini', secretsFile(0), 0o600);
       run('git', ['add', 'config/production-secrets.ini'], { cwd: dir, env });
       run('git', ['commit', '-q', '-m', 'oops'], { cwd: dir, env });
       const args = ['-e', 'production', '--dir', 'config'];
-      const result = check(dir, env, ...args);
+      const result = await check(dir, env, ...args);
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(
         `${file}: is tracked by git in plaintext. Encrypt it (nest-secrets encrypt --environment production), ` +
@@ -280,7 +280,7 @@ describe('nest-secrets check', () => {
         'config/\n',
       ]) {
         write(dir, '.nest-secrets-allow', allow);
-        const allowed = check(dir, env, ...args);
+        const allowed = await check(dir, env, ...args);
         expect(allowed.stderr).toBe('');
         expect(allowed.status).toBe(0);
       }
@@ -291,11 +291,11 @@ describe('nest-secrets check', () => {
         '# config/\n',
       ]) {
         write(dir, '.nest-secrets-allow', allow);
-        expect(check(dir, env, ...args).status).toBe(1);
+        expect((await check(dir, env, ...args)).status).toBe(1);
       }
     });
 
-    it('an untracked (ignored) plaintext file and a tracked .age file are fine', () => {
+    it('an untracked (ignored) plaintext file and a tracked .age file are fine', async () => {
       const { dir, env, home } = setup({ git: true });
       write(dir, '.gitignore', '*-secrets.ini\n');
       write(dir, 'development-secrets.ini', secretsFile(0), 0o600);
@@ -303,7 +303,7 @@ describe('nest-secrets check', () => {
       writeFileSync(path.join(dir, 'production-secrets.ini.age'), ageEncrypt([key.recipient], secretsFile(10), true));
       run('git', ['add', '.'], { cwd: dir, env });
       run('git', ['commit', '-q', '-m', 'encrypted'], { cwd: dir, env });
-      const result = check(dir, { ...env, SECRETS_AGE_KEY_FILE: key.file }, '-e', 'development,production');
+      const result = await check(dir, { ...env, SECRETS_AGE_KEY_FILE: key.file }, '-e', 'development,production');
       expect(result.stderr).toBe('');
       expect(result.stdout).toBe(
         summary(path.join(dir, 'development-secrets.ini'), 'development') +
@@ -311,40 +311,40 @@ describe('nest-secrets check', () => {
       );
       expect(result.status).toBe(0);
       // Without a key, the core's error.
-      const noKey = check(dir, env, '-e', 'production');
+      const noKey = await check(dir, env, '-e', 'production');
       expect(noKey.status).toBe(1);
       expect(noKey.stderr).toMatch(/^.*production-secrets\.ini\.age: .*\n$/);
     });
 
     it.skipIf(process.platform === 'win32')(
       'a file readable by group or others is a warning (exit 0), an error with --strict',
-      () => {
+      async () => {
         const { dir, env } = setup();
         const file = write(dir, 'production-secrets.ini', secretsFile(0));
         chmodSync(file, 0o640);
         const warning = `${file}: is accessible by group or others (mode 0640); restrict it with \`chmod 600 ${file}\``;
-        const result = check(dir, env, '-e', 'production');
+        const result = await check(dir, env, '-e', 'production');
         expect(result.stderr).toBe(`warning: ${warning}\n`);
         expect(result.stdout).toBe(summary(file, 'production', 8, 'ok with 1 warning'));
         expect(result.status).toBe(0);
-        const strict = check(dir, env, '-e', 'production', '--strict');
+        const strict = await check(dir, env, '-e', 'production', '--strict');
         expect(strict.stderr).toBe(`${warning}\n`);
         expect(strict.stdout).toBe('');
         expect(strict.status).toBe(1);
         chmodSync(file, 0o600);
-        expect(check(dir, env, '-e', 'production', '--strict').status).toBe(0);
+        expect((await check(dir, env, '-e', 'production', '--strict')).status).toBe(0);
       },
     );
   });
 
-  it('a tracked plaintext file reached through a tracked symbolic link is PLAINTEXT_TRACKED (exit 1)', () => {
+  it('a tracked plaintext file reached through a tracked symbolic link is PLAINTEXT_TRACKED (exit 1)', async () => {
     const { dir, env } = setup({ git: true });
     write(dir, 'prod.ini', secretsFile(0), 0o644);
     const link = path.join(dir, 'production-secrets.ini');
     symlinkSync('prod.ini', link);
     run('git', ['add', 'prod.ini', 'production-secrets.ini'], { cwd: dir, env });
     run('git', ['commit', '-q', '-m', 'oops'], { cwd: dir, env });
-    const result = check(dir, env, '-e', 'production');
+    const result = await check(dir, env, '-e', 'production');
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       `warning: ${link}: is accessible by group or others (mode 0644); restrict it with \`chmod 600 ${link}\`\n` +
@@ -356,7 +356,7 @@ describe('nest-secrets check', () => {
     expect(result.status).toBe(1);
   });
 
-  it('placeholder and reused-value problems leave out a key that may be a value, naming its line', () => {
+  it('placeholder and reused-value problems leave out a key that may be a value, naming its line', async () => {
     const { dir, env } = setup();
     const canaryKey = 'CanaryKey0123456789XyZ';
     const otherKey = 'OtherCanary9876543210AbC';
@@ -370,7 +370,7 @@ describe('nest-secrets check', () => {
         `password = ${shared}\n${thirdKey} = ${token(0)}\n`,
       0o600,
     );
-    const result = check(dir, env, '-e', 'production');
+    const result = await check(dir, env, '-e', 'production');
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       `warning: ${file}:17 [extra] password: same value as the key on line 15 in [extra]; give each key its own secret\n` +
@@ -388,7 +388,7 @@ describe('nest-secrets check', () => {
       0o600,
     );
     write(dir, 'production-secrets.ini', secretsFile(0) + `[extra]\n${otherKey} = ${token(30)}\n`, 0o600);
-    const across = check(dir, env, '-e', 'development,production');
+    const across = await check(dir, env, '-e', 'development,production');
     expect(across.stderr).toBe(
       `warning: ${file}:15 [extra]: same value as the key on line 15 in [extra] of ${dev} (development); use different secrets in each environment\n`,
     );
@@ -400,7 +400,7 @@ describe('nest-secrets check', () => {
     const notAModule = (file: string) =>
       `nest-secrets: --sections ${file}: must be a regular file ending in .js, .cjs or .mjs (the built module exporting the DTO classes)\n`;
 
-    it('a file that is not a .js, .cjs or .mjs regular file is bad usage (exit 2), never run nor quoted', () => {
+    it('a file that is not a .js, .cjs or .mjs regular file is bad usage (exit 2), never run nor quoted', async () => {
       const { dir, env } = setup();
       write(dir, 'production-secrets.ini', secretsFile(0), 0o600);
       const canary = 'CANARY-sections-4d1e8b';
@@ -409,13 +409,17 @@ describe('nest-secrets check', () => {
       write(dir, 'dir.js/index.js', `module.exports = {};\n`);
       symlinkSync('/dev/zero', path.join(dir, 'zero.js'));
       for (const name of ['.env', 'id', 'dir.js', 'zero.js', '/dev/zero']) {
-        const result = runCli(['check', '-e', 'production', '--sections', name], { cwd: dir, env });
+        const result = await runCli(['check', '-e', 'production', '--sections', name], {
+          cwd: dir,
+          env,
+          installed: true,
+        });
         expect(result).toMatchObject({ status: 2, stdout: '', stderr: notAModule(path.resolve(dir, name)) });
         expect(result.stderr).not.toContain(canary);
       }
     });
 
-    it('a module that throws on import is exit 1 naming only the error class and code, never its message', () => {
+    it('a module that throws on import is exit 1 naming only the error class and code, never its message', async () => {
       const { dir, env } = setup();
       write(dir, 'production-secrets.ini', secretsFile(0), 0o600);
       const canary = 'CANARY-import-9b2c5f';
@@ -431,7 +435,11 @@ describe('nest-secrets check', () => {
       ];
       for (const [name, source, described] of cases) {
         const file = write(dir, name, source);
-        const result = runCli(['check', '-e', 'production', '--sections', name], { cwd: dir, env });
+        const result = await runCli(['check', '-e', 'production', '--sections', name], {
+          cwd: dir,
+          env,
+          installed: true,
+        });
         expect(result).toMatchObject({
           status: 1,
           stdout: '',
@@ -440,42 +448,57 @@ describe('nest-secrets check', () => {
       }
     });
 
-    it('an ES module works too', () => {
+    it('an ES module works too', async () => {
       const { dir, env } = setup();
       const file = write(dir, 'production-secrets.ini', secretsFile(0), 0o600);
-      const result = runCli(['check', '-e', 'production', '--sections', ESM_SECTIONS], { cwd: dir, env });
+      const result = await runCli(['check', '-e', 'production', '--sections', ESM_SECTIONS], {
+        cwd: dir,
+        env,
+        installed: true,
+      });
       expect(result.stderr).toBe('');
       expect(result.stdout).toBe(summary(file, 'production'));
     });
 
-    it('is resolved against the working directory', () => {
+    it('is resolved against the working directory', async () => {
       const { dir, env } = setup();
       write(dir, 'production-secrets.ini', secretsFile(0), 0o600);
       const relative = path.relative(dir, SECTIONS);
-      expect(runCli(['check', '-e', 'production', '--sections', relative], { cwd: dir, env }).status).toBe(0);
+      expect(
+        (await runCli(['check', '-e', 'production', '--sections', relative], { cwd: dir, env, installed: true }))
+          .status,
+      ).toBe(0);
     });
 
-    it('a module without @SecretsSection classes, a missing module, or no --sections is bad usage (exit 2)', () => {
+    it('a module without @SecretsSection classes, a missing module, or no --sections is bad usage (exit 2)', async () => {
       const { dir, env } = setup();
       write(dir, 'production-secrets.ini', secretsFile(0), 0o600);
-      const none = runCli(['check', '-e', 'production', '--sections', NO_SECTIONS], { cwd: dir, env });
+      const none = await runCli(['check', '-e', 'production', '--sections', NO_SECTIONS], {
+        cwd: dir,
+        env,
+        installed: true,
+      });
       expect(none.stderr).toBe(
         `nest-secrets: ${NO_SECTIONS} exports no class decorated with @SecretsSection (export the DTO classes themselves; the module must use the same nestjs-ini-secrets installation as this command).\n`,
       );
       expect(none.status).toBe(2);
-      const missing = runCli(['check', '-e', 'production', '--sections', 'nope.js'], { cwd: dir, env });
+      const missing = await runCli(['check', '-e', 'production', '--sections', 'nope.js'], {
+        cwd: dir,
+        env,
+        installed: true,
+      });
       expect(missing.stderr).toBe(notAModule(path.join(dir, 'nope.js')));
       expect(missing.status).toBe(2);
-      const without = runCli(['check', '-e', 'production'], { cwd: dir, env });
+      const without = await runCli(['check', '-e', 'production'], { cwd: dir, env, installed: true });
       expect(without.stderr).toBe("error: required option '--sections <module>' not specified\n");
       expect(without.status).toBe(2);
     });
   });
 
-  it('a missing file is the core FILE_NOT_FOUND; SECRETS_FILE is not consulted (--environment and --dir name the file)', () => {
+  it('a missing file is the core FILE_NOT_FOUND; SECRETS_FILE is not consulted (--environment and --dir name the file)', async () => {
     const { dir, env } = setup();
     const other = write(dir, 'other.ini', secretsFile(0), 0o600);
-    const result = check(dir, { ...env, SECRETS_FILE: other }, '-e', 'production');
+    const result = await check(dir, { ...env, SECRETS_FILE: other }, '-e', 'production');
     expect(result.stderr).toBe(
       `${path.join(dir, 'production-secrets.ini')}: secrets file not found, nor ${path.join(dir, 'production-secrets.ini.age')} (environment "production" set by the environment option; file derived from the environment name)\n`,
     );

@@ -12,16 +12,16 @@ describe('nest-secrets diff-driver install', () => {
     return { ...p, file };
   }
 
-  it('adds the .gitattributes line once and sets diff.nest-secrets.textconv', () => {
+  it('adds the .gitattributes line once and sets diff.nest-secrets.textconv', async () => {
     const { dir, env } = repository();
     write(dir, '.gitattributes', '*.png binary');
-    const first = runCli(['diff-driver', 'install'], { cwd: dir, env });
+    const first = await runCli(['diff-driver', 'install'], { cwd: dir, env });
     expect(first.status).toBe(0);
     expect(first.stdout).toBe(
       `Added "*-secrets.ini.age diff=nest-secrets" to ${path.join(dir, '.gitattributes')} (commit it).\n` +
         `Set diff.nest-secrets.textconv in ${dir}'s git config (each clone runs this once).\n`,
     );
-    expect(runCli(['diff-driver', 'install', '--dir', dir], { cwd: '/', env }).status).toBe(0);
+    expect((await runCli(['diff-driver', 'install', '--dir', dir], { cwd: '/', env })).status).toBe(0);
     expect(readFileSync(path.join(dir, '.gitattributes'), 'utf8')).toBe(
       '*.png binary\n*-secrets.ini.age diff=nest-secrets\n',
     );
@@ -30,13 +30,13 @@ describe('nest-secrets diff-driver install', () => {
     );
   });
 
-  it('git diff shows decrypted text to key holders and the armored file to others, never failing', () => {
+  it('git diff shows decrypted text to key holders and the armored file to others, never failing', async () => {
     const { dir, env, file, alice } = repository();
-    expect(runCli(['diff-driver', 'install'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['diff-driver', 'install'], { cwd: dir, env })).status).toBe(0);
     run('git', ['add', '.'], { cwd: dir, env });
     run('git', ['commit', '-qm', 'secrets'], { cwd: dir, env });
     write(dir, 'production-secrets.ini', '[app]\nsecret = after\n');
-    expect(runCli(['encrypt', '-e', 'production'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['encrypt', '-e', 'production'], { cwd: dir, env })).status).toBe(0);
 
     const holder = run('git', ['diff', '--', path.basename(file)], { cwd: dir, env: withKey(env, alice) }).toString();
     expect(holder).toContain('\n-secret = before\n+secret = after\n');
@@ -53,9 +53,9 @@ describe('nest-secrets diff-driver install', () => {
     ).toContain('\n+not age\n');
   });
 
-  it('outside a git work tree it is an error', () => {
+  it('outside a git work tree it is an error', async () => {
     const { dir, env } = project();
-    const result = runCli(['diff-driver', 'install'], { cwd: dir, env });
+    const result = await runCli(['diff-driver', 'install'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 1, stderr: `nest-secrets: ${dir} is not inside a git work tree.\n` });
   });
 });

@@ -37,9 +37,9 @@ function expectTempGone(record: string): void {
 }
 
 describe('nest-secrets edit', () => {
-  it('change: re-encrypts to the recipients; the temp file was 0600 in a 0700 directory and is gone', () => {
+  it('change: re-encrypts to the recipients; the temp file was 0600 in a 0700 directory and is gone', async () => {
     const { dir, file, env, record, alice, bob } = editing('append', '[db]\npassword = hunter2-canary');
-    const result = runCli(['edit', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 0, stdout: `Saved ${file} (encrypted for 2 recipients).\n`, stderr: '' });
     const expected = '[app]\nsecret = "original value"\n[db]\npassword = hunter2-canary\n';
     expect(ageDecrypt(alice.file, file)).toBe(expected);
@@ -52,26 +52,26 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
-  it('no change: the .age file is byte-identical', () => {
+  it('no change: the .age file is byte-identical', async () => {
     const { dir, file, env, record, before } = editing('none');
-    const result = runCli(['edit', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 0, stdout: `No changes; ${file} is unchanged.\n` });
     expect(readFileSync(file).equals(before)).toBe(true);
     expectTempGone(record);
   });
 
-  it('editor failure: exit 1, the .age file is byte-identical', () => {
+  it('editor failure: exit 1, the .age file is byte-identical', async () => {
     const { dir, file, env, record, before } = editing('fail', '[db]\npassword = lost');
-    const result = runCli(['edit', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 1, stdout: '' });
     expect(result.stderr).toBe(`nest-secrets: the editor (${EDITOR}) exited with status 3; ${file} is unchanged.\n`);
     expect(readFileSync(file).equals(before)).toBe(true);
     expectTempGone(record);
   });
 
-  it('broken INI without a terminal: aborts with the problems, exit 1, the .age file byte-identical', () => {
+  it('broken INI without a terminal: aborts with the problems, exit 1, the .age file byte-identical', async () => {
     const { dir, file, env, record, before } = editing('append', 'no-equals-sign-canary');
-    const result = runCli(['edit', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 1, stdout: '' });
     const [problem, abort] = result.stderr.split('\n');
     expect(problem!.startsWith(`${file}:3 [app]: `)).toBe(true); // line of the decrypted text, named after the .age file
@@ -81,7 +81,8 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
-  it('on a terminal, broken INI offers to re-open the editor', () => {
+  // Subprocess: a real terminal (script(1)) and the process's own prompt.
+  it('on a terminal, broken INI offers to re-open the editor', async () => {
     if (spawnSync('script', ['--version']).status !== 0) return; // util-linux `script` provides the terminal
     const { dir, file, env, record, alice } = editing('fix-on-second-run', 'broken-line', {
       EDIT_FIXED: '[app]\nsecret = fixed',
@@ -101,6 +102,7 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
+  // Subprocess: Ctrl-C / Ctrl-D typed on a real terminal.
   it.each([
     ['Ctrl-C', '\\003'],
     ['Ctrl-D (end of input)', '\\004'],
@@ -127,18 +129,18 @@ describe('nest-secrets edit', () => {
     expectTempGone(record);
   });
 
-  it('creates the file when it does not exist yet', () => {
+  it('creates the file when it does not exist yet', async () => {
     const { dir, env, record, alice } = editing('replace', '[app]\nsecret = brand-new');
     const file = path.join(dir, 'staging-secrets.ini.age');
-    const result = runCli(['edit', '-e', 'staging'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'staging'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 0, stdout: `Created ${file} (encrypted for 2 recipients).\n` });
     expect(ageDecrypt(alice.file, file)).toBe('[app]\nsecret = brand-new\n');
     expectTempGone(record);
   });
 
-  it('a new file left empty is not created', () => {
+  it('a new file left empty is not created', async () => {
     const { dir, env } = editing('none');
-    const result = runCli(['edit', '-e', 'staging'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'staging'], { cwd: dir, env });
     expect(result).toMatchObject({
       status: 0,
       stdout: `Nothing written; ${path.join(dir, 'staging-secrets.ini.age')} was not created.\n`,
@@ -146,19 +148,22 @@ describe('nest-secrets edit', () => {
     expect(existsSync(path.join(dir, 'staging-secrets.ini.age'))).toBe(false);
   });
 
-  it('$VISUAL wins over $EDITOR, which wins over vi', () => {
+  it('$VISUAL wins over $EDITOR, which wins over vi', async () => {
     const { dir, env, record } = editing('none');
-    const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, VISUAL: EDITOR, EDITOR: 'false' } });
+    const result = await runCli(['edit', '-e', 'production'], {
+      cwd: dir,
+      env: { ...env, VISUAL: EDITOR, EDITOR: 'false' },
+    });
     expect(result.status).toBe(0);
     expect(seen(record)).toHaveLength(1);
   });
 
-  it('fails before opening the editor when the file cannot be decrypted', () => {
+  it('fails before opening the editor when the file cannot be decrypted', async () => {
     const { dir, file, env, record, before, bob } = editing('append', '[x]\ny = 1');
     write(dir, '.age-recipients', `${bob.recipient}\n`);
     writeFileSync(file, ageEncrypt([bob.recipient], '[a]\nb = 1\n', true));
     const after = readFileSync(file);
-    const result = runCli(['edit', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${file}: no identity from SECRETS_AGE_KEY_FILE`);
     expect(existsSync(record)).toBe(false);
@@ -166,10 +171,10 @@ describe('nest-secrets edit', () => {
     expect(before.equals(after)).toBe(false);
   });
 
-  it('refuses to shadow an unencrypted plaintext file', () => {
+  it('refuses to shadow an unencrypted plaintext file', async () => {
     const { dir, env, record } = editing('replace', '[a]\nb = 1');
     write(dir, 'staging-secrets.ini', '[a]\nb = 0\n');
-    const result = runCli(['edit', '-e', 'staging'], { cwd: dir, env });
+    const result = await runCli(['edit', '-e', 'staging'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `nest-secrets: ${path.join(dir, 'staging-secrets.ini')} exists but is not encrypted yet: run \`nest-secrets encrypt -e staging\` first.\n`,
@@ -187,7 +192,7 @@ describe('nest-secrets edit', () => {
     const CHANGED = (file: string) =>
       `${file}: changed while you edited (another edit, recipients add/rm or a git pull?): your edit is not saved; run edit again\n`;
 
-    it('recipients rm during the edit: the edit is refused (exit 1), the removal stays in force', () => {
+    it('recipients rm during the edit: the edit is refused (exit 1), the removal stays in force', async () => {
       const { dir, file, env, home, alice, bob, record } = editing('none');
       const editor = scriptedEditor(
         home,
@@ -195,7 +200,7 @@ describe('nest-secrets edit', () => {
           `printf '[db]\\npassword = concurrent-canary-1\\n' >> "$file"\n` +
           `printf '%s\\n' "$file" > "$RECORD"`,
       );
-      const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
       expect(result).toEqual({ status: 1, signal: null, stdout: '', stderr: CHANGED(file) });
       // The file is what `recipients rm` wrote: the original text, for alice only.
       expect(ageDecrypt(alice.file, file)).toBe('[app]\nsecret = "original value"\n');
@@ -205,7 +210,7 @@ describe('nest-secrets edit', () => {
       expectTempGone(record);
     });
 
-    it('another ciphertext copied over the file during the edit: refused (exit 1), that file is kept', () => {
+    it('another ciphertext copied over the file during the edit: refused (exit 1), that file is kept', async () => {
       const { dir, file, env, home, alice, bob, record } = editing('none');
       const other = write(
         home,
@@ -216,14 +221,14 @@ describe('nest-secrets edit', () => {
         home,
         `cp "${other}" "${file}"\nprintf '[db]\\npassword = concurrent-canary-2\\n' >> "$file"\nprintf '%s\\n' "$file" > "$RECORD"`,
       );
-      const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
       expect(result).toEqual({ status: 1, signal: null, stdout: '', stderr: CHANGED(file) });
       expect(readFileSync(file).equals(readFileSync(other))).toBe(true);
       expect(ageDecrypt(alice.file, file)).toBe('[app]\nsecret = theirs\n');
       expectTempGone(record);
     });
 
-    it('a file that appeared during the edit of a new one: refused (exit 1), not overwritten', () => {
+    it('a file that appeared during the edit of a new one: refused (exit 1), not overwritten', async () => {
       const { dir, env, home, alice, bob, record } = editing('none');
       const file = path.join(dir, 'staging-secrets.ini.age');
       const other = write(
@@ -235,20 +240,20 @@ describe('nest-secrets edit', () => {
         home,
         `cp "${other}" "${file}"\nprintf '[db]\\npassword = concurrent-canary-3\\n' >> "$file"\nprintf '%s\\n' "$file" > "$RECORD"`,
       );
-      const result = runCli(['edit', '-e', 'staging'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      const result = await runCli(['edit', '-e', 'staging'], { cwd: dir, env: { ...env, EDITOR: editor } });
       expect(result).toEqual({ status: 1, signal: null, stdout: '', stderr: CHANGED(file) });
       expect(readFileSync(file).equals(readFileSync(other))).toBe(true);
       expectTempGone(record);
     });
 
-    it('.age-recipients edited during the edit (file untouched): encrypts to the recipients read right before writing', () => {
+    it('.age-recipients edited during the edit (file untouched): encrypts to the recipients read right before writing', async () => {
       const { dir, file, env, home, alice, bob, record } = editing('none');
       const editor = scriptedEditor(
         home,
         `printf '%s\\n' "${alice.recipient}" > .age-recipients\n` +
           `printf '[db]\\npassword = concurrent-canary-4\\n' >> "$file"\nprintf '%s\\n' "$file" > "$RECORD"`,
       );
-      const result = runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
+      const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: editor } });
       expect(result).toEqual({
         status: 0,
         signal: null,
@@ -263,20 +268,14 @@ describe('nest-secrets edit', () => {
     });
   });
 
-  it('an editor that leaves a FIFO in place of the file: aborts (exit 1) instead of hanging, file untouched', () => {
+  it('an editor that leaves a FIFO in place of the file: aborts (exit 1) instead of hanging, file untouched', async () => {
     const { dir, file, env, home, before, record } = editing('none');
     const script = write(
       home,
       'fifo-editor.sh',
       '#!/bin/sh\nprintf \'%s\\n\' "$1" > "$RECORD"\nrm "$1"\nmkfifo "$1"\n',
     );
-    const r = spawnSync(process.execPath, [CLI, 'edit', '-e', 'production'], {
-      cwd: dir,
-      env: { ...env, EDITOR: `sh ${script}` },
-      input: '',
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const r = await runCli(['edit', '-e', 'production'], { cwd: dir, env: { ...env, EDITOR: `sh ${script}` } });
     expect(r.signal).toBeNull();
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(

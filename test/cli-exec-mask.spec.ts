@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { CLI, cleanEnv, tempDir, write, type RunResult } from './helpers/cli';
+import { CLI, cleanEnv, runCli, runCliBytes, tempDir, write, type BytesResult, type RunResult } from './helpers/cli';
 
 // Letters only: the arbitrary bytes of the binary test cannot hold them (it checks).
 const FIRST = 'CanaryFirstSecretValue';
@@ -24,24 +24,15 @@ function setup(): { dir: string; env: Record<string, string> } {
   return { dir, env: cleanEnv(home) };
 }
 
-interface BytesResult {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: Buffer;
-}
-
-/** `nest-secrets exec -e production [--mask] -- node -e <script> [args…]`, output as bytes (up to 64 MiB). */
+/** `nest-secrets exec -e production [--mask] -- node -e <script> [args…]` in-process, output as bytes. */
 function execNode(
   dir: string,
   env: Record<string, string>,
   script: string,
   options: { mask?: boolean; args?: string[] } = {},
-): BytesResult {
-  const r = spawnSync(
-    process.execPath,
+): Promise<BytesResult> {
+  return runCliBytes(
     [
-      CLI,
       'exec',
       '-e',
       'production',
@@ -52,10 +43,8 @@ function execNode(
       script,
       ...(options.args ?? []),
     ],
-    { cwd: dir, env, input: '', maxBuffer: 64 * 1024 * 1024, timeout: 25_000 },
+    { cwd: dir, env },
   );
-  if (r.error) throw r.error;
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 function text(r: BytesResult): RunResult {
@@ -70,9 +59,9 @@ function deterministicBytes(n: number): Buffer {
 }
 
 describe('nest-secrets exec --mask', () => {
-  it("replaces each value in the command's stdout and stderr with [REDACTED], exactly where it was", () => {
+  it("replaces each value in the command's stdout and stderr with [REDACTED], exactly where it was", async () => {
     const { dir, env } = setup();
-    const result = execNode(
+    const result = await execNode(
       dir,
       env,
       `process.stdout.write('token=' + process.env.SECRET_APP_TOKEN + ';\\n');
@@ -86,9 +75,9 @@ describe('nest-secrets exec --mask', () => {
     });
   });
 
-  it('masks the interpolated value, not the text of the file', () => {
+  it('masks the interpolated value, not the text of the file', async () => {
     const { dir, env } = setup();
-    const result = execNode(
+    const result = await execNode(
       dir,
       { ...env, DB_PASSWORD: 'CanaryFromTheVariable' },
       `console.log('[' + process.env.SECRET_DB_PASSWORD + ']');`,
@@ -96,9 +85,9 @@ describe('nest-secrets exec --mask', () => {
     expect(text(result)).toEqual({ status: 0, signal: null, stdout: '[[REDACTED]]\n', stderr: '' });
   });
 
-  it('masks a value split across two writes with a pause between them', () => {
+  it('masks a value split across two writes with a pause between them', async () => {
     const { dir, env } = setup();
-    const result = execNode(
+    const result = await execNode(
       dir,
       env,
       `const v = process.env.SECRET_APP_TOKEN;
@@ -112,9 +101,9 @@ describe('nest-secrets exec --mask', () => {
     expect(text(result)).toEqual({ status: 0, signal: null, stdout: 'a [REDACTED] z\n', stderr: 'b [REDACTED] y\n' });
   });
 
-  it('masks the base64 and hex forms of a value', () => {
+  it('masks the base64 and hex forms of a value', async () => {
     const { dir, env } = setup();
-    const result = execNode(
+    const result = await execNode(
       dir,
       env,
       `const b = Buffer.from(process.env.SECRET_APP_TOKEN);
@@ -130,30 +119,33 @@ describe('nest-secrets exec --mask', () => {
     });
   });
 
-  it.skipIf(STUB_MASKER)('passes output without values through byte for byte (1 MiB of binary, odd chunks)', () => {
-    const { dir, env } = setup();
-    const bytes = deterministicBytes(1024 * 1024);
-    expect([FIRST, SECOND].filter((value) => bytes.includes(value))).toEqual([]);
-    const file = write(dir, 'binary.bin', bytes);
-    const result = execNode(
-      dir,
-      env,
-      `const data = require('fs').readFileSync(process.argv[1]);
+  it.skipIf(STUB_MASKER)(
+    'passes output without values through byte for byte (1 MiB of binary, odd chunks)',
+    async () => {
+      const { dir, env } = setup();
+      const bytes = deterministicBytes(1024 * 1024);
+      expect([FIRST, SECOND].filter((value) => bytes.includes(value))).toEqual([]);
+      const file = write(dir, 'binary.bin', bytes);
+      const result = await execNode(
+        dir,
+        env,
+        `const data = require('fs').readFileSync(process.argv[1]);
        for (let at = 0, size = 1; at < data.length; at += size, size = (size * 7 + 13) % 70000)
          process.stdout.write(data.subarray(at, at + size));`,
-      { args: [file] },
-    );
-    expect(result.status).toBe(0);
-    expect(result.stderr.toString('utf8')).toBe('');
-    expect(result.stdout.length).toBe(bytes.length);
-    expect(result.stdout.equals(bytes)).toBe(true);
-  });
+        { args: [file] },
+      );
+      expect(result.status).toBe(0);
+      expect(result.stderr.toString('utf8')).toBe('');
+      expect(result.stdout.length).toBe(bytes.length);
+      expect(result.stdout.equals(bytes)).toBe(true);
+    },
+  );
 
-  it('passes on 10 MB of output complete, masked wherever a value falls', () => {
+  it('passes on 10 MB of output complete, masked wherever a value falls', async () => {
     const { dir, env } = setup();
     // 270,000 lines of 39 bytes, written in 64 KiB pieces, so that values fall across chunk boundaries.
     const lines = 270_000;
-    const result = execNode(
+    const result = await execNode(
       dir,
       env,
       `const v = process.env.SECRET_APP_TOKEN;
@@ -172,9 +164,9 @@ describe('nest-secrets exec --mask', () => {
     expect(stdout === expected.join('')).toBe(true);
   });
 
-  it("exits with the child's code, and 128+n after printing when signal n ends it", () => {
+  it("exits with the child's code, and 128+n after printing when signal n ends it", async () => {
     const { dir, env } = setup();
-    expect(text(execNode(dir, env, `console.log(process.env.SECRET_APP_TOKEN); process.exit(3);`))).toEqual({
+    expect(text(await execNode(dir, env, `console.log(process.env.SECRET_APP_TOKEN); process.exit(3);`))).toEqual({
       status: 3,
       signal: null,
       stdout: '[REDACTED]\n',
@@ -182,7 +174,7 @@ describe('nest-secrets exec --mask', () => {
     });
     expect(
       text(
-        execNode(
+        await execNode(
           dir,
           env,
           `process.stdout.write(process.env.SECRET_APP_TOKEN + '\\n', () => process.kill(process.pid, 'SIGTERM'));`,
@@ -191,6 +183,7 @@ describe('nest-secrets exec --mask', () => {
     ).toEqual({ status: 128 + 15, signal: null, stdout: '[REDACTED]\n', stderr: '' });
   });
 
+  // Subprocess: real signals sent to nest-secrets.
   it('ignores SIGINT while the command runs, forwards SIGTERM to it, and still writes its masked output', async () => {
     const { dir, env } = setup();
     const ready = path.join(dir, 'ready');
@@ -227,10 +220,9 @@ describe('nest-secrets exec --mask', () => {
     expect(Buffer.concat(chunks.stderr).toString('utf8')).toBe('');
   });
 
-  it('a command that does not exist exits 127, one that cannot be run 126, with the same messages as without --mask', () => {
+  it('a command that does not exist exits 127, one that cannot be run 126, with the same messages as without --mask', async () => {
     const { dir, env } = setup();
-    const cli = (args: string[]) =>
-      spawnSync(process.execPath, [CLI, 'exec', '-e', 'production', ...args], { cwd: dir, env, encoding: 'utf8' });
+    const cli = (args: string[]) => runCli(['exec', '-e', 'production', ...args], { cwd: dir, env });
     const notFound = {
       status: 127,
       stdout: '',
@@ -239,20 +231,18 @@ describe('nest-secrets exec --mask', () => {
     const notExecutable = { status: 126, stdout: '', stderr: 'nest-secrets exec: cannot run ./plain.txt: EACCES\n' };
     write(dir, 'plain.txt', 'not a program\n', 0o644);
     for (const mask of [['--mask'], []]) {
-      const missing = cli([...mask, '--', 'no-such-command-nis']);
+      const missing = await cli([...mask, '--', 'no-such-command-nis']);
       expect({ status: missing.status, stdout: missing.stdout, stderr: missing.stderr }).toEqual(notFound);
-      const plain = cli([...mask, '--', './plain.txt']);
+      const plain = await cli([...mask, '--', './plain.txt']);
       expect({ status: plain.status, stdout: plain.stdout, stderr: plain.stderr }).toEqual(notExecutable);
     }
   });
 
-  it('does not wait for the end of a pipe that a background process of the command keeps open', () => {
+  it('does not wait for the end of a pipe that a background process of the command keeps open', async () => {
     const { dir, env } = setup();
     const pidFile = path.join(dir, 'background.pid');
-    const r = spawnSync(
-      process.execPath,
+    const r = await runCli(
       [
-        CLI,
         'exec',
         '-e',
         'production',
@@ -262,7 +252,7 @@ describe('nest-secrets exec --mask', () => {
         '-c',
         'sleep 60 & echo $! > background.pid; echo "$SECRET_APP_TOKEN"',
       ],
-      { cwd: dir, env, encoding: 'utf8', input: '', timeout: 25_000 },
+      { cwd: dir, env },
     );
     onTestFinished(() => {
       try {
@@ -279,9 +269,9 @@ describe('nest-secrets exec --mask', () => {
     });
   });
 
-  it('without --mask, the output is passed as today: unmasked', () => {
+  it('without --mask, the output is passed as today: unmasked', async () => {
     const { dir, env } = setup();
-    const result = execNode(
+    const result = await execNode(
       dir,
       env,
       `console.log(process.env.SECRET_APP_TOKEN); console.error(process.env.SECRET_DB_PASSWORD);`,

@@ -48,14 +48,17 @@ const OUTPUT =
   'PARENT_VARIABLE kept\n';
 
 describe('nest-secrets exec', () => {
-  it('runs the command with every secret as SECRET_<SECTION>_<KEY>, keeping the parent environment', () => {
+  it('runs the command with every secret as SECRET_<SECTION>_<KEY>, keeping the parent environment', async () => {
     const { dir, env } = setup();
     write(dir, 'production-secrets.ini', TEXT, 0o600);
     const before = readdirSync(dir);
-    const result = runCli(['exec', '-e', 'production', '--', process.execPath, '-e', CHILD, JSON.stringify(EXPECTED)], {
-      cwd: dir,
-      env: { ...env, PARENT_VARIABLE: 'kept' },
-    });
+    const result = await runCli(
+      ['exec', '-e', 'production', '--', process.execPath, '-e', CHILD, JSON.stringify(EXPECTED)],
+      {
+        cwd: dir,
+        env: { ...env, PARENT_VARIABLE: 'kept' },
+      },
+    );
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(OUTPUT);
     expect(result.status).toBe(0);
@@ -63,11 +66,11 @@ describe('nest-secrets exec', () => {
     expect(readdirSync(dir)).toEqual(before);
   });
 
-  it('interpolates as the app does, and reads .age files in memory', () => {
+  it('interpolates as the app does, and reads .age files in memory', async () => {
     const { dir, env, home } = setup();
     const key = ageKeygen(home, 'key.txt');
     writeFileSync(path.join(dir, 'production-secrets.ini.age'), ageEncrypt([key.recipient], TEXT, true));
-    const result = runCli(
+    const result = await runCli(
       [
         'exec',
         '-e',
@@ -90,27 +93,27 @@ describe('nest-secrets exec', () => {
     expect(result.status).toBe(0);
   });
 
-  it("exits with the child's code, and 128+n when signal n ends it", () => {
+  it("exits with the child's code, and 128+n when signal n ends it", async () => {
     const { dir, env } = setup();
     write(dir, 'production-secrets.ini', TEXT, 0o600);
-    const exit = (code: string) =>
+    const exit = async (code: string) =>
       runCli(['exec', '-e', 'production', '--', process.execPath, '-e', code], { cwd: dir, env });
-    expect(exit('process.exit(7)').status).toBe(7);
-    expect(exit('process.exit(0)').status).toBe(0);
-    const killed = exit("process.kill(process.pid, 'SIGTERM')");
+    expect((await exit('process.exit(7)')).status).toBe(7);
+    expect((await exit('process.exit(0)')).status).toBe(0);
+    const killed = await exit("process.kill(process.pid, 'SIGTERM')");
     expect(killed.status).toBe(128 + 15);
     expect(killed.stderr).toBe('');
   });
 
-  it('a command that does not exist exits 127', () => {
+  it('a command that does not exist exits 127', async () => {
     const { dir, env } = setup();
     write(dir, 'production-secrets.ini', TEXT, 0o600);
-    const result = runCli(['exec', '-e', 'production', '--', 'no-such-command-nis'], { cwd: dir, env });
+    const result = await runCli(['exec', '-e', 'production', '--', 'no-such-command-nis'], { cwd: dir, env });
     expect(result.stderr).toBe('nest-secrets exec: cannot run no-such-command-nis: command not found\n');
     expect(result.status).toBe(127);
   });
 
-  it('two keys that map to one variable name are an error naming both; the command does not run', () => {
+  it('two keys that map to one variable name are an error naming both; the command does not run', async () => {
     const { dir, env } = setup();
     const file = write(
       dir,
@@ -119,7 +122,7 @@ describe('nest-secrets exec', () => {
       0o600,
     );
     const marker = path.join(dir, 'ran');
-    const result = runCli(
+    const result = await runCli(
       [
         'exec',
         '-e',
@@ -140,15 +143,15 @@ describe('nest-secrets exec', () => {
     expect(readdirSync(dir)).not.toContain('ran');
   });
 
-  it('a missing file is the core error (exit 1); no command is bad usage (exit 2)', () => {
+  it('a missing file is the core error (exit 1); no command is bad usage (exit 2)', async () => {
     const { dir, env } = setup();
-    const missing = runCli(['exec', '-e', 'production', '--', 'true'], { cwd: dir, env });
+    const missing = await runCli(['exec', '-e', 'production', '--', 'true'], { cwd: dir, env });
     expect(missing.stderr).toMatch(/production-secrets\.ini: secrets file not found/);
     expect(missing.status).toBe(1);
-    expect(runCli(['exec', '-e', 'production'], { cwd: dir, env }).status).toBe(2);
+    expect((await runCli(['exec', '-e', 'production'], { cwd: dir, env })).status).toBe(2);
   });
 
-  it("without --, the child's options are its own: `exec -e staging ./tool migrate -e production` uses staging", () => {
+  it("without --, the child's options are its own: `exec -e staging ./tool migrate -e production` uses staging", async () => {
     const { dir, env } = setup();
     write(dir, 'staging-secrets.ini', '[app]\nmarker = staging-canary-marker\n', 0o600);
     write(dir, 'production-secrets.ini', '[app]\nmarker = production-canary-marker\nother = x\n', 0o600);
@@ -161,7 +164,7 @@ describe('nest-secrets exec', () => {
         'case "$SECRET_APP_MARKER" in staging-canary-marker) echo env:staging ;; production-canary-marker) echo env:production ;; *) echo env:none ;; esac\n',
     );
     chmodSync(tool, 0o755);
-    const result = runCli(
+    const result = await runCli(
       ['exec', '-e', 'staging', './tool', 'migrate', '-e', 'production', '--dir', '/nowhere', '-h'],
       {
         cwd: dir,
@@ -177,7 +180,7 @@ describe('nest-secrets exec', () => {
     expect(result.stdout + result.stderr).not.toContain('canary');
   });
 
-  it('a key that looks like a value is never shown in a name collision, nor the variable built from it', () => {
+  it('a key that looks like a value is never shown in a name collision, nor the variable built from it', async () => {
     const { dir, env } = setup();
     const looksLikeValue = 'Zk9vQmFyQmF6UXV4MTIzNDU2Nzg5MA';
     const file = write(
@@ -187,7 +190,7 @@ describe('nest-secrets exec', () => {
       0o600,
     );
     const marker = path.join(dir, 'ran');
-    const result = runCli(
+    const result = await runCli(
       [
         'exec',
         '-e',
@@ -209,7 +212,7 @@ describe('nest-secrets exec', () => {
     expect(readdirSync(dir)).not.toContain('ran');
   });
 
-  it('a value with a NUL character is an ENCODING problem (exit 1), not a crash; the command does not run', () => {
+  it('a value with a NUL character is an ENCODING problem (exit 1), not a crash; the command does not run', async () => {
     const { dir, env } = setup();
     const looksLikeValue = 'Zk9vQmFyQmF6UXV4MTIzNDU2Nzg5MA';
     const file = write(
@@ -219,7 +222,7 @@ describe('nest-secrets exec', () => {
       0o600,
     );
     const marker = path.join(dir, 'ran');
-    const result = runCli(
+    const result = await runCli(
       [
         'exec',
         '-e',

@@ -13,7 +13,7 @@ function repo(): { dir: string; env: Record<string, string>; home: string } {
   return { dir, env, home };
 }
 
-/** `git commit`, as a user runs it: the hook decides. */
+/** `git commit`, as a user runs it: the hook decides (a subprocess: git runs the built bin). */
 function commit(dir: string, env: Record<string, string>, message = 'change') {
   return spawnSync('git', ['commit', '-q', '-m', message], { cwd: dir, env, encoding: 'utf8' });
 }
@@ -26,9 +26,9 @@ function commits(dir: string, env: Record<string, string>): number {
 const LINE = `node ${CLI} hook run || exit 1`;
 
 describe('nest-secrets hook install', () => {
-  it('installs an executable pre-commit hook that refuses a staged plaintext secrets file, naming it and the fix', () => {
+  it('installs an executable pre-commit hook that refuses a staged plaintext secrets file, naming it and the fix', async () => {
     const { dir, env } = repo();
-    const result = runCli(['hook', 'install'], { cwd: dir, env });
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
     expect(result.stderr).toBe('');
     const hook = path.join(dir, '.git/hooks/pre-commit');
     expect(result.stdout).toBe(
@@ -60,9 +60,9 @@ describe('nest-secrets hook install', () => {
     expect(commits(dir, env)).toBe(1);
   });
 
-  it('refuses backups that init --force keeps, and names every refused file', () => {
+  it('refuses backups that init --force keeps, and names every refused file', async () => {
     const { dir, env } = repo();
-    expect(runCli(['hook', 'install'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);
     write(dir, 'development-secrets.ini', '[a]\nb = c\n');
     write(dir, 'development-secrets.ini.bak-20250101T000000Z', '[a]\nb = c\n');
     run('git', ['add', '.'], { cwd: dir, env });
@@ -78,9 +78,9 @@ describe('nest-secrets hook install', () => {
     );
   });
 
-  it('paths and globs in .nest-secrets-allow may be committed; others still may not', () => {
+  it('paths and globs in .nest-secrets-allow may be committed; others still may not', async () => {
     const { dir, env } = repo();
-    expect(runCli(['hook', 'install'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);
     write(dir, '.nest-secrets-allow', '# the sample app holds placeholders only\nsample/*-secrets.ini\n');
     write(dir, 'sample/development-secrets.ini', '[a]\nb = placeholder\n');
     write(dir, 'sample/test-secrets.ini', '[a]\nb = placeholder\n');
@@ -95,20 +95,20 @@ describe('nest-secrets hook install', () => {
     expect(commits(dir, env)).toBe(1);
   });
 
-  it('removing a plaintext file from the repository is allowed', () => {
+  it('removing a plaintext file from the repository is allowed', async () => {
     const { dir, env } = repo();
     write(dir, 'production-secrets.ini', '[a]\nb = c\n');
     run('git', ['add', '.'], { cwd: dir, env });
     expect(commit(dir, env).status).toBe(0); // before the hook
-    expect(runCli(['hook', 'install'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);
     run('git', ['rm', '-q', '--cached', 'production-secrets.ini'], { cwd: dir, env });
     expect(commit(dir, env).status).toBe(0);
     expect(commits(dir, env)).toBe(2);
   });
 
-  it('works with only git, sh and node on PATH', () => {
+  it('works with only git, sh and node on PATH', async () => {
     const { dir, env, home } = repo();
-    expect(runCli(['hook', 'install'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);
     const bin = path.join(home, 'bin');
     mkdirSync(bin);
     for (const tool of ['git', 'sh']) {
@@ -130,10 +130,10 @@ describe('nest-secrets hook install', () => {
     expect(allowed.status).toBe(0);
   });
 
-  it('honours core.hooksPath', () => {
+  it('honours core.hooksPath', async () => {
     const { dir, env } = repo();
     run('git', ['config', 'core.hooksPath', '.githooks'], { cwd: dir, env });
-    const result = runCli(['hook', 'install'], { cwd: path.join(dir), env });
+    const result = await runCli(['hook', 'install'], { cwd: path.join(dir), env });
     expect(result.status).toBe(0);
     expect(existsSync(path.join(dir, '.githooks/pre-commit'))).toBe(true);
     expect(existsSync(path.join(dir, '.git/hooks/pre-commit'))).toBe(false);
@@ -142,10 +142,10 @@ describe('nest-secrets hook install', () => {
     expect(commit(dir, env).status).toBe(1);
   });
 
-  it('leaves an existing hook alone and prints the line to add (exit 1); with the line added, it confirms (exit 0)', () => {
+  it('leaves an existing hook alone and prints the line to add (exit 1); with the line added, it confirms (exit 0)', async () => {
     const { dir, env } = repo();
     const hook = write(dir, '.git/hooks/pre-commit', '#!/bin/sh\necho lint ok\n', 0o755);
-    const result = runCli(['hook', 'install'], { cwd: dir, env });
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       `nest-secrets: ${hook} exists and was not written by nest-secrets; it is left as it is. ` +
@@ -157,7 +157,7 @@ describe('nest-secrets hook install', () => {
 
     // The printed line, added as told, does the job.
     write(dir, '.git/hooks/pre-commit', `#!/bin/sh\n${LINE}\necho lint ok\n`, 0o755);
-    const confirmed = runCli(['hook', 'install'], { cwd: dir, env });
+    const confirmed = await runCli(['hook', 'install'], { cwd: dir, env });
     expect(confirmed.stdout).toBe(`${hook} already runs \`nest-secrets hook run\`.\n`);
     expect(confirmed.status).toBe(0);
     write(dir, 'production-secrets.ini', '[a]\nb = c\n');
@@ -168,17 +168,17 @@ describe('nest-secrets hook install', () => {
     expect(refused.stderr).toContain('  production-secrets.ini: encrypt it');
   });
 
-  it('run again, it updates its own hook', () => {
+  it('run again, it updates its own hook', async () => {
     const { dir, env } = repo();
-    expect(runCli(['hook', 'install'], { cwd: dir, env }).status).toBe(0);
-    const again = runCli(['hook', 'install', '--dir', '.'], { cwd: dir, env });
+    expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);
+    const again = await runCli(['hook', 'install', '--dir', '.'], { cwd: dir, env });
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^Updated .*pre-commit: /);
   });
 
-  it('outside a git work tree it is an error', () => {
+  it('outside a git work tree it is an error', async () => {
     const dir = tempDir('nis-hook-');
-    const result = runCli(['hook', 'install'], { cwd: dir, env: cleanEnv(dir) });
+    const result = await runCli(['hook', 'install'], { cwd: dir, env: cleanEnv(dir) });
     expect(result.stderr).toBe(`nest-secrets: ${dir} is not inside a git work tree.\n`);
     expect(result.status).toBe(1);
   });

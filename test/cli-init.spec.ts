@@ -33,9 +33,9 @@ const NEXT_STEPS =
   '  3. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.\n';
 
 describe('nest-secrets init', () => {
-  it('writes development, test and production files in the Websauna layout, mode 0600, and says what to do next', () => {
+  it('writes development, test and production files in the Websauna layout, mode 0600, and says what to do next', async () => {
     const { dir, env } = setup();
-    const result = runCli(['init'], { cwd: dir, env });
+    const result = await runCli(['init'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
@@ -74,9 +74,9 @@ describe('nest-secrets init', () => {
     }
   });
 
-  it('every token is fresh: 3 environments × 3 placeholders give 9 different values', () => {
+  it('every token is fresh: 3 environments × 3 placeholders give 9 different values', async () => {
     const { dir, env } = setup();
-    expect(runCli(['init'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init'], { cwd: dir, env })).status).toBe(0);
     const tokens = ['development', 'test', 'production'].flatMap((e) =>
       [...values(path.join(dir, `${e}-secrets.ini`)).values()].filter((value) => HEX40.test(value)),
     );
@@ -84,7 +84,7 @@ describe('nest-secrets init', () => {
     expect(new Set(tokens).size).toBe(9);
   });
 
-  it('a custom template: {{random}} is 20 bytes (40 hex), {{random:N}} N bytes; all distinct, anywhere in a value', () => {
+  it('a custom template: {{random}} is 20 bytes (40 hex), {{random:N}} N bytes; all distinct, anywhere in a value', async () => {
     const { dir, env } = setup();
     write(
       dir,
@@ -98,7 +98,7 @@ describe('nest-secrets init', () => {
         'e = {{randomness}} stays\n' +
         'f =\n',
     );
-    const result = runCli(['init', '-e', 'staging,production', '--template', 'template.ini'], { cwd: dir, env });
+    const result = await runCli(['init', '-e', 'staging,production', '--template', 'template.ini'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(
       `Wrote ${path.join(dir, 'staging-secrets.ini')} (mode 0600, 5 random tokens).\n` +
@@ -125,10 +125,10 @@ describe('nest-secrets init', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('a malformed token is a SYNTAX error naming the template line; nothing is written', () => {
+  it('a malformed token is a SYNTAX error naming the template line; nothing is written', async () => {
     const { dir, env } = setup();
     write(dir, 'template.ini', '[app]\na = {{random}}\nb = {{random:0}}\nc = {{random:x}}\nd = {{random:1025}}\n');
-    const result = runCli(['init', '--template', 'template.ini'], { cwd: dir, env });
+    const result = await runCli(['init', '--template', 'template.ini'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     const template = path.join(dir, 'template.ini');
@@ -139,29 +139,29 @@ describe('nest-secrets init', () => {
     expect(readdirSync(dir)).toEqual(['template.ini']);
   });
 
-  it('a template that is not valid INI fails before anything is written', () => {
+  it('a template that is not valid INI fails before anything is written', async () => {
     const { dir, env } = setup();
     write(dir, 'template.ini', '[app]\nsecret {{random}}\n');
-    const result = runCli(['init', '--template', 'template.ini'], { cwd: dir, env });
+    const result = await runCli(['init', '--template', 'template.ini'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`${path.join(dir, 'template.ini')}:2 [app]: expected "key = value"\n`);
     expect(readdirSync(dir)).toEqual(['template.ini']);
   });
 
-  it('a missing template is FILE_NOT_FOUND', () => {
+  it('a missing template is FILE_NOT_FOUND', async () => {
     const { dir, env } = setup();
-    const result = runCli(['init', '--template', 'nope.ini'], { cwd: dir, env });
+    const result = await runCli(['init', '--template', 'nope.ini'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`${path.join(dir, 'nope.ini')}: template not found\n`);
   });
 
-  it('run twice: refuses to overwrite (exit 1, FILE_EXISTS for each file), nothing changes', () => {
+  it('run twice: refuses to overwrite (exit 1, FILE_EXISTS for each file), nothing changes', async () => {
     const { dir, env } = setup();
-    expect(runCli(['init'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init'], { cwd: dir, env })).status).toBe(0);
     const before = readFileSync(path.join(dir, 'production-secrets.ini'));
     // One file missing: still nothing is written, since the others exist.
     run('rm', [path.join(dir, 'test-secrets.ini')]);
-    const again = runCli(['init'], { cwd: dir, env });
+    const again = await runCli(['init'], { cwd: dir, env });
     expect(again.status).toBe(1);
     expect(again.stdout).toBe('');
     const refusal = 'already exists; refusing to overwrite secrets (use --force to replace it and keep a backup)';
@@ -172,11 +172,11 @@ describe('nest-secrets init', () => {
     expect(existsSync(path.join(dir, 'test-secrets.ini'))).toBe(false);
   });
 
-  it('--force keeps the old file as <file>.bak-<timestamp> (0600, byte-equal) and writes fresh tokens', () => {
+  it('--force keeps the old file as <file>.bak-<timestamp> (0600, byte-equal) and writes fresh tokens', async () => {
     const { dir, env } = setup();
     const file = write(dir, 'production-secrets.ini', '[session]\nsecret = my-own-secret-kept-in-the-backup\n', 0o644);
     const old = readFileSync(file);
-    const result = runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
+    const result = await runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
     expect(result.status).toBe(0);
     const backups = readdirSync(dir).filter((name) => name.startsWith('production-secrets.ini.bak-'));
     expect(backups).toHaveLength(1);
@@ -193,13 +193,13 @@ describe('nest-secrets init', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('--force twice in the same second keeps both backups', () => {
+  it('--force twice in the same second keeps both backups', async () => {
     const { dir, env } = setup();
-    expect(runCli(['init', '-e', 'production'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init', '-e', 'production'], { cwd: dir, env })).status).toBe(0);
     const first = readFileSync(path.join(dir, 'production-secrets.ini'));
-    expect(runCli(['init', '-e', 'production', '--force'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init', '-e', 'production', '--force'], { cwd: dir, env })).status).toBe(0);
     const second = readFileSync(path.join(dir, 'production-secrets.ini'));
-    expect(runCli(['init', '-e', 'production', '--force'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init', '-e', 'production', '--force'], { cwd: dir, env })).status).toBe(0);
     const backups = readdirSync(dir)
       .filter((name) => name.includes('.bak-'))
       .map((name) => readFileSync(path.join(dir, name)));
@@ -208,7 +208,7 @@ describe('nest-secrets init', () => {
     expect(backups.some((b) => b.equals(second))).toBe(true);
   });
 
-  it('--force fails before any write when an existing file is a directory or over 1 MiB (exit 1, nothing changed)', () => {
+  it('--force fails before any write when an existing file is a directory or over 1 MiB (exit 1, nothing changed)', async () => {
     const canary = 'CANARY-init-force-5e7d21';
     for (const [label, makeProduction, message] of [
       ['directory', (file: string) => mkdirSync(file), 'secrets file is a directory'],
@@ -224,7 +224,7 @@ describe('nest-secrets init', () => {
       const production = path.join(dir, 'production-secrets.ini');
       makeProduction(production);
       const before = readdirSync(dir).sort();
-      const result = runCli(['init', '--force'], { cwd: dir, env });
+      const result = await runCli(['init', '--force'], { cwd: dir, env });
       expect({ label, ...result }).toMatchObject({
         label,
         status: 1,
@@ -237,13 +237,13 @@ describe('nest-secrets init', () => {
     }
   });
 
-  it('a template that renders over the loader limit is FILE_TOO_LARGE before anything is written', () => {
+  it('a template that renders over the loader limit is FILE_TOO_LARGE before anything is written', async () => {
     const { dir, env } = setup();
     const lines = Array.from({ length: 520 }, (_, i) => `k${i} = {{random:1024}}\n`);
     const template = write(dir, 'big.ini.tpl', `[big]\n${lines.join('')}`);
     const size = `[big]\n${lines.join('')}`.replace(/\{\{random:1024\}\}/g, 'x'.repeat(2048)).length;
     expect(size).toBeGreaterThan(1024 * 1024);
-    const result = runCli(['init', '--template', 'big.ini.tpl'], { cwd: dir, env });
+    const result = await runCli(['init', '--template', 'big.ini.tpl'], { cwd: dir, env });
     expect(result).toMatchObject({
       status: 1,
       stdout: '',
@@ -252,10 +252,10 @@ describe('nest-secrets init', () => {
     expect(readdirSync(dir)).toEqual(['big.ini.tpl']);
   });
 
-  it('--force adds the backup line to .gitignore before writing anything', () => {
+  it('--force adds the backup line to .gitignore before writing anything', async () => {
     const { dir, env } = setup({ git: true });
     const file = write(dir, 'production-secrets.ini', '[session]\nsecret = CANARY-old-4b8e\n', 0o600);
-    const result = runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
+    const result = await runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
     expect(result.status).toBe(0);
     const gitignore = path.join(dir, '.gitignore');
     expect(result.stdout.split('\n').slice(0, 4)).toEqual([
@@ -270,10 +270,10 @@ describe('nest-secrets init', () => {
     );
   });
 
-  it('an existing .age file is never shadowed by a plaintext one, even with --force', () => {
+  it('an existing .age file is never shadowed by a plaintext one, even with --force', async () => {
     const { dir, env } = setup();
     write(dir, 'production-secrets.ini.age', 'age file stand-in');
-    const result = runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
+    const result = await runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `${path.join(dir, 'production-secrets.ini.age')}: production already has an encrypted secrets file; change it with \`nest-secrets edit --environment production\` (a plaintext file next to it would stop the app from loading)\n`,
@@ -281,10 +281,10 @@ describe('nest-secrets init', () => {
     expect(existsSync(path.join(dir, 'production-secrets.ini'))).toBe(false);
   });
 
-  it('inside a git work tree, .gitignore gains *-secrets.ini once, and the files are ignored but .age files are not', () => {
+  it('inside a git work tree, .gitignore gains *-secrets.ini once, and the files are ignored but .age files are not', async () => {
     const { dir, env } = setup({ git: true });
     write(dir, '.gitignore', 'node_modules/'); // no final newline
-    const result = runCli(['init', '--dir', 'config'], { cwd: dir, env });
+    const result = await runCli(['init', '--dir', 'config'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Added *-secrets.ini to ${path.join(dir, '.gitignore')}.\n`);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*-secrets.ini\n');
@@ -296,13 +296,13 @@ describe('nest-secrets init', () => {
       '?? .gitignore\n?? config/production-secrets.ini.age\n',
     );
     // Again, for another environment: the line is there already.
-    const again = runCli(['init', '-e', 'staging', '--dir', 'config'], { cwd: dir, env });
+    const again = await runCli(['init', '-e', 'staging', '--dir', 'config'], { cwd: dir, env });
     expect(again.status).toBe(0);
     expect(again.stdout).not.toContain('Added');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*-secrets.ini\n');
     // --force also ignores the backups it keeps, once.
-    expect(runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env }).status).toBe(0);
-    expect(runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env })).status).toBe(0);
+    expect((await runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env })).status).toBe(0);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe(
       'node_modules/\n*-secrets.ini\n*-secrets.ini.bak-*\n',
     );
@@ -311,10 +311,10 @@ describe('nest-secrets init', () => {
     );
   });
 
-  it('adds no line when git already ignores the files, and warns when .age files would be ignored too', () => {
+  it('adds no line when git already ignores the files, and warns when .age files would be ignored too', async () => {
     const { dir, env } = setup({ git: true });
     write(dir, '.gitignore', '*.ini\n*.age\n');
-    const result = runCli(['init', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['init', '-e', 'production'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('*.ini\n*.age\n');
     expect(result.stderr).toBe(
@@ -323,13 +323,14 @@ describe('nest-secrets init', () => {
     );
   });
 
-  it('outside a git work tree, no .gitignore is written', () => {
+  it('outside a git work tree, no .gitignore is written', async () => {
     const { dir, env } = setup();
-    expect(runCli(['init', '-e', 'test'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['init', '-e', 'test'], { cwd: dir, env })).status).toBe(0);
     expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
   });
 
-  it('mode is 0600 whatever the umask, and an existing 0644 file replaced by --force becomes 0600', () => {
+  // Subprocess: the umask is the process's.
+  it('mode is 0600 whatever the umask, and an existing 0644 file replaced by --force becomes 0600', async () => {
     const { dir, env } = setup();
     writeFileSync(path.join(dir, 'test-secrets.ini'), '[a]\nb = c\n');
     chmodSync(path.join(dir, 'test-secrets.ini'), 0o644);
@@ -342,9 +343,9 @@ describe('nest-secrets init', () => {
     for (const name of readdirSync(dir)) expect(statSync(path.join(dir, name)).mode & 0o777).toBe(0o600);
   });
 
-  it('an invalid environment name is a usage error (exit 2)', () => {
+  it('an invalid environment name is a usage error (exit 2)', async () => {
     const { dir, env } = setup();
-    const result = runCli(['init', '-e', 'prod/../x'], { cwd: dir, env });
+    const result = await runCli(['init', '-e', 'prod/../x'], { cwd: dir, env });
     expect(result.status).toBe(2);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -353,25 +354,25 @@ describe('nest-secrets init', () => {
 describe('usage of the hygiene commands', () => {
   const commands = [['init'], ['check'], ['hook'], ['hook', 'install'], ['hook', 'run'], ['keys'], ['exec']];
   for (const words of commands) {
-    it(`${words.join(' ')} --help exits 0 with usage`, () => {
+    it(`${words.join(' ')} --help exits 0 with usage`, async () => {
       const { dir, env } = setup();
-      const result = runCli([...words, '--help'], { cwd: dir, env });
+      const result = await runCli([...words, '--help'], { cwd: dir, env });
       expect(result.status).toBe(0);
       expect(result.stdout.startsWith(`Usage: nest-secrets ${words.join(' ')} `)).toBe(true);
     });
   }
 
-  it('--help lists them', () => {
+  it('--help lists them', async () => {
     const { dir, env } = setup();
-    const result = runCli(['--help'], { cwd: dir, env });
+    const result = await runCli(['--help'], { cwd: dir, env });
     for (const command of ['init', 'check', 'hook', 'keys', 'exec']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });
 
-  it('an unknown option is bad usage (exit 2)', () => {
+  it('an unknown option is bad usage (exit 2)', async () => {
     const { dir, env } = setup();
-    const result = runCli(['init', '--forse'], { cwd: dir, env });
+    const result = await runCli(['init', '--forse'], { cwd: dir, env });
     expect(result.stderr).toBe("error: unknown option '--forse'\n(Did you mean --force?)\n");
     expect(result.status).toBe(2);
     expect(readdirSync(dir)).toEqual([]);

@@ -7,9 +7,9 @@ import { CLI, project, run, runCli, write } from './helpers/cli';
 const RECIPIENT_LINE = /^age1[02-9ac-hj-np-z]{58}\n$/;
 
 describe('nest-secrets keygen', () => {
-  it('writes the default identity file with mode 0600 and prints its public key, as age-keygen would', () => {
+  it('writes the default identity file with mode 0600 and prints its public key, as age-keygen would', async () => {
     const { home, dir, env } = project();
-    const result = runCli(['keygen'], { cwd: dir, env });
+    const result = await runCli(['keygen'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(RECIPIENT_LINE);
     const file = path.join(home, '.config/nest-secrets/age-keys.txt');
@@ -24,7 +24,8 @@ describe('nest-secrets keygen', () => {
     expect(result.stderr).not.toContain('AGE-SECRET-KEY');
   });
 
-  it('mode is 0600 whatever the umask', () => {
+  // Subprocess: the umask is the process's.
+  it('mode is 0600 whatever the umask', async () => {
     const { dir, env } = project();
     const r = spawnSync('sh', ['-c', `umask 000; exec "${process.execPath}" "${CLI}" keygen --out k.txt`], {
       cwd: dir,
@@ -35,11 +36,11 @@ describe('nest-secrets keygen', () => {
     expect(statSync(path.join(dir, 'k.txt')).mode & 0o777).toBe(0o600);
   });
 
-  it('refuses to overwrite an existing identity (exit 1, file untouched)', () => {
+  it('refuses to overwrite an existing identity (exit 1, file untouched)', async () => {
     const { dir, env } = project();
-    expect(runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env })).status).toBe(0);
     const before = readFileSync(path.join(dir, 'me.txt'));
-    const again = runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env });
+    const again = await runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env });
     expect(again.status).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toBe(
@@ -48,40 +49,40 @@ describe('nest-secrets keygen', () => {
     expect(readFileSync(path.join(dir, 'me.txt')).equals(before)).toBe(true);
   });
 
-  it('inside a git work tree, .gitignore gains the identity file once', () => {
+  it('inside a git work tree, .gitignore gains the identity file once', async () => {
     const { dir, env } = project({ git: true });
     write(dir, '.gitignore', 'node_modules/'); // no final newline
-    const result = runCli(['keygen', '--out', 'keys/me.txt'], { cwd: dir, env });
+    const result = await runCli(['keygen', '--out', 'keys/me.txt'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain(`Added /keys/me.txt to ${path.join(dir, '.gitignore')}.`);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/keys/me.txt\n');
     // Already listed (e.g. the file was deleted and made again): not added twice.
     run('rm', [path.join(dir, 'keys/me.txt')]);
     expect(
-      runCli(['keygen', '--out', path.join(dir, 'keys/me.txt')], { cwd: path.join(dir, 'keys'), env }).status,
+      (await runCli(['keygen', '--out', path.join(dir, 'keys/me.txt')], { cwd: path.join(dir, 'keys'), env })).status,
     ).toBe(0);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/keys/me.txt\n');
     // Run from a subdirectory: the entry is anchored at the top of the work tree.
-    expect(runCli(['keygen', '--out', 'other.txt'], { cwd: path.join(dir, 'keys'), env }).status).toBe(0);
+    expect((await runCli(['keygen', '--out', 'other.txt'], { cwd: path.join(dir, 'keys'), env })).status).toBe(0);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n/keys/me.txt\n/keys/other.txt\n');
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
       '?? .gitignore\n',
     );
   });
 
-  it('a file git already ignores adds no line', () => {
+  it('a file git already ignores adds no line', async () => {
     const { dir, env } = project({ git: true });
     write(dir, '.gitignore', '*.txt\n');
-    expect(runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env })).status).toBe(0);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('*.txt\n');
   });
 
-  it('outside a git work tree, no .gitignore is written', () => {
+  it('outside a git work tree, no .gitignore is written', async () => {
     const { dir, env } = project();
-    expect(runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['keygen', '--out', 'me.txt'], { cwd: dir, env })).status).toBe(0);
     expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
   });
-  it('a name with [ ] * ? \\ or a trailing space gets an escaped .gitignore line that git matches', () => {
+  it('a name with [ ] * ? \\ or a trailing space gets an escaped .gitignore line that git matches', async () => {
     const { dir, env } = project({ git: true });
     const gitignore = path.join(dir, '.gitignore');
     const cases: [string, string][] = [
@@ -93,7 +94,7 @@ describe('nest-secrets keygen', () => {
     let expected = '';
     for (const [name, line] of cases) {
       const out = path.join(dir, name);
-      const result = runCli(['keygen', '--out', name], { cwd: dir, env });
+      const result = await runCli(['keygen', '--out', name], { cwd: dir, env });
       expected += `${line}\n`;
       expect(result).toMatchObject({
         status: 0,
@@ -111,11 +112,11 @@ describe('nest-secrets keygen', () => {
     );
   });
 
-  it('warns, naming the file, when git still does not ignore it after the line is added', () => {
+  it('warns, naming the file, when git still does not ignore it after the line is added', async () => {
     const { dir, env } = project({ git: true });
     write(dir, 'keys/.gitignore', '!/forced.txt\n');
     const out = path.join(dir, 'keys/forced.txt');
-    const result = runCli(['keygen', '--out', 'keys/forced.txt'], { cwd: dir, env });
+    const result = await runCli(['keygen', '--out', 'keys/forced.txt'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stderr.split('\n')).toEqual([
       `Wrote a new identity to ${out} (mode 0600). Keep it private and backed up.`,

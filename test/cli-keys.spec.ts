@@ -31,10 +31,10 @@ const LISTING =
   '  url  <- $DB_PASSWORD (set), $DB_NAME (set, empty, with a fallback)\n';
 
 describe('nest-secrets keys', () => {
-  it('lists sections and key names, marking variables and whether they are set, never a value', () => {
+  it('lists sections and key names, marking variables and whether they are set, never a value', async () => {
     const { dir, env } = setup();
     const file = write(dir, 'production-secrets.ini', TEXT, 0o600);
-    const result = runCli(['keys', '-e', 'production'], {
+    const result = await runCli(['keys', '-e', 'production'], {
       cwd: dir,
       env: { ...env, DB_PASSWORD: 'db-password-not-printed', DB_NAME: '' },
     });
@@ -44,12 +44,12 @@ describe('nest-secrets keys', () => {
     expect(result.status).toBe(0);
   });
 
-  it('an .age file is decrypted in memory', () => {
+  it('an .age file is decrypted in memory', async () => {
     const { dir, env, home } = setup();
     const key = ageKeygen(home, 'key.txt');
     const file = path.join(dir, 'production-secrets.ini.age');
     writeFileSync(file, ageEncrypt([key.recipient], TEXT, true));
-    const result = runCli(['keys', '-e', 'production', '--dir', dir], {
+    const result = await runCli(['keys', '-e', 'production', '--dir', dir], {
       cwd: home,
       env: { ...env, SECRETS_AGE_KEY_FILE: key.file, DB_PASSWORD: 'x', DB_NAME: '' },
     });
@@ -57,23 +57,23 @@ describe('nest-secrets keys', () => {
     expect(result.stdout).toBe(`${file} (decrypted in memory)\n${LISTING}`);
     expect(result.status).toBe(0);
     // Without a key: the core's NO_IDENTITY error, exit 1.
-    const noKey = runCli(['keys', '-e', 'production', '--dir', dir], { cwd: home, env });
+    const noKey = await runCli(['keys', '-e', 'production', '--dir', dir], { cwd: home, env });
     expect(noKey.stdout).toBe('');
     expect(noKey.stderr).toContain(`${file}: `);
     expect(noKey.status).toBe(1);
   });
 
-  it('a file with a syntax error is reported in the core format (exit 1); a list of environments is bad usage (exit 2)', () => {
+  it('a file with a syntax error is reported in the core format (exit 1); a list of environments is bad usage (exit 2)', async () => {
     const { dir, env } = setup();
     const file = write(dir, 'production-secrets.ini', '[a]\nnot a key value line\n', 0o600);
-    const broken = runCli(['keys', '-e', 'production'], { cwd: dir, env });
+    const broken = await runCli(['keys', '-e', 'production'], { cwd: dir, env });
     expect(broken.stderr).toBe(`${file}:2 [a]: expected "key = value"\n`);
     expect(broken.status).toBe(1);
-    const list = runCli(['keys', '-e', 'production,staging'], { cwd: dir, env });
+    const list = await runCli(['keys', '-e', 'production,staging'], { cwd: dir, env });
     expect(list.status).toBe(2);
   });
 
-  it('a key that looks like a value (a wrapped base64 line) is not shown, only its line', () => {
+  it('a key that looks like a value (a wrapped base64 line) is not shown, only its line', async () => {
     const { dir, env } = setup();
     const file = write(
       dir,
@@ -85,7 +85,7 @@ describe('nest-secrets keys', () => {
         'ca_file = /etc/ssl/ca.pem\n',
       0o600,
     );
-    const result = runCli(['keys', '-e', 'production'], { cwd: dir, env });
+    const result = await runCli(['keys', '-e', 'production'], { cwd: dir, env });
     expect(result).toEqual({
       status: 0,
       signal: null,

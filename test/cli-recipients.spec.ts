@@ -20,9 +20,9 @@ const canDecrypt = (identityFile: string, file: string): boolean =>
   spawnSync('age', ['-d', '-i', identityFile, file], { encoding: 'utf8' }).status === 0;
 
 describe('nest-secrets recipients', () => {
-  it('add: appends the key and re-encrypts every *-secrets.ini.age to the new set', () => {
+  it('add: appends the key and re-encrypts every *-secrets.ini.age to the new set', async () => {
     const { dir, env, list, files, alice, bob } = team();
-    const result = runCli(['recipients', 'add', bob.recipient], { cwd: dir, env });
+    const result = await runCli(['recipients', 'add', bob.recipient], { cwd: dir, env });
     expect(result).toMatchObject({
       status: 0,
       stdout:
@@ -33,32 +33,34 @@ describe('nest-secrets recipients', () => {
       expect(ageDecrypt(bob.file, files[index]!)).toBe(`[app]\nname = ${name}\n`);
       expect(ageDecrypt(alice.file, files[index]!)).toBe(`[app]\nname = ${name}\n`);
     }
-    expect(runCli(['recipients', 'list'], { cwd: dir, env }).stdout).toBe(`${alice.recipient}\n${bob.recipient}\n`);
+    expect((await runCli(['recipients', 'list'], { cwd: dir, env })).stdout).toBe(
+      `${alice.recipient}\n${bob.recipient}\n`,
+    );
   });
 
-  it('add re-encrypts the plaintext byte for byte, a leading byte order mark included', () => {
+  it('add re-encrypts the plaintext byte for byte, a leading byte order mark included', async () => {
     const { dir, env, files, alice, bob } = team();
     const plaintext = Buffer.from('\ufeff[app]\nname = production\n');
     writeFileSync(files[0]!, run('age', ['-a', '-r', alice.recipient], { input: plaintext }));
-    expect(runCli(['recipients', 'add', bob.recipient], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['recipients', 'add', bob.recipient], { cwd: dir, env })).status).toBe(0);
     expect(run('age', ['-d', '-i', bob.file, files[0]!]).toString('hex')).toBe(plaintext.toString('hex'));
   });
 
-  it('add creates .age-recipients when there is none', () => {
+  it('add creates .age-recipients when there is none', async () => {
     const { dir, env, alice } = project();
-    expect(runCli(['recipients', 'add', alice.recipient], { cwd: dir, env }).status).toBe(0);
+    expect((await runCli(['recipients', 'add', alice.recipient], { cwd: dir, env })).status).toBe(0);
     expect(readFileSync(path.join(dir, '.age-recipients'), 'utf8')).toMatch(
       new RegExp(`^(#.*\\n)+${alice.recipient}\\n$`),
     );
   });
 
-  it('add: when one file cannot be decrypted, nothing is changed', () => {
+  it('add: when one file cannot be decrypted, nothing is changed', async () => {
     const { home, dir, env, list, files, bob } = team();
     const mallory = ageKeygen(home, 'mallory.txt');
     const foreign = path.join(dir, 'test-secrets.ini.age');
     writeFileSync(foreign, ageEncrypt([mallory.recipient], '[app]\nname = test\n', true));
     const before = [list, ...files, foreign].map((file) => readFileSync(file));
-    const result = runCli(['recipients', 'add', bob.recipient], { cwd: dir, env });
+    const result = await runCli(['recipients', 'add', bob.recipient], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^${foreign}: no identity from SECRETS_AGE_KEY_FILE`)),
@@ -68,10 +70,10 @@ describe('nest-secrets recipients', () => {
     expect([list, ...files, foreign].map((file) => readFileSync(file))).toEqual(before);
   });
 
-  it('rm: removes the key, re-encrypts without it, and says to rotate the secrets', () => {
+  it('rm: removes the key, re-encrypts without it, and says to rotate the secrets', async () => {
     const { dir, env, list, files, alice, bob } = team();
-    expect(runCli(['recipients', 'add', bob.recipient], { cwd: dir, env }).status).toBe(0);
-    const result = runCli(['recipients', 'rm', bob.recipient], { cwd: dir, env });
+    expect((await runCli(['recipients', 'add', bob.recipient], { cwd: dir, env })).status).toBe(0);
+    const result = await runCli(['recipients', 'rm', bob.recipient], { cwd: dir, env });
     expect(result).toMatchObject({
       status: 0,
       stdout:
@@ -86,29 +88,29 @@ describe('nest-secrets recipients', () => {
     }
   });
 
-  it('rm of the last key is NO_RECIPIENTS; rm of an unlisted key is an error; nothing changes', () => {
+  it('rm of the last key is NO_RECIPIENTS; rm of an unlisted key is an error; nothing changes', async () => {
     const { dir, env, list, files, alice, bob } = team();
     const before = [list, ...files].map((file) => readFileSync(file));
-    const last = runCli(['recipients', 'rm', alice.recipient], { cwd: dir, env });
+    const last = await runCli(['recipients', 'rm', alice.recipient], { cwd: dir, env });
     expect(last.status).toBe(1);
     expect(last.stderr).toBe(
       `${list}: would list no recipient, and nobody could decrypt the files: add the new key before removing the last one\n`,
     );
-    const unlisted = runCli(['recipients', 'rm', bob.recipient], { cwd: dir, env });
+    const unlisted = await runCli(['recipients', 'rm', bob.recipient], { cwd: dir, env });
     expect(unlisted.status).toBe(1);
     expect(unlisted.stderr).toBe(`nest-secrets: not listed in ${list}: ${bob.recipient}\n`);
     expect([list, ...files].map((file) => readFileSync(file))).toEqual(before);
   });
 
-  it('an invalid key is INVALID_RECIPIENT, never echoed', () => {
+  it('an invalid key is INVALID_RECIPIENT, never echoed', async () => {
     const { dir, env, bob } = team();
-    const result = runCli(['recipients', 'add', bob.identity], { cwd: dir, env });
+    const result = await runCli(['recipients', 'add', bob.identity], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'argument 1 is a secret key, not a recipient: never share it; use its public key (age1…) instead\n',
     );
   });
-  it('add and rm refuse a *-secrets.ini.age that is a symbolic link, naming it; nothing changes', () => {
+  it('add and rm refuse a *-secrets.ini.age that is a symbolic link, naming it; nothing changes', async () => {
     const { home, dir, env, list, files, alice, bob } = team();
     const canary = 'CANARY-symlink-7f3a9c';
     const elsewhere = path.join(home, 'elsewhere');
@@ -126,7 +128,7 @@ describe('nest-secrets recipients', () => {
       ['recipients', 'rm', bob.recipient],
       ['recipients', 'add', ageKeygen(home, 'carol.txt').recipient],
     ]) {
-      const result = runCli(args, { cwd: dir, env });
+      const result = await runCli(args, { cwd: dir, env });
       expect(result).toMatchObject({ status: 1, stdout: '', stderr: message });
       expect(result.stderr).not.toContain(canary);
       expect(lstatSync(link).isSymbolicLink()).toBe(true);

@@ -1,9 +1,7 @@
-import * as path from 'node:path';
 import type { Writable } from 'node:stream';
-import { InvalidArgumentError, type Command } from 'commander';
-import { SecretsError } from '../errors';
-import { chooseEnvironment } from '../sources/locate';
+import type { Command } from 'commander';
 import type { Environment } from '../environment-variables';
+import { OPTIONS } from './options';
 
 /** What a command may touch of the outside world; `main` passes the process's. */
 export interface CliContext {
@@ -21,6 +19,30 @@ export interface CliContext {
   readonly streams: { readonly stdout: Writable; readonly stderr: Writable };
   /** Asks a question on the terminal; only called when `interactive`. */
   ask(question: string): Promise<string>;
+  /**
+   * How children (the editor, `exec`'s command) get stdin, stdout and stderr:
+   * this process's own (`inherit`), or no stdin and pipes copied into
+   * `streams` (`pipe`: a test capturing the output).
+   */
+  readonly children: 'inherit' | 'pipe';
+  /** The script that runs `nest-secrets` (`…/dist/cli/main.js`), written into git hooks and the diff driver. */
+  readonly bin: string;
+  /** The system's temp directory (edit prefers memory-backed `/dev/shm` to it). */
+  readonly tmpdir: string;
+  /**
+   * Calls `handler` on each of `signals` until the returned function is
+   * called. The process's context installs real handlers; a test's installs
+   * none, so that an in-process run never touches the test runner's signals.
+   */
+  onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
+  /** Ends the process now (edit, after wiping its temp files on SIGTERM). */
+  exit(code: number): never;
+  /**
+   * Test-only fault injection, given to every atomic write: called after the
+   * temp file is synced, before the rename. The process's context kills
+   * itself there when `NEST_SECRETS_TEST_CRASH_BEFORE_RENAME=1`.
+   */
+  readonly beforeRename?: () => void;
 }
 
 /** Exit codes of `nest-secrets`. */
@@ -31,9 +53,24 @@ export const EXIT_PROBLEM = 1;
 export const EXIT_USAGE = 2;
 
 /**
- * A failure of the command itself rather than of the secrets (an editor that
- * failed, a file that would be overwritten). Printed as
- * `nest-secrets <command>: <message>`; never carries a value.
+ * A failure of the command itself rather than of the secrets. Printed as
+ * `nest-secrets: <message>`, exit 1 (or `exitCode`); never carries a value.
+ *
+ * Which error a command throws:
+ * - `SecretsError` (`../errors`) for a problem in the secrets or their files — a
+ *   secrets file, `.age-recipients`, an identity — that has a loader code
+ *   (`FILE_EXISTS`, `SYNTAX`, `NO_RECIPIENTS`…). A command's plan collects
+ *   them and reports them all at once, as the loader would (`file:line
+ *   [section] key: message`), exit 1. `init`'s "already exists" is one: it
+ *   names a secrets file, and every environment's is reported together.
+ * - `CliError` when the command cannot go on and no loader code fits: a tool
+ *   failed (the editor, git), an argument is wrong in a way commander does
+ *   not check (`EXIT_USAGE`), a file of the command's own is in the way (an
+ *   identity `keygen` would overwrite, a hook it did not write, a symbolic
+ *   link it would replace), or the steps are out of order ("encrypt it
+ *   first"). One message, the first that stops the command.
+ *
+ * Both are built from names, paths and line numbers only.
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -45,72 +82,24 @@ export class CliError extends Error {
   }
 }
 
-/**
- * Adds `-e, --environment`. With `multiple`, a comma list (`production,staging`)
- * is accepted; names are validated as the loader does.
- */
-export function environmentOption(command: Command, multiple: boolean): Command {
-  return multiple
-    ? command.requiredOption(
-        '-e, --environment <names>',
-        'environment name, or several separated by commas',
-        parseEnvironmentList,
-      )
-    : command.requiredOption('-e, --environment <name>', 'environment name', parseEnvironment);
-}
-
-/** Adds `--dir <dir>` (default: the current directory). */
-export function dirOption(command: Command): Command {
-  return command.option('--dir <dir>', 'directory holding the secrets files (default: current directory)');
-}
-
-/** The `--dir` option resolved against the working directory. */
-export function resolveDir(ctx: CliContext, dir: string | undefined): string {
-  return path.resolve(ctx.cwd, dir ?? '.');
-}
-
-function parseEnvironment(value: string): string {
-  if (value.includes(',')) throw new InvalidArgumentError('this command takes one environment, not a list.');
-  return validEnvironment(value.trim());
-}
-
-/** A comma list of environment names, deduplicated, each checked as the loader does. */
-export function parseEnvironmentList(value: string): string[] {
-  const names = [
-    ...new Set(
-      value
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== ''),
-    ),
-  ];
-  if (names.length === 0) throw new InvalidArgumentError('give at least one environment name.');
-  return names.map(validEnvironment);
-}
-
-function validEnvironment(name: string): string {
-  try {
-    return chooseEnvironment({ environment: name, env: {} }).environment;
-  } catch (error) {
-    if (error instanceof SecretsError) throw new InvalidArgumentError(error.problems[0]!.message);
-    throw error;
-  }
-}
-
-/** `<dir>/<environment>-secrets.ini` */
-export function plaintextPath(dir: string, environment: string): string {
-  return path.join(dir, `${environment}-secrets.ini`);
-}
-
-/** `<dir>/<environment>-secrets.ini.age` */
-export function encryptedPath(dir: string, environment: string): string {
-  return path.join(dir, `${environment}-secrets.ini.age`);
-}
-
-/** Names of encrypted secrets files (`<environment>-secrets.ini.age`). */
-export const ENCRYPTED_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*-secrets\.ini\.age$/;
-
 /** "1 recipient", "2 recipients". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * Adds `-e, --environment` ({@link OPTIONS}.environments when `multiple`).
+ * Kept for `check`; the other commands add {@link OPTIONS} themselves.
+ */
+export function environmentOption(command: Command, multiple: boolean): Command {
+  return command.addOption(multiple ? OPTIONS.environments() : OPTIONS.environment());
+}
+
+/** Adds `--dir <dir>` ({@link OPTIONS}.dir). Kept for `check`. */
+export function dirOption(command: Command): Command {
+  return command.addOption(OPTIONS.dir());
+}
+
+export { resolveDir } from './options';
+export { parseEnvironmentList } from './environments';
+export { ENCRYPTED_FILE_NAME, encryptedPath, plaintextPath } from './file-names';

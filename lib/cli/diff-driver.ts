@@ -3,11 +3,14 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { decryptSecrets } from '../sources/decrypt';
 import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
-import { CliError, dirOption, resolveDir, type CliContext } from './context';
+import { CliError, type CliContext } from './context';
+import { ENCRYPTED_FILE_PATTERN } from './file-names';
 import { ensureLine, git, gitTopLevel } from './git';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
+import { shellQuote } from './shell';
 
 /** The `.gitattributes` line that routes encrypted secrets files to the driver. */
-export const GITATTRIBUTES_LINE = '*-secrets.ini.age diff=nest-secrets';
+export const GITATTRIBUTES_LINE = `${ENCRYPTED_FILE_PATTERN} diff=nest-secrets`;
 /** The git config key of the driver's text conversion command. */
 export const TEXTCONV_CONFIG = 'diff.nest-secrets.textconv';
 
@@ -17,18 +20,18 @@ export function registerDiffDriver(program: Command, ctx: CliContext): void {
     .command('diff-driver')
     .summary('show encrypted secrets decrypted in `git diff`')
     .description('make `git diff` show encrypted secrets files decrypted');
-  dirOption(
-    driver
-      .command('install')
-      .description(
-        `add "${GITATTRIBUTES_LINE}" to the work tree's .gitattributes and set ${TEXTCONV_CONFIG} in the repository's\n` +
-          'git config: whoever holds a key sees decrypted diffs, everyone else the armored text',
-      )
-      .option(
-        '--command <command>',
-        'textconv command to configure (default: this nest-secrets, by absolute path, with `textconv`)',
-      ),
-  ).action(async (options: { dir?: string; command?: string }) => install(ctx, options));
+  driver
+    .command('install')
+    .description(
+      `add "${GITATTRIBUTES_LINE}" to the work tree's .gitattributes and set ${TEXTCONV_CONFIG} in the repository's\n` +
+        'git config: whoever holds a key sees decrypted diffs, everyone else the armored text',
+    )
+    .option(
+      '--command <command>',
+      'textconv command to configure (default: this nest-secrets, by absolute path, with `textconv`)',
+    )
+    .addOption(OPTIONS.dir())
+    .action(async (options: InstallOptions) => install(ctx, options));
 
   program
     .command('textconv', { hidden: true })
@@ -37,12 +40,13 @@ export function registerDiffDriver(program: Command, ctx: CliContext): void {
     .action(async (file: string) => textconv(ctx, path.resolve(ctx.cwd, file)));
 }
 
-async function install(ctx: CliContext, options: { dir?: string; command?: string }): Promise<void> {
+type InstallOptions = Pick<CommandOptions, 'dir' | 'command'>;
+
+async function install(ctx: CliContext, options: InstallOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
   const top = gitTopLevel(dir, ctx.env);
   if (!top) throw new CliError(`${dir} is not inside a git work tree.`);
-  const command =
-    options.command ?? `${shellQuote(process.execPath)} ${shellQuote(path.join(__dirname, 'main.js'))} textconv`;
+  const command = options.command ?? `${shellQuote(process.execPath)} ${shellQuote(ctx.bin)} textconv`;
   const attributes = path.join(top, '.gitattributes');
   const added = await ensureLine(attributes, GITATTRIBUTES_LINE);
   if (git(['config', '--local', TEXTCONV_CONFIG, command], top, ctx.env) === undefined) {
@@ -71,8 +75,4 @@ async function textconv(ctx: CliContext, file: string): Promise<void> {
     }
   }
   ctx.stdout(raw);
-}
-
-function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

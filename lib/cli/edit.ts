@@ -1,117 +1,158 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, promises as fs, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { cleanLeftovers, isAlive } from '../files/atomic-write';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
 import { SecretsError } from '../errors';
 import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
-import { readRegularFile } from '../files/read-file';
-import {
-  CliError,
-  encryptedPath,
-  environmentOption,
-  dirOption,
-  plaintextPath,
-  plural,
-  resolveDir,
-  type CliContext,
-} from './context';
+import { readRegularFile, type ReadProblem } from '../files/read-file';
+import { CliError, plural, type CliContext } from './context';
+import { childStdio, copyChildOutput } from './children';
+import { encryptedPath, plaintextPath } from './file-names';
+import { describeReadProblem, pathExists } from './files';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { checkSyntax, decryptFile, writeEncrypted } from './secrets-files';
 import { ownString } from '../environment-variables';
 
 /** Prefix of the private directory holding the plaintext while the editor runs. */
 export const EDIT_DIR_PREFIX = 'nest-secrets-edit-';
 
+type EditOptions = Pick<CommandOptions, 'environment' | 'dir'>;
+
 /** `nest-secrets edit -e <name> [--dir <d>]` */
 export function registerEdit(program: Command, ctx: CliContext): void {
-  dirOption(
-    environmentOption(
-      program
-        .command('edit')
-        .summary('edit <env>-secrets.ini.age in $VISUAL / $EDITOR')
-        .description(
-          'decrypt <env>-secrets.ini.age into a private temp file, open $VISUAL / $EDITOR (default vi), check the syntax,\n' +
-            `re-encrypt for everyone in ${RECIPIENTS_FILE} and replace the file atomically; creates the file if missing.\n` +
-            'The temp file is wiped afterwards; when nothing changed or the editor fails, the .age file is left as it was.',
-        ),
-      false,
-    ),
-  ).action(async (options: { environment: string; dir?: string }) => edit(ctx, options));
+  program
+    .command('edit')
+    .summary('edit <env>-secrets.ini.age in $VISUAL / $EDITOR')
+    .description(
+      'decrypt <env>-secrets.ini.age into a private temp file, open $VISUAL / $EDITOR (default vi), check the syntax,\n' +
+        `re-encrypt for everyone in ${RECIPIENTS_FILE} and replace the file atomically; creates the file if missing.\n` +
+        'The temp file is wiped afterwards; when nothing changed or the editor fails, the .age file is left as it was.',
+    )
+    .addOption(OPTIONS.environment())
+    .addOption(OPTIONS.dir())
+    .action(async (options: EditOptions) => edit(ctx, options));
 }
 
-async function edit(ctx: CliContext, options: { environment: string; dir?: string }): Promise<void> {
+/** What an edit starts from, all checked before the editor opens. */
+interface EditPlan {
+  dir: string;
+  /** The `.age` file edited (created when missing). */
+  target: string;
+  /** Whether `target` exists. */
+  exists: boolean;
+  /** What `target` held when the edit began; compared again right before writing. */
+  snapshot: FileState;
+  /** Its plaintext (empty for a new file). */
+  original: Uint8Array;
+}
+
+async function edit(ctx: CliContext, options: EditOptions): Promise<void> {
+  const plan = await planEdit(ctx, options);
+  await cleanLeftovers(plan.dir);
+  await cleanEditLeftovers(ctx);
+  await inWorkspace(ctx, plan.target, plan.original, async (file) => {
+    const edited = await editUntilValid(ctx, plan, file);
+    if (edited !== undefined) await saveEdit(ctx, plan, edited);
+  });
+}
+
+/**
+ * Everything that can fail does so before the editor opens: the recipients,
+ * a plaintext file not encrypted yet, the decryption.
+ */
+async function planEdit(ctx: CliContext, options: EditOptions): Promise<EditPlan> {
   const dir = resolveDir(ctx, options.dir);
   const target = encryptedPath(dir, options.environment);
   const plaintextFile = plaintextPath(dir, options.environment);
-  // Everything that can fail does so before the editor opens.
   await recipientsFor(dir);
-  // What the .age file held when the edit began; compared again right before writing.
   const snapshot = await fileState(target);
-  const exists = await isPresent(target);
-  if (!exists && (await isPresent(plaintextFile))) {
+  const exists = await pathExists(target);
+  if (!exists && (await pathExists(plaintextFile))) {
     throw new CliError(
       `${plaintextFile} exists but is not encrypted yet: run \`nest-secrets encrypt -e ${options.environment}\` first.`,
     );
   }
   const original = exists ? (await decryptFile(target, ctx.env, options.environment)).bytes : new Uint8Array(0);
-  await cleanLeftovers(dir);
-  await cleanEditLeftovers();
+  return { dir, target, exists, snapshot, original };
+}
 
-  const workspace = await fs.mkdtemp(path.join(editRoot(), `${EDIT_DIR_PREFIX}${process.pid}-`));
-  const wipeOnSignal = (): void => {
+/**
+ * Runs `use` with a 0600 file holding `content` in a private 0700 directory,
+ * wiped afterwards, and also on SIGTERM or SIGHUP (then ending the process).
+ */
+async function inWorkspace(
+  ctx: CliContext,
+  target: string,
+  content: Uint8Array,
+  use: (file: string) => Promise<void>,
+): Promise<void> {
+  const workspace = await fs.mkdtemp(path.join(editRoot(ctx), `${EDIT_DIR_PREFIX}${process.pid}-`));
+  const stopWiping = ctx.onSignals(['SIGTERM', 'SIGHUP'], () => {
     wipeSync(workspace);
-    process.exit(1);
-  };
-  process.once('SIGTERM', wipeOnSignal);
-  process.once('SIGHUP', wipeOnSignal);
+    ctx.exit(1);
+  });
   try {
     await fs.chmod(workspace, 0o700);
     // Named like the real file so editors highlight INI.
-    const file = path.join(workspace, path.basename(plaintextFile));
-    await fs.writeFile(file, original, { mode: 0o600, flag: 'wx' });
-    for (;;) {
-      const editor = ownString(ctx.env, 'VISUAL') ?? ownString(ctx.env, 'EDITOR') ?? 'vi';
-      const outcome = await runEditor(editor, file, ctx);
-      if (outcome !== 'ok') throw new CliError(`the editor (${editor}) ${outcome}; ${target} is unchanged.`);
-      const edited = await readEdited(file, target);
-      if (Buffer.compare(edited, original) === 0) {
-        ctx.stdout(exists ? `No changes; ${target} is unchanged.\n` : `Nothing written; ${target} was not created.\n`);
-        return;
-      }
-      try {
-        checkSyntax(edited, target);
-      } catch (error) {
-        if (!(error instanceof SecretsError)) throw error;
-        ctx.stderr(`${error.message}\n`);
-        if (ctx.interactive && (await wantsToReopen(ctx))) continue;
-        throw new CliError(`${target} is unchanged: the edited text has the problems above.`);
-      }
-      // The editor may have been open for long: another edit, `recipients add/rm` or a
-      // git pull may have rewritten the file meanwhile. Never undo that silently.
-      if (!sameState(snapshot, await fileState(target))) {
-        throw new SecretsError([
-          {
-            code: 'FILE_EXISTS',
-            file: target,
-            message:
-              'changed while you edited (another edit, recipients add/rm or a git pull?): your edit is not saved; run edit again',
-          },
-        ]);
-      }
-      const recipients = await recipientsFor(dir);
-      await writeEncrypted(target, edited, recipients);
-      ctx.stdout(
-        `${exists ? 'Saved' : 'Created'} ${target} (encrypted for ${plural(recipients.length, 'recipient')}).\n`,
-      );
-      return;
-    }
+    const file = path.join(workspace, path.basename(target, '.age'));
+    await fs.writeFile(file, content, { mode: 0o600, flag: 'wx' });
+    await use(file);
   } finally {
-    process.removeListener('SIGTERM', wipeOnSignal);
-    process.removeListener('SIGHUP', wipeOnSignal);
+    stopWiping();
     await wipe(workspace);
   }
+}
+
+/**
+ * Opens the editor on `file` until its text parses (re-opening it when the
+ * user asks to, on a terminal).
+ *
+ * @returns the edited bytes, or `undefined` when nothing changed (said on stdout)
+ * @throws CliError when the editor fails or the text stays invalid
+ */
+async function editUntilValid(ctx: CliContext, plan: EditPlan, file: string): Promise<Uint8Array | undefined> {
+  const { target, exists, original } = plan;
+  for (;;) {
+    const editor = ownString(ctx.env, 'VISUAL') ?? ownString(ctx.env, 'EDITOR') ?? 'vi';
+    const outcome = await runEditor(editor, file, ctx);
+    if (outcome !== 'ok') throw new CliError(`the editor (${editor}) ${outcome}; ${target} is unchanged.`);
+    const edited = await readEdited(file, target);
+    if (Buffer.compare(edited, original) === 0) {
+      ctx.stdout(exists ? `No changes; ${target} is unchanged.\n` : `Nothing written; ${target} was not created.\n`);
+      return undefined;
+    }
+    try {
+      checkSyntax(edited, target);
+      return edited;
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      ctx.stderr(`${error.message}\n`);
+      if (ctx.interactive && (await wantsToReopen(ctx))) continue;
+      throw new CliError(`${target} is unchanged: the edited text has the problems above.`);
+    }
+  }
+}
+
+/** Encrypts the edit over `target`, unless the file changed while the editor was open. */
+async function saveEdit(ctx: CliContext, plan: EditPlan, edited: Uint8Array): Promise<void> {
+  const { dir, target, exists, snapshot } = plan;
+  // The editor may have been open for long: another edit, `recipients add/rm` or a
+  // git pull may have rewritten the file meanwhile. Never undo that silently.
+  if (!sameState(snapshot, await fileState(target))) {
+    throw new SecretsError([
+      {
+        code: 'FILE_EXISTS',
+        file: target,
+        message:
+          'changed while you edited (another edit, recipients add/rm or a git pull?): your edit is not saved; run edit again',
+      },
+    ]);
+  }
+  const recipients = await recipientsFor(dir);
+  await writeEncrypted(target, edited, recipients, ctx.beforeRename);
+  ctx.stdout(`${exists ? 'Saved' : 'Created'} ${target} (encrypted for ${plural(recipients.length, 'recipient')}).\n`);
 }
 
 /**
@@ -138,24 +179,17 @@ async function wantsToReopen(ctx: CliContext): Promise<boolean> {
 async function readEdited(file: string, target: string): Promise<Uint8Array> {
   const result = await readRegularFile(file, DEFAULT_MAX_FILE_SIZE);
   if (result instanceof Uint8Array) return result;
-  let why: string;
-  switch (result.problem) {
-    case 'not-found':
-      why = 'is gone (the editor removed it)';
-      break;
-    case 'directory':
-    case 'not-regular':
-      why = 'is no longer a regular file (the editor replaced it with a directory, a FIFO or a device?)';
-      break;
-    case 'too-large':
-      why = `is larger than ${DEFAULT_MAX_FILE_SIZE} bytes, the loader's default maxFileSize`;
-      break;
-    case 'unreadable':
-      why = `cannot be read (${result.code})`;
-      break;
-  }
+  const why = describeReadProblem(result, DEFAULT_MAX_FILE_SIZE) + (EDITOR_HINTS[result.problem] ?? '');
   throw new CliError(`the edited file ${why}; your edit is not saved and ${target} is unchanged.`);
 }
+
+/** What the editor probably did, after {@link describeReadProblem}'s words. */
+const EDITOR_HINTS: Partial<Record<ReadProblem['problem'], string>> = {
+  'not-found': ' (the editor removed it)',
+  directory: ' (the editor replaced it with a directory, a FIFO or a device?)',
+  'not-regular': ' (the editor replaced it with a directory, a FIFO or a device?)',
+  'too-large': ", the loader's default maxFileSize",
+};
 
 /** What `file` holds: its bytes, or why there are none (absent, not a regular file…). */
 type FileState = Uint8Array | string;
@@ -177,30 +211,26 @@ function sameState(a: FileState, b: FileState): boolean {
  * Like git, ignores Ctrl-C meanwhile (it is meant for the editor).
  */
 function runEditor(editor: string, file: string, ctx: CliContext): Promise<'ok' | string> {
-  const ignore = (): void => undefined;
-  process.on('SIGINT', ignore);
-  process.on('SIGQUIT', ignore);
+  const stopIgnoring = ctx.onSignals(['SIGINT', 'SIGQUIT'], () => undefined);
   return new Promise<'ok' | string>((resolve) => {
     const child = spawn('/bin/sh', ['-c', `${editor} "$@"`, editor, file], {
-      stdio: 'inherit',
+      stdio: childStdio(ctx),
+      cwd: ctx.cwd,
       env: ctx.env as NodeJS.ProcessEnv,
     });
+    const output = ctx.children === 'pipe' ? copyChildOutput(child, ctx) : undefined;
     child.once('error', (error) =>
       resolve(`could not be started (${(error as NodeJS.ErrnoException).code ?? 'error'})`),
     );
     child.once('exit', (code, signal) => {
-      if (code === 0) resolve('ok');
-      else if (signal) resolve(`was killed by ${signal}`);
-      else resolve(`exited with status ${code}`);
+      const outcome = code === 0 ? 'ok' : signal ? `was killed by ${signal}` : `exited with status ${code}`;
+      void (output?.finish() ?? Promise.resolve()).then(() => resolve(outcome));
     });
-  }).finally(() => {
-    process.removeListener('SIGINT', ignore);
-    process.removeListener('SIGQUIT', ignore);
-  });
+  }).finally(stopIgnoring);
 }
 
 /** Where edit directories go: memory-backed `/dev/shm` when usable, else the temp directory. */
-export function editRoot(): string {
+export function editRoot(ctx: CliContext): string {
   try {
     const shm = '/dev/shm';
     if (statSync(shm).isDirectory()) {
@@ -210,12 +240,12 @@ export function editRoot(): string {
   } catch {
     // not Linux, or not writable
   }
-  return os.tmpdir();
+  return ctx.tmpdir;
 }
 
 /** Wipes edit directories of earlier runs that were killed (their process is gone). */
-async function cleanEditLeftovers(): Promise<void> {
-  const root = editRoot();
+async function cleanEditLeftovers(ctx: CliContext): Promise<void> {
+  const root = editRoot(ctx);
   const names = await fs.readdir(root).catch(() => [] as string[]);
   for (const name of names) {
     const match = new RegExp(`^${EDIT_DIR_PREFIX}(\\d+)-`).exec(name);
@@ -265,11 +295,4 @@ function wipeSync(dir: string): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function isPresent(file: string): Promise<boolean> {
-  return fs.lstat(file).then(
-    () => true,
-    () => false,
-  );
 }

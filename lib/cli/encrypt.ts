@@ -5,43 +5,34 @@ import type { Command } from 'commander';
 import { cleanLeftovers } from '../files/atomic-write';
 import { RECIPIENTS_FILE, recipientsFor } from '../age/recipients';
 import { ProblemCollector, SecretsError } from '../errors';
-import {
-  encryptedPath,
-  environmentOption,
-  dirOption,
-  plaintextPath,
-  plural,
-  resolveDir,
-  type CliContext,
-} from './context';
+import { plural, type CliContext } from './context';
+import { encryptedPath, plaintextPath } from './file-names';
+import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { checkSyntax, writeEncrypted } from './secrets-files';
+import { shellQuote } from './shell';
 
 /** `nest-secrets encrypt -e <names> [--dir <d>] [-r <age1…>]…` */
 export function registerEncrypt(program: Command, ctx: CliContext): void {
-  dirOption(
-    environmentOption(
-      program
-        .command('encrypt')
-        .summary('encrypt <env>-secrets.ini to <env>-secrets.ini.age')
-        .description(
-          `encrypt <env>-secrets.ini to <env>-secrets.ini.age (armored) for everyone in ${RECIPIENTS_FILE} and each --recipient;\n` +
-            'the INI syntax is checked first; the .age file is replaced atomically',
-        ),
-      true,
-    ),
-  )
+  program
+    .command('encrypt')
+    .summary('encrypt <env>-secrets.ini to <env>-secrets.ini.age')
+    .description(
+      `encrypt <env>-secrets.ini to <env>-secrets.ini.age (armored) for everyone in ${RECIPIENTS_FILE} and each --recipient;\n` +
+        'the INI syntax is checked first; the .age file is replaced atomically',
+    )
+    .addOption(OPTIONS.environments())
+    .addOption(OPTIONS.dir())
     .option(
       '-r, --recipient <age1…>',
       'also encrypt to this public key (repeatable)',
       (value: string, all: string[] = []) => [...all, value],
     )
-    .action(async (options: { environment: string[]; dir?: string; recipient?: string[] }) => encrypt(ctx, options));
+    .action(async (options: EncryptOptions) => encrypt(ctx, options));
 }
 
-async function encrypt(
-  ctx: CliContext,
-  options: { environment: string[]; dir?: string; recipient?: string[] },
-): Promise<void> {
+type EncryptOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'recipient'>;
+
+async function encrypt(ctx: CliContext, options: EncryptOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
   const recipients = await recipientsFor(dir, options.recipient ?? []);
 
@@ -81,7 +72,7 @@ async function encrypt(
   await cleanLeftovers(dir);
   for (const { environment, file, bytes } of plaintexts) {
     const target = encryptedPath(dir, environment);
-    await writeEncrypted(target, bytes, recipients);
+    await writeEncrypted(target, bytes, recipients, ctx.beforeRename);
     ctx.stdout(
       `Encrypted ${path.basename(file)} to ${path.basename(target)} for ${plural(recipients.length, 'recipient')}.\n`,
     );
@@ -90,8 +81,4 @@ async function encrypt(
     `Commit the .age ${plaintexts.length === 1 ? 'file' : 'files'} and delete the plaintext now (the loader refuses to run while both exist):\n` +
       plaintexts.map(({ file }) => `  rm ${shellQuote(file)}\n`).join(''),
   );
-}
-
-function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
 import { inspectedForms, Masker } from '../mask/masker';
 import type { RawSections } from '../model';
-import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import type { CliContext } from './context';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
+import { childStdio, copyChildOutput } from './children';
 import { maskOutput, PIPE_GRACE_MS } from './masked-output';
 import { commandEnv, readRaw } from './raw-secrets';
 
@@ -31,26 +33,23 @@ export class ChildExit extends Error {
 
 /** `nest-secrets exec -e <name> [--dir <d>] [--mask] -- <command> [args…]` */
 export function registerExec(program: Command, ctx: CliContext): void {
-  dirOption(
-    environmentOption(
-      program
-        .command('exec')
-        .summary('run a command with the secrets in its environment')
-        .description(
-          `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
-            '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
-            "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
-            'With --mask, every value of the file (and its base64, hex, URL/JSON-escaped and util.inspect forms) in the ' +
-            "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
-            'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
-            `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
-            '(a background process it started may hold it open). Without --mask (the default) its output is not masked.\n\n' +
-            "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
-            'nest-secrets itself fails before running it.',
-        ),
-      false,
-    ),
-  )
+  program
+    .command('exec')
+    .summary('run a command with the secrets in its environment')
+    .description(
+      `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
+        '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
+        "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
+        'With --mask, every value of the file (and its base64, hex, URL/JSON-escaped and util.inspect forms) in the ' +
+        "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
+        'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
+        `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
+        '(a background process it started may hold it open). Without --mask (the default) its output is not masked.\n\n' +
+        "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
+        'nest-secrets itself fails before running it.',
+    )
+    .addOption(OPTIONS.environment())
+    .addOption(OPTIONS.dir())
     // Everything after <command> is the child's, even what looks like our options
     // (`exec -e staging ./tool -e production`): commander stops parsing there.
     .passThroughOptions()
@@ -63,11 +62,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .action(async (command: string, args: string[], options: ExecOptions) => exec(ctx, command, args, options));
 }
 
-interface ExecOptions {
-  environment: string;
-  dir?: string;
-  mask?: boolean;
-}
+type ExecOptions = Pick<CommandOptions, 'environment' | 'dir' | 'mask'>;
 
 async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
   const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));
@@ -75,26 +70,27 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
   const masker = options.mask ? new Masker(fileValues(raw), { extraForms: true }) : undefined;
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, [...args], {
-      stdio: masker ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+      stdio: childStdio(ctx, masker !== undefined),
+      cwd: ctx.cwd,
       env: { ...ctx.env, ...variables },
     });
     const output =
       masker && child.stdout && child.stderr
         ? maskOutput({ stdout: child.stdout, stderr: child.stderr }, masker, ctx.streams)
-        : undefined;
-    const forward = (signal: NodeJS.Signals) => void child.kill(signal);
+        : ctx.children === 'pipe'
+          ? copyChildOutput(child, ctx)
+          : undefined;
+    const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => void child.kill(signal));
     // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
-    const ignore = () => undefined;
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    process.on('SIGINT', ignore);
+    const stopIgnoring = ctx.onSignals(['SIGINT'], () => undefined);
     let ended = false;
     const done = (result: number) => {
       if (ended) return;
       ended = true;
       // Signals reach us with their default effect again while masked output
       // is still being written: Ctrl-C ends a wait for a background process's pipe.
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      process.off('SIGINT', ignore);
+      stopForwarding();
+      stopIgnoring();
       // The exit code waits for the last masked byte: exiting earlier would cut the output.
       if (output) void output.finish().then(() => resolve(result));
       else resolve(result);

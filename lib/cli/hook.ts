@@ -2,15 +2,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ALLOW_FILE, readAllowList } from './allow-list';
-import { CliError, dirOption, EXIT_USAGE, resolveDir, type CliContext } from './context';
+import { CliError, EXIT_USAGE, type CliContext } from './context';
+import { BACKUP_FILE_PATH, environmentOf, PLAINTEXT_FILE_PATH } from './file-names';
 import { git, gitTopLevel } from './git';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
+import { shellQuote } from './shell';
 
 /** First comment line of the hook this command writes; how it recognises its own hook. */
 export const HOOK_MARKER = '# nest-secrets pre-commit hook';
-
-/** Staged names refused by the hook: plaintext secrets files and the backups `init --force` keeps. */
-const PLAINTEXT_NAME = /-secrets\.ini$/;
-const BACKUP_NAME = /-secrets\.ini\.bak-[^/]*$/;
 
 /** `nest-secrets hook install [--dir <d>]` and the `hook run` the hook calls. */
 export function registerHook(program: Command, ctx: CliContext): void {
@@ -18,15 +17,15 @@ export function registerHook(program: Command, ctx: CliContext): void {
     .command('hook')
     .summary('refuse commits of plaintext secrets files (git pre-commit hook)')
     .description('a git pre-commit hook that refuses commits staging a plaintext *-secrets.ini file');
-  dirOption(
-    hook
-      .command('install')
-      .description(
-        'write the pre-commit hook of the repository holding --dir (honouring core.hooksPath). ' +
-          'When a pre-commit hook exists already, it is left alone and the line to add to it is printed (exit 1).\n\n' +
-          `Paths listed in ${ALLOW_FILE} at the top of the work tree may be committed.`,
-      ),
-  ).action(async (options: { dir?: string }) => install(ctx, options));
+  hook
+    .command('install')
+    .description(
+      'write the pre-commit hook of the repository holding --dir (honouring core.hooksPath). ' +
+        'When a pre-commit hook exists already, it is left alone and the line to add to it is printed (exit 1).\n\n' +
+        `Paths listed in ${ALLOW_FILE} at the top of the work tree may be committed.`,
+    )
+    .addOption(OPTIONS.dir())
+    .action(async (options: Pick<CommandOptions, 'dir'>) => install(ctx, options));
   hook
     .command('run')
     .description(
@@ -36,8 +35,8 @@ export function registerHook(program: Command, ctx: CliContext): void {
 }
 
 /** The command the hook runs: this CLI by absolute path, so that only git, sh and node are needed. */
-function hookCommand(): { cli: string; line: string } {
-  const cli = path.join(__dirname, 'main.js');
+function hookCommand(ctx: CliContext): { cli: string; line: string } {
+  const cli = ctx.bin;
   return { cli, line: `node ${shellQuote(cli)} hook run || exit 1` };
 }
 
@@ -56,7 +55,7 @@ exec "$node" "$cli" hook run
 `;
 }
 
-async function install(ctx: CliContext, options: { dir?: string }): Promise<void> {
+async function install(ctx: CliContext, options: Pick<CommandOptions, 'dir'>): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
   const top = gitTopLevel(dir, ctx.env);
   if (!top) throw new CliError(`${dir} is not inside a git work tree.`);
@@ -64,7 +63,7 @@ async function install(ctx: CliContext, options: { dir?: string }): Promise<void
   const hooks = git(['rev-parse', '--git-path', 'hooks'], top, ctx.env)?.trim();
   if (!hooks) throw new CliError(`\`git rev-parse --git-path hooks\` failed in ${top}.`);
   const file = path.resolve(top, hooks, 'pre-commit');
-  const { cli, line } = hookCommand();
+  const { cli, line } = hookCommand(ctx);
 
   const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
@@ -98,14 +97,14 @@ async function run(ctx: CliContext): Promise<void> {
   const allowList = await readAllowList(top);
   const refused = staged
     .split('\0')
-    .filter((name) => name !== '' && (PLAINTEXT_NAME.test(name) || BACKUP_NAME.test(name)))
+    .filter((name) => name !== '' && (PLAINTEXT_FILE_PATH.test(name) || BACKUP_FILE_PATH.test(name)))
     .filter((name) => !allowList.allows(name));
   if (refused.length === 0) return;
   const lines = refused.map((name) => {
-    if (BACKUP_NAME.test(name)) {
+    if (BACKUP_FILE_PATH.test(name)) {
       return `  ${name}: a backup of a secrets file; unstage it (git rm --cached ${shellQuote(name)}) and delete it`;
     }
-    const environment = path.posix.basename(name).slice(0, -'-secrets.ini'.length);
+    const environment = environmentOf(name);
     const dir = path.posix.dirname(name);
     const where = dir === '.' ? '' : ` --dir ${shellQuote(dir)}`;
     return (
@@ -117,8 +116,4 @@ async function run(ctx: CliContext): Promise<void> {
     `refusing to commit plaintext secrets:\n${lines.join('\n')}\n` +
       `A file that holds only placeholders may be listed in ${ALLOW_FILE}.`,
   );
-}
-
-function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

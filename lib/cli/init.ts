@@ -6,133 +6,180 @@ import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { SecretsError, type SecretsProblem } from '../errors';
 import { parseIni } from '../sources/parse';
 import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../sources/read';
-import {
-  dirOption,
-  encryptedPath,
-  parseEnvironmentList,
-  plaintextPath,
-  plural,
-  resolveDir,
-  type CliContext,
-} from './context';
+import { plural, resolveDir, type CliContext } from './context';
+import { parseEnvironmentList, isLocalEnvironment } from './environments';
+import { backupPath, encryptedPath, GITIGNORE_BACKUPS, GITIGNORE_PLAINTEXT, plaintextPath } from './file-names';
+import { pathExists } from './files';
 import { ensureLine, git, gitTopLevel } from './git';
+import { OPTIONS, type ListCommandOptions } from './options';
 import { BUILT_IN_TEMPLATE, compileTemplate, renderTemplate, type Template } from './templates';
 
 /** Environments `init` writes when `--environment` is not given. */
 export const DEFAULT_INIT_ENVIRONMENTS = ['development', 'test', 'production'] as const;
-/** The `.gitignore` line that keeps plaintext secrets files out of git (and not their `.age` files). */
-export const GITIGNORE_PLAINTEXT = '*-secrets.ini';
-/** The `.gitignore` line for the backups `init --force` keeps. */
-export const GITIGNORE_BACKUPS = '*-secrets.ini.bak-*';
-/** Environments whose files may hold development values; every other one should be encrypted. */
-const LOCAL_ENVIRONMENTS = new Set(['development', 'test']);
 
 /** Mode of every file `init` writes, backups included. */
 const SECRET_FILE_MODE = 0o600;
 
-interface InitOptions {
-  environment?: string[];
-  dir?: string;
-  template?: string;
-  force?: boolean;
-}
+type InitOptions = Partial<Pick<ListCommandOptions, 'environment'>> &
+  Pick<ListCommandOptions, 'dir' | 'template' | 'force'>;
 
 /** `nest-secrets init [-e <names>] [--dir <d>] [--template <file>] [--force]` */
 export function registerInit(program: Command, ctx: CliContext): void {
-  dirOption(
-    program
-      .command('init')
-      .summary('write <env>-secrets.ini files with fresh random tokens')
-      .description(
-        'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Websauna layout or ' +
-          '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes; ' +
-          'every token is different in every file.\n\n' +
-          'Existing files are kept unless --force, which saves each as <file>.bak-<timestamp>. ' +
-          'Inside a git work tree, .gitignore gets "*-secrets.ini".',
-      )
-      .option(
-        '-e, --environment <names>',
-        `environments, separated by commas (default: ${DEFAULT_INIT_ENVIRONMENTS.join(',')})`,
-        parseEnvironmentList,
-      ),
-  )
+  program
+    .command('init')
+    .summary('write <env>-secrets.ini files with fresh random tokens')
+    .description(
+      'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Websauna layout or ' +
+        '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes; ' +
+        'every token is different in every file.\n\n' +
+        'Existing files are kept unless --force, which saves each as <file>.bak-<timestamp>. ' +
+        `Inside a git work tree, .gitignore gets "${GITIGNORE_PLAINTEXT}".`,
+    )
+    .option(
+      '-e, --environment <names>',
+      `environments, separated by commas (default: ${DEFAULT_INIT_ENVIRONMENTS.join(',')})`,
+      parseEnvironmentList,
+    )
+    .addOption(OPTIONS.dir())
     .option('--template <file>', 'template to use instead of the built-in one')
     .option('--force', 'replace existing files, keeping each as <file>.bak-<timestamp> (mode 0600)')
     .action(async (options: InitOptions) => init(ctx, options));
+}
+
+/** One file `init` writes. */
+interface InitTarget {
+  environment: string;
+  /** `<dir>/<environment>-secrets.ini` */
+  file: string;
+  /** The rendered template, with its own random tokens. */
+  text: string;
+  /** Whether a file is there already (with `--force`), to back up first. */
+  replaces: boolean;
 }
 
 async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
   const template = await loadTemplate(ctx, options.template);
   const environments = options.environment ?? [...DEFAULT_INIT_ENVIRONMENTS];
-  const targets = environments.map((environment) => ({ environment, file: plaintextPath(dir, environment) }));
+  const targets = await planInit(dir, environments, template, options.force === true);
+  await applyInit(ctx, dir, targets, template);
+  nextSteps(ctx, template, environments);
+}
 
-  // Everything is checked before anything is written.
+/**
+ * Everything is checked before anything is written: no encrypted file in the
+ * way, no plaintext one unless `force` (and then one that can be backed up),
+ * and every rendered file loadable.
+ *
+ * @throws SecretsError naming every file in the way, or the first rendered text that would not load
+ */
+async function planInit(
+  dir: string,
+  environments: readonly string[],
+  template: Template,
+  force: boolean,
+): Promise<InitTarget[]> {
   const problems: SecretsProblem[] = [];
-  const existing = new Set<string>();
-  for (const { environment, file } of targets) {
-    const age = encryptedPath(dir, environment);
-    if (await exists(age)) {
-      problems.push({
+  const replaced = new Set<string>();
+  for (const environment of environments) {
+    const problem = await obstacle(dir, environment, force);
+    if (problem === 'replace') replaced.add(environment);
+    else if (problem) problems.push(...problem);
+  }
+  if (problems.length) throw new SecretsError(problems);
+  return environments.map((environment) => {
+    const file = plaintextPath(dir, environment);
+    return { environment, file, text: renderLoadable(template, file), replaces: replaced.has(environment) };
+  });
+}
+
+/**
+ * What stands where `init` would write `environment`'s file: nothing, a file
+ * to replace (`force`), or the problems that stop the command.
+ */
+async function obstacle(
+  dir: string,
+  environment: string,
+  force: boolean,
+): Promise<readonly SecretsProblem[] | 'replace' | undefined> {
+  const age = encryptedPath(dir, environment);
+  const file = plaintextPath(dir, environment);
+  if (await pathExists(age)) {
+    return [
+      {
         code: 'FILE_EXISTS',
         file: age,
         message: `${environment} already has an encrypted secrets file; change it with \`nest-secrets edit --environment ${environment}\` (a plaintext file next to it would stop the app from loading)`,
-      });
-    } else if (await exists(file)) {
-      if (options.force) {
-        // It is backed up before it is replaced: a directory, a device or a file
-        // too large to back up must stop the command before the first write.
-        try {
-          await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
-          existing.add(file);
-        } catch (error) {
-          if (!(error instanceof SecretsError)) throw error;
-          problems.push(...error.problems);
-        }
-      } else {
-        problems.push({
-          code: 'FILE_EXISTS',
-          file,
-          message: 'already exists; refusing to overwrite secrets (use --force to replace it and keep a backup)',
-        });
-      }
-    }
+      },
+    ];
   }
-  if (problems.length) throw new SecretsError(problems);
-
-  // The rendered files must load: too large or not parsing, nothing is written.
-  const texts: string[] = [];
-  for (const { file } of targets) {
-    const text = renderTemplate(template);
-    const size = Buffer.byteLength(text, 'utf8');
-    if (size > DEFAULT_MAX_FILE_SIZE) {
-      throw new SecretsError([
-        {
-          code: 'FILE_TOO_LARGE',
-          file: template.file ?? file,
-          message: `renders to ${size} bytes, larger than the loader's default maxFileSize (${DEFAULT_MAX_FILE_SIZE} bytes), which would refuse the file`,
-        },
-      ]);
-    }
-    parseIni(text, template.file ?? file);
-    texts.push(text);
+  if (!(await pathExists(file))) return undefined;
+  if (!force) {
+    return [
+      {
+        code: 'FILE_EXISTS',
+        file,
+        message: 'already exists; refusing to overwrite secrets (use --force to replace it and keep a backup)',
+      },
+    ];
   }
+  // It is backed up before it is replaced: a directory, a device or a file
+  // too large to back up must stop the command before the first write.
+  try {
+    await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
+    return 'replace';
+  } catch (error) {
+    if (!(error instanceof SecretsError)) throw error;
+    return error.problems;
+  }
+}
 
+/**
+ * The template rendered for `file`, with fresh tokens.
+ *
+ * @throws SecretsError `FILE_TOO_LARGE` or a syntax problem: the loader would refuse it
+ */
+function renderLoadable(template: Template, file: string): string {
+  const text = renderTemplate(template);
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > DEFAULT_MAX_FILE_SIZE) {
+    throw new SecretsError([
+      {
+        code: 'FILE_TOO_LARGE',
+        file: template.file ?? file,
+        message: `renders to ${size} bytes, larger than the loader's default maxFileSize (${DEFAULT_MAX_FILE_SIZE} bytes), which would refuse the file`,
+      },
+    ]);
+  }
+  parseIni(text, template.file ?? file);
+  return text;
+}
+
+/** Writes the planned files, each atomically, backing up those it replaces. */
+async function applyInit(
+  ctx: CliContext,
+  dir: string,
+  targets: readonly InitTarget[],
+  template: Template,
+): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   // Before any write, so that the backups are ignored even if a write fails.
-  await protectWithGitignore(ctx, dir, targets, existing.size > 0);
+  await protectWithGitignore(
+    ctx,
+    dir,
+    targets,
+    targets.some((target) => target.replaces),
+  );
   await cleanLeftovers(dir);
   const stamp = timestamp(new Date());
-  for (const [index, { file }] of targets.entries()) {
-    if (existing.has(file)) {
-      const backup = await backUp(file, stamp);
+  for (const { file, text, replaces } of targets) {
+    if (replaces) {
+      const backup = await backUp(ctx, file, stamp);
       ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
     }
-    await writeFileAtomic(file, texts[index]!, { mode: SECRET_FILE_MODE });
+    await writeFileAtomic(file, text, { mode: SECRET_FILE_MODE, beforeRename: ctx.beforeRename });
     ctx.stdout(`Wrote ${file} (mode 0600, ${plural(template.tokens, 'random token')}).\n`);
   }
-
-  nextSteps(ctx, template, environments);
 }
 
 async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<Template> {
@@ -152,12 +199,16 @@ async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<
  *
  * @returns the backup's path
  */
-async function backUp(file: string, stamp: string): Promise<string> {
+async function backUp(ctx: CliContext, file: string, stamp: string): Promise<string> {
   const content = await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
   for (let attempt = 0; ; attempt++) {
-    const backup = `${file}.bak-${stamp}${attempt ? `-${attempt}` : ''}`;
+    const backup = backupPath(file, stamp, attempt);
     try {
-      await writeFileAtomic(backup, content, { mode: SECRET_FILE_MODE, exclusive: true });
+      await writeFileAtomic(backup, content, {
+        mode: SECRET_FILE_MODE,
+        exclusive: true,
+        beforeRename: ctx.beforeRename,
+      });
       return backup;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw error;
@@ -213,7 +264,7 @@ async function protectWithGitignore(
 
 function nextSteps(ctx: CliContext, template: Template, environments: readonly string[]): void {
   const empty = emptyKeys(renderTemplate(template));
-  const deployed = environments.filter((environment) => !LOCAL_ENVIRONMENTS.has(environment));
+  const deployed = environments.filter((environment) => !isLocalEnvironment(environment));
   const steps: string[] = [];
   if (empty.length) {
     steps.push(
@@ -237,11 +288,4 @@ function emptyKeys(text: string): string[] {
     if (keys.length) result.push(`[${section.name}] ${keys.join(', ')}`);
   }
   return result;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.lstat(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -5,7 +5,9 @@ import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { defaultIdentityFile } from '../age/identities';
 import { ageLibrary } from '../age/library';
 import { CliError, type CliContext } from './context';
+import { pathExists } from './files';
 import { gitignore } from './git';
+import type { CommandOptions } from './options';
 
 /** `nest-secrets keygen [--out <file>]` */
 export function registerKeygen(program: Command, ctx: CliContext): void {
@@ -17,22 +19,16 @@ export function registerKeygen(program: Command, ctx: CliContext): void {
         'default file: $XDG_CONFIG_HOME/nest-secrets/age-keys.txt (~/.config/… when unset), where decryption looks for it',
     )
     .option('-o, --out <file>', 'where to write the identity (never overwritten)')
-    .action(async (options: { out?: string }) => keygen(ctx, options));
+    .action(async (options: Pick<CommandOptions, 'out'>) => keygen(ctx, options));
 }
 
-async function keygen(ctx: CliContext, options: { out?: string }): Promise<void> {
+async function keygen(ctx: CliContext, options: Pick<CommandOptions, 'out'>): Promise<void> {
   const out = path.resolve(ctx.cwd, options.out ?? defaultIdentityFile(ctx.env));
   const refuse = () =>
     new CliError(
       `${out} already exists; refusing to overwrite an identity (it may be the only key to your secrets). Choose another --out.`,
     );
-  if (
-    await fs.lstat(out).then(
-      () => true,
-      () => false,
-    )
-  )
-    throw refuse();
+  if (await pathExists(out)) throw refuse();
   await fs.mkdir(path.dirname(out), { recursive: true, mode: 0o700 });
   await cleanLeftovers(path.dirname(out));
 
@@ -42,7 +38,7 @@ async function keygen(ctx: CliContext, options: { out?: string }): Promise<void>
   // The layout of age-keygen, so `age -d -i <file>` reads it too.
   const text = `# created: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n# public key: ${recipient}\n${identity}\n`;
   try {
-    await writeFileAtomic(out, text, { mode: 0o600, exclusive: true });
+    await writeFileAtomic(out, text, { mode: 0o600, exclusive: true, beforeRename: ctx.beforeRename });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw refuse();
     throw error;

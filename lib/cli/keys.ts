@@ -2,28 +2,27 @@ import type { Command } from 'commander';
 import { isPresentableName } from '../errors';
 import type { Template } from '../model';
 import { isConventionalVariableName } from '../sources/template';
-import { dirOption, environmentOption, resolveDir, type CliContext } from './context';
+import type { CliContext } from './context';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { commandEnv, readParsed } from './raw-secrets';
 import type { Environment } from '../environment-variables';
 
 /** `nest-secrets keys -e <name> [--dir <d>]` */
 export function registerKeys(program: Command, ctx: CliContext): void {
-  dirOption(
-    environmentOption(
-      program
-        .command('keys')
-        .summary('list the sections and keys of a secrets file, never a value')
-        .description(
-          "list the sections and key names of an environment's secrets file (an .age file is decrypted in memory), " +
-            'marking keys that read variables ($VAR, ${VAR}, ${VAR:-fallback}) and whether those are set; no value is shown, ' +
-            'nor a variable name other than an upper-case one such as API_KEY',
-        ),
-      false,
-    ),
-  ).action(async (options: { environment: string; dir?: string }) => keys(ctx, options));
+  program
+    .command('keys')
+    .summary('list the sections and keys of a secrets file, never a value')
+    .description(
+      "list the sections and key names of an environment's secrets file (an .age file is decrypted in memory), " +
+        'marking keys that read variables ($VAR, ${VAR}, ${VAR:-fallback}) and whether those are set; no value is shown, ' +
+        'nor a variable name other than an upper-case one such as API_KEY',
+    )
+    .addOption(OPTIONS.environment())
+    .addOption(OPTIONS.dir())
+    .action(async (options: Pick<CommandOptions, 'environment' | 'dir'>) => keys(ctx, options));
 }
 
-async function keys(ctx: CliContext, options: { environment: string; dir?: string }): Promise<void> {
+async function keys(ctx: CliContext, options: Pick<CommandOptions, 'environment' | 'dir'>): Promise<void> {
   const env = commandEnv(ctx.env);
   const { file, encrypted, parsed } = await readParsed(options.environment, resolveDir(ctx, options.dir), env);
   const out: string[] = [`${file}${encrypted ? ' (decrypted in memory)' : ''}`];

@@ -6,9 +6,11 @@
  * 0 success, 1 a secrets problem, 2 bad usage.
  */
 import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
+import { CRASH_BEFORE_RENAME_VARIABLE } from '../files/atomic-write';
 import { SecretsError } from '../errors';
 import { CliError, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
 import { registerCheck } from './check';
@@ -122,6 +124,17 @@ export function processContext(): CliContext {
         closed.catch(() => undefined);
       }
     },
+    children: 'inherit',
+    bin: path.join(__dirname, 'main.js'),
+    tmpdir: os.tmpdir(),
+    onSignals: (signals, handler) => {
+      for (const signal of signals) process.on(signal, handler);
+      return () => signals.forEach((signal) => process.off(signal, handler));
+    },
+    exit: (code) => process.exit(code),
+    ...(process.env[CRASH_BEFORE_RENAME_VARIABLE] === '1'
+      ? { beforeRename: () => void process.kill(process.pid, 'SIGKILL') }
+      : {}),
   };
 }
 

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write';
 import { encryptArmored } from '../age/cipher';
 import { SecretsError } from '../errors';
+import type { Environment } from '../environment-variables';
 import { locateFile } from '../sources/locate';
 import { parseIni } from '../sources/parse';
 import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext } from '../sources/read';
-import { ENCRYPTED_FILE_NAME } from './context';
-import type { Environment } from '../environment-variables';
+import { ENCRYPTED_FILE_NAME } from './file-names';
 
 /** Mode of a new `.age` file: it is committed, and useless without a key. */
 const ENCRYPTED_FILE_MODE = 0o644;
@@ -61,13 +61,14 @@ export async function writeEncrypted(
   file: string,
   plaintext: Uint8Array,
   recipients: readonly string[],
+  beforeRename?: () => void,
 ): Promise<void> {
   const armored = await encryptArmored(plaintext, recipients);
   const mode = await fs.stat(file).then(
     (stat) => stat.mode & 0o777,
     () => ENCRYPTED_FILE_MODE,
   );
-  await writeFileAtomic(file, armored, { mode });
+  await writeFileAtomic(file, armored, { mode, beforeRename });
 }
 
 /**
@@ -81,9 +82,4 @@ export async function listEncryptedFiles(dir: string): Promise<string[]> {
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && ENCRYPTED_FILE_NAME.test(entry.name))
     .map((entry) => path.join(dir, entry.name))
     .sort();
-}
-
-/** The environment name of `<env>-secrets.ini.age`. */
-export function environmentOf(file: string): string {
-  return path.basename(file).slice(0, -'-secrets.ini.age'.length);
 }

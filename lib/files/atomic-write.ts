@@ -6,9 +6,10 @@ import * as path from 'node:path';
 export const TEMP_PREFIX = '.nest-secrets-tmp-';
 
 /**
- * Test-only fault injection: when this variable is `1`, the process kills
+ * Test-only fault injection: when this variable is `1`, the CLI process kills
  * itself with SIGKILL after the temp file is written and synced, before the
- * rename — the worst moment for a crash.
+ * rename — the worst moment for a crash (the CLI's context turns it into
+ * {@link AtomicWriteOptions.beforeRename}).
  */
 export const CRASH_BEFORE_RENAME_VARIABLE = 'NEST_SECRETS_TEST_CRASH_BEFORE_RENAME';
 
@@ -17,6 +18,8 @@ export interface AtomicWriteOptions {
   mode: number;
   /** Fail with `EEXIST` instead of replacing an existing target. */
   exclusive?: boolean;
+  /** Test-only fault injection: called after the temp file is synced, right before the rename. */
+  beforeRename?: () => void;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    if (process.env[CRASH_BEFORE_RENAME_VARIABLE] === '1') process.kill(process.pid, 'SIGKILL');
+    options.beforeRename?.();
     if (options.exclusive) {
       await fs.link(temp, target);
     } else {

@@ -1,13 +1,17 @@
 /**
  * Helpers for the age and CLI tests: temp homes, the real `age` /
- * `age-keygen` / `git` tools, and the built CLI run as a child process with a
- * clean environment (as users run it).
+ * `age-keygen` / `git` tools, and the CLI run in-process through `main(argv, ctx)`
+ * ({@link runCli}) or, for what only a process shows, as the built child
+ * process users run ({@link runCliProcess}), always with a clean environment.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { onTestFinished } from 'vitest';
+import type { CliContext } from '../../lib/cli/context';
+import { main } from '../../lib/cli/main';
 
 /** The built CLI; `test/global-setup.ts` builds it (`tsc -p tsconfig.build.json`). */
 export const CLI = path.resolve('dist/cli/main.js');
@@ -46,13 +50,93 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface BytesResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
 function result(r: SpawnSyncReturns<string>): RunResult {
   if (r.error) throw r.error;
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs `node dist/cli/main.js …args` in `cwd` with exactly `env`. */
-export function runCli(
+/**
+ * Runs `nest-secrets …args` in-process (`main` from lib/, or from dist/ when
+ * `installed`, through a test context): `cwd` and exactly `env`, output
+ * captured, not interactive unless `answers` are given (one per question asked). No signal handler is
+ * installed; the process is never exited.
+ */
+export async function runCli(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; answers?: readonly string[]; installed?: boolean },
+): Promise<RunResult> {
+  const r = await runCliBytes(args, options);
+  return { ...r, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+/** {@link runCli} with the output as bytes. */
+export async function runCliBytes(
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string>; answers?: readonly string[]; installed?: boolean },
+): Promise<BytesResult> {
+  const { ctx, output } = testContext(options);
+  const status = await (options.installed ? installedMain() : main)(['node', 'nest-secrets', ...args], ctx);
+  return { status, signal: null, ...output() };
+}
+
+/**
+ * `main` of the built CLI, still run in-process: for `check --sections`, whose
+ * fixture modules decorate their DTOs with the built package (dist/), and the
+ * command must use the same installation as the module.
+ */
+function installedMain(): typeof main {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(CLI) as { main: typeof main }).main;
+}
+
+/** A context for an in-process run, and what it captured so far. */
+export function testContext(options: { cwd: string; env: Record<string, string>; answers?: readonly string[] }): {
+  ctx: CliContext;
+  output: () => { stdout: Buffer; stderr: Buffer };
+} {
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const sink = (chunks: Buffer[]) =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        chunks.push(Buffer.from(chunk));
+        callback();
+      },
+    });
+  const answers = [...(options.answers ?? [])];
+  const ctx: CliContext = {
+    env: { ...options.env },
+    cwd: options.cwd,
+    interactive: options.answers !== undefined,
+    stdout: (text) => void stdout.push(Buffer.from(text)),
+    stderr: (text) => void stderr.push(Buffer.from(text)),
+    streams: { stdout: sink(stdout), stderr: sink(stderr) },
+    ask: async (question) => {
+      stderr.push(Buffer.from(question));
+      const answer = answers.shift();
+      if (answer === undefined) throw Object.assign(new Error('input closed'), { name: 'AbortError' });
+      return answer;
+    },
+    children: 'pipe',
+    bin: CLI,
+    tmpdir: tmpdir(),
+    onSignals: () => () => undefined,
+    exit: (code) => {
+      throw new Error(`process.exit(${code}) called in-process`);
+    },
+  };
+  return { ctx, output: () => ({ stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) }) };
+}
+
+/** Runs `node dist/cli/main.js …args` as a child process in `cwd` with exactly `env`. */
+export function runCliProcess(
   args: readonly string[],
   options: { cwd: string; env: Record<string, string>; input?: string },
 ): RunResult {
@@ -140,7 +224,12 @@ export interface Project {
   bob: KeyPair;
 }
 
-/** A temp home and project directory, with two identities made by age-keygen (kept outside the project). */
+/**
+ * A temp home and project directory, with two identities made by age-keygen
+ * (kept outside the project). The two identities are made once per test
+ * worker and copied into each project: a test may not rely on their being
+ * unique to it.
+ */
 export function project(options: { git?: boolean } = {}): Project {
   const home = tempDir('nis-home-');
   const dir = path.join(home, 'project');
@@ -149,7 +238,23 @@ export function project(options: { git?: boolean } = {}): Project {
   mkdirSync(keys);
   const env = cleanEnv(home);
   if (options.git) gitInit(dir, env);
-  return { home, dir, env, alice: ageKeygen(keys, 'alice.txt'), bob: ageKeygen(keys, 'bob.txt') };
+  return { home, dir, env, alice: sharedKey(keys, 'alice.txt'), bob: sharedKey(keys, 'bob.txt') };
+}
+
+const sharedKeys = new Map<string, KeyPair & { text: Buffer }>();
+
+/** The worker's identity `name` (made by age-keygen on first use), saved as `<dir>/<name>`. */
+function sharedKey(dir: string, name: string): KeyPair {
+  let key = sharedKeys.get(name);
+  if (!key) {
+    const made = ageKeygen(mkdtempSync(path.join(tmpdir(), 'nis-keys-')), name);
+    key = { ...made, text: readFileSync(made.file) };
+    rmSync(path.dirname(made.file), { recursive: true, force: true });
+    sharedKeys.set(name, key);
+  }
+  const file = path.join(dir, name);
+  writeFileSync(file, key.text, { mode: 0o600 });
+  return { file, identity: key.identity, recipient: key.recipient };
 }
 
 /** The environment with one identity file selected by SECRETS_AGE_KEY_FILE. */

@@ -1,0 +1,36 @@
+/**
+ * Child processes of the commands (the editor, `exec`'s command): they share
+ * the terminal with `nest-secrets`, unless the context captures the output (a
+ * test), in which case their stdout and stderr are copied into its streams.
+ */
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { CliContext } from './context';
+
+/**
+ * The `stdio` of a child: the terminal's stdin (none when the output is
+ * captured); stdout and stderr the terminal's, or pipes when `piped` (the
+ * caller reads them) or when the context captures the output.
+ */
+export function childStdio(ctx: CliContext, piped = false): StdioOptions {
+  const stdin = ctx.children === 'inherit' ? 'inherit' : 'ignore';
+  return piped || ctx.children === 'pipe' ? [stdin, 'pipe', 'pipe'] : 'inherit';
+}
+
+/**
+ * Copies a piped child's stdout and stderr into the context's streams, from
+ * now on (so that a full pipe never stalls the child).
+ *
+ * @returns `finish`, settled once both pipes have ended
+ */
+export function copyChildOutput(child: ChildProcess, ctx: CliContext): { finish(): Promise<void> } {
+  const copy = (from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream) =>
+    from
+      ? new Promise<void>((resolve) => {
+          from.on('data', (chunk: Buffer) => to.write(chunk));
+          from.once('end', resolve);
+          from.once('error', () => resolve());
+        })
+      : Promise.resolve();
+  const copied = Promise.all([copy(child.stdout, ctx.streams.stdout), copy(child.stderr, ctx.streams.stderr)]);
+  return { finish: () => copied.then(() => undefined) };
+}
