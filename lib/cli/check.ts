@@ -8,16 +8,16 @@ import { SecretsError, formatProblem, isPresentableName, type SecretsProblem } f
 import { buildSecrets, type Secrets, type SecretsClass } from '../load-secrets';
 import type { Environment } from '../environment-variables';
 import type { RawSections } from '../model';
+import { isLocalEnvironment } from '../sources/locate';
 import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
 import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
-import { dirOption, environmentOption, plaintextPath, plural, resolveDir, type CliContext } from './context';
+import { plural, type CliContext } from './context';
+import { plaintextPath } from './file-names';
+import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
 import { placeholderRule } from './placeholders';
 import { commandEnv } from './raw-secrets';
 import { loadSectionClasses } from './sections-module';
-
-/** Environments where placeholder values are expected. */
-const LOCAL_ENVIRONMENTS = new Set(['development', 'test']);
 
 /**
  * Values shorter than this are not compared for reuse: `on`, `443` or `v2`
@@ -28,30 +28,23 @@ const MIN_COMPARED_LENGTH = 4;
 /** Per run, so that the hashes compared below mean nothing outside this process. */
 const fingerprintSalt = randomBytes(32);
 
-interface CheckOptions {
-  environment: string[];
-  dir?: string;
-  sections: string;
-  strict?: boolean;
-}
+// `--sections` is a required option: commander never calls the action without it.
+type CheckOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'strict'> & { sections: string };
 
 /** `nest-secrets check -e <names> [--dir <d>] --sections <module> [--strict]` */
 export function registerCheck(program: Command, ctx: CliContext): void {
-  dirOption(
-    environmentOption(
-      program
-        .command('check')
-        .summary("validate secrets files with the app's DTOs before deploying")
-        .description(
-          "load each environment's secrets file as the app does and validate it with every @SecretsSection class the " +
-            '--sections module exports.\n\n' +
-            'Also reported: a plaintext file tracked by git (unless listed in .nest-secrets-allow), placeholder values ' +
-            'outside development and test (errors); a file readable by group or others, one value used for several keys ' +
-            '(warnings, errors with --strict). No value is ever printed. Exit 0 clean, 1 problems, 2 usage.',
-        ),
-      true,
-    ),
-  )
+  program
+    .command('check')
+    .summary("validate secrets files with the app's DTOs before deploying")
+    .description(
+      "load each environment's secrets file as the app does and validate it with every @SecretsSection class the " +
+        '--sections module exports.\n\n' +
+        'Also reported: a plaintext file tracked by git (unless listed in .nest-secrets-allow), placeholder values ' +
+        'outside development and test (errors); a file readable by group or others, one value used for several keys ' +
+        '(warnings, errors with --strict). No value is ever printed. Exit 0 clean, 1 problems, 2 usage.',
+    )
+    .addOption(OPTIONS.environments())
+    .addOption(OPTIONS.dir())
     .requiredOption(
       '--sections <module>',
       'built JS module exporting the @SecretsSection classes, e.g. dist/secrets.js',
@@ -148,7 +141,7 @@ async function checkEnvironment(run: CheckRun, findings: Findings, environment: 
   if (raw) {
     // A file was read (no `values` option): it has a path.
     const file = raw.file!;
-    if (!LOCAL_ENVIRONMENTS.has(environment)) found.push(...placeholders(raw.raw, file));
+    if (!isLocalEnvironment(environment)) found.push(...placeholders(raw.raw, file));
     reusedValues(raw.raw, { environment, file }, run.notSecret, run.seenAcross).forEach(findings.warn);
   }
 

@@ -1,7 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Command } from 'commander';
 import type { Environment } from '../environment-variables';
-import { OPTIONS } from './options';
 
 /** What a command may touch of the outside world; `main` passes the process's. */
 export interface CliContext {
@@ -86,20 +84,3 @@ export class CliError extends Error {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
-
-/**
- * Adds `-e, --environment` ({@link OPTIONS}.environments when `multiple`).
- * Kept for `check`; the other commands add {@link OPTIONS} themselves.
- */
-export function environmentOption(command: Command, multiple: boolean): Command {
-  return command.addOption(multiple ? OPTIONS.environments() : OPTIONS.environment());
-}
-
-/** Adds `--dir <dir>` ({@link OPTIONS}.dir). Kept for `check`. */
-export function dirOption(command: Command): Command {
-  return command.addOption(OPTIONS.dir());
-}
-
-export { resolveDir } from './options';
-export { parseEnvironmentList } from './environments';
-export { ENCRYPTED_FILE_NAME, encryptedPath, plaintextPath } from './file-names';

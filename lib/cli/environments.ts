@@ -1,18 +1,9 @@
 /**
- * Environment names on the command line: checked as the loader checks them,
- * and which of them are local (may hold development values and placeholders).
+ * Environment names on the command line, checked as the loader checks them.
  */
 import { InvalidArgumentError } from 'commander';
 import { SecretsError } from '../errors';
 import { chooseEnvironment } from '../sources/locate';
-
-/** Environments whose files may hold development values and placeholders; every other one should be encrypted. */
-export const LOCAL_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test']);
-
-/** Whether `environment` is one of {@link LOCAL_ENVIRONMENTS}. */
-export function isLocalEnvironment(environment: string): boolean {
-  return LOCAL_ENVIRONMENTS.has(environment);
-}
 
 /** One environment name (commander argument parser); a comma list is refused. */
 export function parseEnvironment(value: string): string {

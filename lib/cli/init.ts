@@ -6,12 +6,13 @@ import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { SecretsError, type SecretsProblem } from '../errors';
 import { parseIni } from '../sources/parse';
 import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../sources/read';
-import { plural, resolveDir, type CliContext } from './context';
-import { parseEnvironmentList, isLocalEnvironment } from './environments';
+import { plural, type CliContext } from './context';
+import { isLocalEnvironment } from '../sources/locate';
+import { parseEnvironmentList } from './environments';
 import { backupPath, encryptedPath, GITIGNORE_BACKUPS, GITIGNORE_PLAINTEXT, plaintextPath } from './file-names';
 import { pathExists } from './files';
 import { ensureLine, git, gitTopLevel } from './git';
-import { OPTIONS, type ListCommandOptions } from './options';
+import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { BUILT_IN_TEMPLATE, compileTemplate, renderTemplate, type Template } from './templates';
 
 /** Environments `init` writes when `--environment` is not given. */

@@ -26,6 +26,10 @@ export interface CommandOptions {
   recipient?: string[];
   /** `diff-driver install --command <command>`. */
   command?: string;
+  /** `check --sections <module>`: the built module exporting the DTO classes. */
+  sections?: string;
+  /** `check --strict`: warnings are errors. */
+  strict?: boolean;
 }
 
 /** {@link CommandOptions} of a command taking a list of environments. */

@@ -3,7 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
 import { isPresentableName } from '../errors';
-import { describeEnvironmentSource, describeFileSource } from '../sources/locate';
+import { describeEnvironmentSource, describeFileSource, isLocalEnvironment } from '../sources/locate';
 import { SECRETS_LOGGER_CONTEXT, SECRETS_MODULE_OPTIONS, SECRETS_STATE } from './secrets.constants';
 import type {
   SecretsModuleAsyncOptions,
@@ -187,8 +187,6 @@ function resolveLogger(logger: SecretsModuleOptions['logger']): StartupLog | und
   };
 }
 
-const RELAXED_ENVIRONMENTS = new Set(['development', 'test']);
-
 /** One line naming where the secrets came from and which sections: never a value. */
 async function logLoaded(secrets: Secrets, logger: StartupLog | undefined): Promise<void> {
   if (!logger) return;
@@ -207,7 +205,7 @@ async function logLoaded(secrets: Secrets, logger: StartupLog | undefined): Prom
   );
   // An .age file is meant to be shared (and committed): its mode does not matter.
   if (secrets.file === null || secrets.encrypted) return;
-  if (RELAXED_ENVIRONMENTS.has(secrets.environment) || process.platform === 'win32') return;
+  if (isLocalEnvironment(secrets.environment) || process.platform === 'win32') return;
   const mode = (await fs.stat(secrets.file)).mode & 0o777;
   if (mode & 0o077) {
     logger.warn(

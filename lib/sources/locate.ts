@@ -36,6 +36,18 @@ export const DEFAULT_ENVIRONMENT_VARIABLE = 'NODE_ENV';
 /** The environment used when neither the option nor the variable names one. */
 export const DEFAULT_ENVIRONMENT = 'development';
 
+/**
+ * Environments whose files may hold development values and placeholders and
+ * may be readable by others: no file-mode warning when loading, no
+ * placeholder error in `check`; every other one should be encrypted.
+ */
+export const LOCAL_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test']);
+
+/** Whether `environment` is one of {@link LOCAL_ENVIRONMENTS}. */
+export function isLocalEnvironment(environment: string): boolean {
+  return LOCAL_ENVIRONMENTS.has(environment);
+}
+
 // Environment names end up in file names: keep them to one harmless path segment.
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
