@@ -211,6 +211,18 @@ describe('readSecretsDirectory: what is refused', () => {
     ]);
   });
 
+  it.skipIf(process.getuid?.() !== 0)('refuses a device (mknod needs root)', async () => {
+    const dir = tempDir();
+    execFileSync('mknod', [path.join(dir, 'db.null'), 'c', '1', '3']);
+    expect((await failure(readSecretsDirectory(dir, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(dir, 'db.null'),
+        message: 'is not a regular file (a FIFO, socket or device)',
+      },
+    ]);
+  });
+
   it('refuses a missing directory and a file given as the directory', async () => {
     const dir = tempDir();
     const file = writeFile(dir, 'a.b', 'x');
