@@ -129,12 +129,13 @@ describe('matchEnvOverrides', () => {
       {
         code: 'UNKNOWN_KEY',
         message:
-          'variable SECRETS__FACEBOK__CONSUMER_SECRET names no known section and key (<SECTION>__<KEY> after "SECRETS__")',
+          'variable SECRETS__FACEBOK__CONSUMER_SECRET names no known section and key (<SECTION>__<KEY> after "SECRETS__"): did you mean SECRETS__FACEBOOK__CONSUMER_SECRET?',
       },
       {
         code: 'UNKNOWN_KEY',
         section: 'facebook',
-        message: 'variable SECRETS__FACEBOOK__CONSUMER_SECRT matches no key of [facebook]',
+        message:
+          'variable SECRETS__FACEBOOK__CONSUMER_SECRT matches no key of [facebook]: did you mean SECRETS__FACEBOOK__CONSUMER_SECRET?',
       },
       {
         code: 'UNKNOWN_KEY',

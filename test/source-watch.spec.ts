@@ -195,6 +195,22 @@ describe('watchPaths', () => {
     await until(() => calls === 1);
   });
 
+  it('follows a watched directory replaced by rename (re-armed on the new directory)', async () => {
+    const parent = tempDir();
+    const { mkdirSync } = await import('node:fs');
+    const dir = path.join(parent, 'secrets');
+    mkdirSync(dir);
+    mkdirSync(path.join(parent, 'next'));
+    writeFile(parent, 'next/a.b', '1');
+    let calls = 0;
+    watched([{ path: dir, kind: 'directory' }], () => void calls++, { debounceMs: 20 });
+    renameSync(dir, path.join(parent, 'old'));
+    renameSync(path.join(parent, 'next'), dir);
+    await until(() => calls === 1);
+    writeFileSync(path.join(dir, 'a.b'), '2');
+    await until(() => calls === 2);
+  });
+
   it('never runs onChange twice at once: a change during a slow onChange leads to one more call', async () => {
     const dir = tempDir();
     const file = writeFile(dir, 'a.b', '0');

@@ -3,6 +3,7 @@
  */
 import { SecretsError, type SecretsProblem } from '../errors';
 import { RESERVED_NAMES } from '../parse';
+import { suggest } from '../suggest';
 import type { SourceResult, SourceSections } from './source';
 
 /** What a DTO section declares: its keys, and whether it accepts keys it does not declare. */
@@ -91,7 +92,7 @@ export function matchEnvOverrides(
       if (owners.length === 0) {
         problems.push({
           code: 'UNKNOWN_KEY',
-          message: `${shown} names no known section and key (<SECTION>__<KEY> after ${JSON.stringify(prefix)})`,
+          message: `${shown} names no known section and key (<SECTION>__<KEY> after ${JSON.stringify(prefix)})${didYouMean(name, index.variables(prefix))}`,
         });
         continue;
       }
@@ -106,7 +107,11 @@ export function matchEnvOverrides(
       // envName keeps lengths for ASCII; a name it changes in length matches nothing new.
       const key = rest.length === wanted.length ? rest.slice(envName(section).length + 2) : '';
       if (!index.allowsUnknownKeys(section)) {
-        problems.push({ code: 'UNKNOWN_KEY', section, message: `${shown} matches no key of [${section}]` });
+        problems.push({
+          code: 'UNKNOWN_KEY',
+          section,
+          message: `${shown} matches no key of [${section}]${didYouMean(name, index.variables(prefix, section))}`,
+        });
         continue;
       }
       if (!/^[A-Za-z0-9_-]+$/.test(key)) {
@@ -138,6 +143,11 @@ export function matchEnvOverrides(
   }
   if (problems.length) throw new SecretsError(problems);
   return { sections, warnings: [] };
+}
+
+function didYouMean(name: string, candidates: string[]): string {
+  const best = suggest(name, candidates);
+  return best === undefined ? '' : `: did you mean ${best}?`;
 }
 
 function describe(target: { section: string; key: string }): string {
@@ -175,6 +185,15 @@ class KeyIndex {
         'values' in entry && entry.values instanceof Map ? entry.values : (entry as ReadonlyMap<string, unknown>);
       for (const key of values.keys()) add(section, key);
     }
+  }
+
+  /** The variable of every known key (of `section` only, when given). */
+  variables(prefix: string, section?: string): string[] {
+    const names: string[] = [];
+    for (const [name, targets] of this.byEnvName) {
+      if (section === undefined || targets.some((t) => t.section === section)) names.push(prefix + name);
+    }
+    return names;
   }
 
   allowsUnknownKeys(section: string): boolean {

@@ -2,13 +2,18 @@
  * Watching the file sources for rotation: one debounced call after a change
  * settles, across Kubernetes `..data` swaps and files replaced by rename.
  *
- * Node's `fs.watch` (inotify on Linux, FSEvents/kqueue on macOS) rather than a
- * library: what is watched is a handful of directories, never recursively,
- * never globbed. chokidar (the well-kept choice) follows the symlinks we must
- * not follow and watches files we must not watch (the `..data` swap replaces
- * the links' targets, which a per-file watch loses), and brings a dependency
- * for what is 200 lines here. The polling fallback is our own for the same
- * reason: one timer for all targets, comparing `lstat`s, not one
+ * Node's `fs.watch` rather than a library (chokidar 6 would be the
+ * well-kept choice, one dependency): what is watched is narrow — one
+ * non-recursive watch per directory, re-armed after every change, never a
+ * watch on a file or through a link — and the known ways to miss a
+ * Kubernetes update are all about doing more: watching the file or following
+ * `..data` (the kubelet deletes the target: `IN_DELETE_SELF`, the watch is
+ * dead), or filtering on event types (the swap shows as a create on some
+ * systems and as a write on others, jimmidyson/configmap-reload#190). Here
+ * every event in a watched directory counts, filtered by name only, and the
+ * reader decides what changed. Polling is our own too: one timer for all
+ * targets comparing `lstat`s and the `..data` link's target (a swap leaves
+ * the visible links untouched, so their mtimes say nothing), not a
  * `fs.watchFile` timer per file.
  */
 import { lstatSync, opendirSync, readlinkSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
