@@ -26,6 +26,11 @@ class ExtraSecrets {
   @IsOptional() @IsString() known?: string;
 }
 
+@SecretsSection('odd')
+class OddSecrets {
+  @IsString() api_key!: string;
+}
+
 const INI = '[db]\nuser = app\npassword = ini-password-1\nport = 5432\n\n[api]\ntoken = ini-api-token-1\n';
 
 /** An INI file (production-secrets.ini), a Kubernetes-style volume and variables, all in one temp directory. */
@@ -294,6 +299,29 @@ describe('sources: every problem names where the value came from, never the valu
         message: "unknown key (did you mean 'password'?)",
       },
     ]);
+  });
+});
+
+describe('Secrets.origin', () => {
+  it('is undefined for a key that is not loaded or a path that is not <section>.<key>', async () => {
+    const { dir } = setup();
+    const secrets = await loadSecrets(options(dir, {}));
+    expect([
+      secrets.origin('db.nope'),
+      secrets.origin('nope.user'),
+      secrets.origin('db'),
+      secrets.origin('db.'),
+    ]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('names a variable only when its name looks like one', async () => {
+    const secrets = await loadSecrets({
+      sections: [OddSecrets],
+      env: { 'APP_ODD__API KEY': 'env-value-with-odd-name' },
+      sources: [envOverrides({ prefix: 'APP_' })],
+    });
+    expect(secrets.get('odd.api_key')).toBe('env-value-with-odd-name');
+    expect(secrets.origin('odd.api_key')).toBe('a variable');
   });
 });
 
