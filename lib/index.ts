@@ -5,6 +5,18 @@ export type { SecretsSectionOptions } from './dto/decorators';
 export { loadSecrets, Secrets } from './load-secrets';
 export type { LoadSecretsOptions, SecretsClass, SecretsSource } from './load-secrets';
 export type { SectionValues } from './sources/interpolate';
+export { iniFile, secretsDirectory, envOverrides, describeSource } from './sources/sources';
+export type {
+  IniFileOptions,
+  IniFileSource,
+  SecretsDirectorySource,
+  SecretsDirectorySourceOptions,
+  EnvOverridesOptions,
+  EnvOverridesSource,
+  SecretsSourceDefinition,
+  SourceSummary,
+} from './sources/sources';
+export type { Origin } from './sources/origin';
 export type { Environment } from './environment-variables';
 export type { EnvironmentSource, FileSource } from './sources/locate';
 export { DEFAULT_ENVIRONMENT, DEFAULT_ENVIRONMENT_VARIABLE } from './sources/locate';

@@ -9,7 +9,9 @@ import { RESERVED_NAMES } from './reserved-names';
 import type { SectionValues } from './sources/interpolate';
 import type { EnvironmentSource } from './sources/locate';
 import { loadRawSecrets, type RawSecrets } from './sources/raw-secrets';
+import { originOf, describeOrigin } from './sources/origin';
 import type { SecretsSource } from './sources/source';
+import { checkSources, type SecretsSourceDefinition, type SourceSummary } from './sources/sources';
 
 /** A DTO class decorated with `@SecretsSection`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,6 +41,17 @@ export interface LoadSecretsOptions {
   maxFileSize?: number;
   /** age identities (`AGE-SECRET-KEY-1…`) for `.age` files; win over `SECRETS_AGE_KEY`, `SECRETS_AGE_KEY_FILE` and the default identity file. */
   identity?: string | readonly string[];
+  /**
+   * Where the secrets come from, in order: a later source wins per key, and
+   * the DTOs validate the merged result. Entries are what {@link iniFile},
+   * {@link secretsDirectory} and {@link envOverrides} return. Default
+   * `[iniFile()]` (the environment's INI file, as without this option).
+   * Ignored when `values` is given; `overrides` apply after every source.
+   *
+   * @example
+   * sources: [iniFile(), secretsDirectory('/etc/secrets'), envOverrides({ prefix: 'SECRETS__' })]
+   */
+  sources?: readonly SecretsSourceDefinition[];
 }
 
 export type { SecretsSource };
@@ -61,6 +74,10 @@ export class Secrets {
   readonly source: SecretsSource;
   /** Whether the file was age-encrypted. */
   readonly encrypted: boolean;
+  /** What each source read, in order (paths, prefixes and counts; never a value). Frozen. */
+  readonly sources: readonly SourceSummary[];
+  /** Problems that did not stop the load, e.g. `INSECURE_MODE` for a secrets directory's files readable by others. Frozen. */
+  readonly warnings: readonly SecretsProblem[];
   readonly #raw: RawSections;
   readonly #instances: Map<SecretsClass, object | null>;
   // Built on the first mask() call: loading must not pay for it.
@@ -73,6 +90,8 @@ export class Secrets {
     environmentSource: EnvironmentSource;
     source: SecretsSource;
     encrypted: boolean;
+    sources: readonly SourceSummary[];
+    warnings: readonly SecretsProblem[];
     raw: RawSections;
     instances: Map<SecretsClass, object | null>;
   }) {
@@ -81,6 +100,8 @@ export class Secrets {
     this.environmentSource = init.environmentSource;
     this.source = init.source;
     this.encrypted = init.encrypted;
+    this.sources = Object.freeze(init.sources.map((summary) => Object.freeze({ ...summary })));
+    this.warnings = Object.freeze(init.warnings.map((problem) => Object.freeze({ ...problem })));
     this.#raw = init.raw;
     this.#instances = init.instances;
     Object.freeze(this);
@@ -121,6 +142,26 @@ export class Secrets {
     const dot = typeof path === 'string' ? path.lastIndexOf('.') : -1;
     if (dot <= 0 || dot === path.length - 1) return undefined;
     return this.#raw.get(path.slice(0, dot))?.values.get(path.slice(dot + 1))?.value;
+  }
+
+  /**
+   * Where the value at `'<section>.<key>'` came from, never the value:
+   * `file:line` of an INI file, the path of a secrets directory's file,
+   * `variable NAME` for `envOverrides`, `option` for the `values` /
+   * `overrides` options; `undefined` when there is no such key. The path
+   * splits as in {@link Secrets.get}.
+   *
+   * @example
+   * secrets.origin('db.password'); // '/etc/secrets/db.password'
+   * secrets.origin('api.token'); // 'variable SECRETS__API__TOKEN'
+   */
+  origin(path: string): string | undefined {
+    const dot = typeof path === 'string' ? path.lastIndexOf('.') : -1;
+    if (dot <= 0 || dot === path.length - 1) return undefined;
+    const value = this.#raw.get(path.slice(0, dot))?.values.get(path.slice(dot + 1));
+    if (value === undefined) return undefined;
+    const origin = originOf(value, this.file);
+    return origin ? describeOrigin(origin) : 'option';
   }
 
   /**
@@ -166,6 +207,8 @@ export class Secrets {
       environmentSource: this.environmentSource,
       source: this.source,
       encrypted: this.encrypted,
+      sources: this.sources,
+      warnings: this.warnings,
       raw: this.#raw,
       instances: new Map([...this.#instances, ...built]),
     });
@@ -220,7 +263,7 @@ export class Secrets {
 export async function loadSecrets(given: LoadSecretsOptions = {}): Promise<Secrets> {
   // Read every option once: a getter or Proxy must not change between check and use.
   const options = snapshotOptions(given);
-  const raw = await loadRawSecrets({ ...options, env: options.env ?? process.env });
+  const raw = await loadRawSecrets({ ...options, env: options.env ?? process.env, sections: options.sections ?? [] });
   return buildSecrets(raw, options.sections ?? []);
 }
 
@@ -239,6 +282,8 @@ export async function buildSecrets(raw: RawSecrets, sections: readonly SecretsCl
     environmentSource: raw.environmentSource,
     source: raw.source,
     encrypted: raw.encrypted,
+    sources: raw.sources,
+    warnings: raw.warnings,
     raw: raw.raw,
     instances,
   });
@@ -267,6 +312,7 @@ function snapshotOptions(given: LoadSecretsOptions): LoadSecretsOptions {
       );
     }
     if (Array.isArray(options.sections)) options.sections = [...options.sections];
+    if (Array.isArray(options.sources)) options.sources = [...options.sources];
   } catch {
     throw new SecretsError([{ code: 'INVALID_OPTION', message: 'options must be a plain object of options' }]);
   }
@@ -321,5 +367,6 @@ function checkOptions(options: LoadSecretsOptions): void {
       }
     }
   }
+  if (options.sources !== undefined) problems.push(...checkSources(options.sources));
   if (problems.length) throw new SecretsError(problems);
 }

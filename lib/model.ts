@@ -2,6 +2,7 @@
  * Shapes passed between the pipeline stages (locate → read → parse →
  * interpolate → convert/validate). Internal; not exported from the package.
  */
+import type { Origin } from './sources/origin';
 
 /**
  * A variable reference inside a value, as in POSIX shell parameter expansion:
@@ -39,11 +40,20 @@ export interface ParsedFile {
   readonly sections: ReadonlyMap<string, ParsedSection>;
 }
 
-/** A value after interpolation (or from `overrides` / `values`). */
+/**
+ * A value after interpolation, or from another source (a secrets directory,
+ * a variable, `overrides` / `values`).
+ *
+ * Where it came from: `origin` when set; else, with a `line`, that line of
+ * the loaded INI file (`RawSecrets.file`); else the `overrides` / `values`
+ * option. See `originOf` in sources/origin.ts.
+ */
 export interface RawValue {
   readonly value: string;
-  /** Line in the file; absent for values from `overrides` / `values`. */
+  /** Line in the INI file; absent for values from other sources. */
   readonly line?: number;
+  /** Set for values that are not from the first INI file: a directory's file, a variable, a second INI file. */
+  readonly origin?: Origin;
 }
 
 export interface RawSection {

@@ -99,6 +99,43 @@ describe('nest-secrets check', () => {
     expect(result.status).toBe(1);
   });
 
+  it('--secrets-dir and --env-prefix: validates the merged result, naming where each bad value came from', async () => {
+    const { dir, env } = setup();
+    const file = write(
+      dir,
+      'production-secrets.ini',
+      secretsFile(0, { [`secret = ${token(0)}`]: 'secret = too-short-in-the-file' }),
+      0o600,
+    );
+    const volume = path.join(dir, 'volume');
+    run('mkdir', ['-p', volume]);
+    write(volume, 'authentication.secret', `${token(50)}\n`, 0o600);
+    write(volume, 'authomatic.secret', 'short-in-volume', 0o600);
+    const result = await check(
+      dir,
+      { ...env, SECRETS__SESSION__SECRET: 'short-in-variable' },
+      '-e',
+      'production',
+      '--secrets-dir',
+      'volume',
+      '--env-prefix',
+      'SECRETS__',
+    );
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `${path.join(volume, 'authomatic.secret')} [authomatic] secret: secret must be longer than or equal to 32 characters\n` +
+        '[session] secret: secret must be longer than or equal to 32 characters (from variable SECRETS__SESSION__SECRET)\n',
+    );
+    expect(result.stderr).not.toContain('short-in');
+    expect(result.status).toBe(1);
+    const fixed = await check(dir, env, '-e', 'production', '--secrets-dir', 'volume');
+    expect(fixed.stderr).toContain('authomatic');
+    write(volume, 'authomatic.secret', token(60), 0o600);
+    const clean = await check(dir, env, '-e', 'production', '--secrets-dir', 'volume');
+    expect(clean.stderr).toBe('');
+    expect(clean.stdout).toBe(summary(file, 'production'));
+  });
+
   it('a provider with both keys empty, or both set, is fine in production', async () => {
     const { dir, env } = setup();
     write(

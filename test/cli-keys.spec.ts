@@ -100,4 +100,42 @@ describe('nest-secrets keys', () => {
     });
     expect(result.stdout).not.toMatch(/Zk9v|S2V5|LS0t|Y2FuYXJ5/);
   });
+
+  it('--secrets-dir and --env-prefix: each key that a later source sets shows where from, never a value', async () => {
+    const { dir, env } = setup();
+    const file = write(dir, 'production-secrets.ini', '[db]\nuser = app\npassword = $DB_PASSWORD\n', 0o600);
+    const volume = path.join(dir, 'volume');
+    run('mkdir', ['-p', path.join(volume, 'db')]);
+    write(volume, 'db/password', 'volume-password-not-printed\n', 0o600);
+    write(volume, 'cache.url', 'redis-url-not-printed', 0o600);
+    const result = await runCli(['keys', '-e', 'production', '--secrets-dir', 'volume', '--env-prefix', 'SECRETS__'], {
+      cwd: dir,
+      env: { ...env, SECRETS__DB__USER: 'env-user-not-printed', SECRETS__CACHE__URL: 'env-url-not-printed' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      `${file}\n` +
+        `+ ${volume} (directory)\n` +
+        '+ SECRETS__* (variables)\n' +
+        '[db]\n' +
+        '  user  <- variable SECRETS__DB__USER\n' +
+        `  password  <- ${path.join(volume, 'db', 'password')}\n` +
+        '[cache]\n' +
+        '  url  <- variable SECRETS__CACHE__URL\n',
+    );
+    expect(result.stdout).not.toContain('not-printed');
+    expect(result.status).toBe(0);
+  });
+
+  it('a $VAR read through VAR_FILE says so', async () => {
+    const { dir, env } = setup();
+    write(dir, 'production-secrets.ini', '[db]\npassword = $DB_PASSWORD\n', 0o600);
+    const result = await runCli(['keys', '-e', 'production'], {
+      cwd: dir,
+      env: { ...env, DB_PASSWORD_FILE: '/run/secrets/db_password' },
+    });
+    expect(result.stdout.split('\n')[2]).toBe(
+      '  password  <- $DB_PASSWORD (read from the file DB_PASSWORD_FILE names)',
+    );
+  });
 });

@@ -9,14 +9,16 @@ import { buildSecrets, type Secrets, type SecretsClass } from '../load-secrets';
 import type { Environment } from '../environment-variables';
 import type { RawSections } from '../model';
 import { isLocalEnvironment } from '../sources/locate';
+import { describeOrigin, valueProblemAt, type Origin } from '../sources/origin';
 import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
+import type { SecretsSourceDefinition } from '../sources/sources';
 import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
 import { plural, type CliContext } from './context';
 import { plaintextPath } from './file-names';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
 import { placeholderRule } from './placeholders';
-import { commandEnv } from './raw-secrets';
+import { commandEnv, commandSources } from './raw-secrets';
 import { loadSectionClasses } from './sections-module';
 
 /**
@@ -29,9 +31,11 @@ const MIN_COMPARED_LENGTH = 4;
 const fingerprintSalt = randomBytes(32);
 
 // `--sections` is a required option: commander never calls the action without it.
-type CheckOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'strict'> & { sections: string };
+type CheckOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'strict' | 'secretsDir' | 'envPrefix'> & {
+  sections: string;
+};
 
-/** `nest-secrets check -e <names> [--dir <d>] --sections <module> [--strict]` */
+/** `nest-secrets check -e <names> [--dir <d>] --sections <module> [--strict] [--secrets-dir <d>]… [--env-prefix <p>]` */
 export function registerCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
@@ -50,6 +54,8 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       'built JS module exporting the @SecretsSection classes, e.g. dist/secrets.js',
     )
     .option('--strict', 'treat warnings (file mode, reused values) as errors')
+    .addOption(OPTIONS.secretsDir())
+    .addOption(OPTIONS.envPrefix())
     .action(async (options: CheckOptions) => check(ctx, options));
 }
 
@@ -70,6 +76,8 @@ interface CheckRun {
   readonly realDir: string;
   readonly env: Environment;
   readonly classes: readonly SecretsClass[];
+  /** The INI file, then `--secrets-dir`s, then `--env-prefix`: merged as the app merges them. */
+  readonly sources: readonly SecretsSourceDefinition[];
   readonly notSecret: (section: string, key: string) => boolean;
   /** The git work tree's top and its allow list, when `dir` is in one. */
   readonly git: { readonly top: string; readonly allowList: AllowList } | undefined;
@@ -107,6 +115,7 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
     realDir: await fs.realpath(dir).catch(() => dir),
     env: commandEnv(ctx.env),
     classes,
+    sources: commandSources(ctx, options),
     notSecret: notSecretKeys(classes),
     git: top && allowList ? { top, allowList } : undefined,
     seenAcross: new Map(),
@@ -130,7 +139,14 @@ async function checkEnvironment(run: CheckRun, findings: Findings, environment: 
   let raw: RawSecrets | undefined;
   let secrets: Secrets | undefined;
   try {
-    raw = await loadRawSecrets({ environment, directory: run.dir, env: run.env });
+    raw = await loadRawSecrets({
+      environment,
+      directory: run.dir,
+      env: run.env,
+      sources: run.sources,
+      sections: run.classes,
+    });
+    raw.warnings.forEach(findings.warn);
     secrets = await buildSecrets(raw, run.classes);
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
@@ -260,10 +276,10 @@ function reusedValues(
   const warnings: SecretsProblem[] = [];
   const seenHere = new Map<string, Occurrence>();
   for (const section of raw.values()) {
-    for (const [key, { value, line }] of section.values) {
+    for (const [key, { value, line, origin }] of section.values) {
       if (value.length < MIN_COMPARED_LENGTH || notSecret(section.name, key)) continue;
       const hash = createHash('sha256').update(fingerprintSalt).update(value).digest('hex');
-      const here: Occurrence = { ...where, line, section: section.name, key };
+      const here: Occurrence = { ...where, ...occurrenceOf(origin, where.file, line), section: section.name, key };
       const earlier = seenHere.get(hash);
       if (earlier) {
         warnings.push({
@@ -288,21 +304,33 @@ function reusedValues(
   return warnings;
 }
 
+/** Where a value is, for duplicate reports: its origin's file (a variable by name), else the INI file's line. */
+function occurrenceOf(
+  origin: Origin | undefined,
+  file: string,
+  line: number | undefined,
+): Pick<Occurrence, 'file' | 'line'> {
+  if (!origin) return { file, line };
+  if (origin.kind === 'ini') return { file: origin.file, line: origin.line };
+  if (origin.kind === 'directory-file') return { file: origin.path, line: undefined };
+  return { file: describeOrigin(origin), line: undefined };
+}
+
 /** `PLACEHOLDER` for each value that looks like one (see placeholders.ts). */
 function placeholders(raw: RawSections, file: string): SecretsProblem[] {
   const problems: SecretsProblem[] = [];
   for (const section of raw.values()) {
-    for (const [key, { value, line }] of section.values) {
-      const rule = placeholderRule(value);
+    for (const [key, raw] of section.values) {
+      const rule = placeholderRule(raw.value);
       if (rule === undefined) continue;
       const presentable = isPresentableName(key);
+      const { at, suffix } = valueProblemAt(raw, file);
       problems.push({
         code: 'PLACEHOLDER',
-        file,
-        line,
+        ...at,
         section: section.name,
         ...(presentable ? { key } : {}),
-        message: `${presentable ? 'value' : `the value of the key on line ${line}`} looks like a placeholder (rule "${rule}"); put the real secret in before deploying`,
+        message: `${presentable ? 'value' : `the value of the key on line ${raw.line}`} looks like a placeholder (rule "${rule}"); put the real secret in before deploying${suffix}`,
       });
     }
   }

@@ -30,6 +30,10 @@ export interface CommandOptions {
   sections?: string;
   /** `check --strict`: warnings are errors. */
   strict?: boolean;
+  /** `--secrets-dir <dir>`, repeatable: secrets directories read after the INI file, in order. */
+  secretsDir?: string[];
+  /** `--env-prefix <prefix>`: variables `<prefix><SECTION>__<KEY>` read last. */
+  envPrefix?: string;
 }
 
 /** {@link CommandOptions} of a command taking a list of environments. */
@@ -44,6 +48,15 @@ export const OPTIONS = {
     new Option('-e, --environment <names>', 'environment name, or several separated by commas')
       .argParser(parseEnvironmentList)
       .makeOptionMandatory(),
+  /** `--secrets-dir <dir>`, repeatable: as the `secretsDirectory` source, after the INI file. */
+  secretsDir: (): Option =>
+    new Option(
+      '--secrets-dir <dir>',
+      'also read a directory of one value per file (section.key or section/key), after the file; repeatable',
+    ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+  /** `--env-prefix <prefix>`: as the `envOverrides` source, last. */
+  envPrefix: (): Option =>
+    new Option('--env-prefix <prefix>', 'also read variables <prefix><SECTION>__<KEY>, last (e.g. SECRETS__)'),
   /** `--dir <dir>` (default: the working directory). */
   dir: (): Option => new Option('--dir <dir>', 'directory holding the secrets files (default: current directory)'),
 };

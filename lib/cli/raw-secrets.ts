@@ -7,12 +7,16 @@
  * One difference, shared by every command: `SECRETS_FILE` is not consulted,
  * since `--environment` and `--dir` name the file (see {@link commandEnv}).
  */
+import * as path from 'node:path';
 import type { Environment } from '../environment-variables';
 import type { RawSections } from '../model';
 import { readSecretsFile, type SecretsFile } from '../sources/file-source';
 import { locate } from '../sources/locate';
 import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { loadRawSecrets } from '../sources/raw-secrets';
+import { envOverrides, iniFile, secretsDirectory, type SecretsSourceDefinition } from '../sources/sources';
+import type { CliContext } from './context';
+import type { CommandOptions } from './options';
 
 /**
  * The variables a command loads with: the process's, without `SECRETS_FILE`
@@ -53,4 +57,20 @@ export async function readRaw(
   const location = locate({ environment, directory, env });
   // A file was read (no `values` option), so file and parsed are set.
   return { location, file: loaded.file!, encrypted: loaded.encrypted, parsed: loaded.parsed!, raw: loaded.raw };
+}
+
+/**
+ * The sources of `--secrets-dir` (repeatable) and `--env-prefix`, in the
+ * order the app would list them: the INI file, each directory (relative to
+ * the working directory) in the order given, then the variables.
+ */
+export function commandSources(
+  ctx: CliContext,
+  options: Pick<CommandOptions, 'secretsDir' | 'envPrefix'>,
+): SecretsSourceDefinition[] {
+  return [
+    iniFile(),
+    ...(options.secretsDir ?? []).map((dir) => secretsDirectory(path.resolve(ctx.cwd, dir))),
+    ...(options.envPrefix === undefined ? [] : [envOverrides({ prefix: options.envPrefix })]),
+  ];
 }

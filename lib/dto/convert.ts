@@ -8,6 +8,7 @@ import { TransformationType, type TransformFnParams } from 'class-transformer';
 import type { DtoDescription, DtoProperty } from './keys';
 import { errorName, isPresentableName, type SecretsProblem } from '../errors';
 import type { RawSection } from '../model';
+import { valueProblemAt } from '../sources/origin';
 import { suggest } from './suggest';
 
 /** The result of converting one string: a value, or why not (without the value). */
@@ -147,8 +148,8 @@ export function convertSection(
           : {
               code: 'EMPTY_VALUE',
               ...at,
-              line: raw.line,
-              message: `empty value: ${subject} is required (mark it @IsOptional() to allow an empty value)`,
+              ...valueProblemAt(raw, file).at,
+              message: `empty value: ${subject} is required (mark it @IsOptional() to allow an empty value)${valueProblemAt(raw, file).suffix}`,
             },
       );
       continue;
@@ -164,11 +165,12 @@ export function convertSection(
       values.set(property.property, converted.value);
     } else {
       failed.add(property.property);
-      found.push({ code: 'CONVERSION', ...at, line: raw.line, message: converted.message });
+      const { at: where, suffix } = valueProblemAt(raw, file);
+      found.push({ code: 'CONVERSION', ...at, ...where, message: converted.message + suffix });
     }
   }
   // Report in file order so the list reads alongside the file; values from
-  // overrides (no line) come last.
+  // overrides and other sources (no line) come last.
   found.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   problems.push(...found);
   return { values, failed };
@@ -250,12 +252,12 @@ export function findUnknownKeys(
     if (declared.has(key)) continue;
     if (!isPresentableName(key)) {
       // Likely a value line (a wrapped base64 secret ending in "="): never shown.
+      const { at, suffix } = valueProblemAt(raw, file);
       problems.push({
         code: 'UNKNOWN_KEY',
-        file,
-        line: raw.line,
+        ...at,
         section: section.name,
-        message: 'unknown key (not shown: it looks like a value — a wrapped or pasted line?)',
+        message: `unknown key (not shown: it looks like a value — a wrapped or pasted line?)${suffix}`,
       });
       continue;
     }
@@ -266,7 +268,8 @@ export function findUnknownKeys(
       : declared.size
         ? `unknown key (${owners} ${verb}: ${listed})`
         : `unknown key (${owners} ${verb} no keys)`;
-    problems.push({ code: 'UNKNOWN_KEY', file, line: raw.line, section: section.name, key, message });
+    const { at, suffix } = valueProblemAt(raw, file);
+    problems.push({ code: 'UNKNOWN_KEY', ...at, section: section.name, key, message: message + suffix });
   }
   return problems;
 }

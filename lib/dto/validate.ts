@@ -21,6 +21,8 @@ import { getSectionOptions, type ResolvedSectionOptions } from './decorators';
 import { describeDto, validationMetadatas, type DtoDescription } from './keys';
 import { errorName, SecretsError, type SecretsProblem } from '../errors';
 import type { RawSection, RawSections } from '../model';
+import type { KnownSections } from '../sources/env-overrides';
+import { valueProblemAt } from '../sources/origin';
 import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, shownKeys } from './redact';
 
 interface Plan<C extends Function = Function> {
@@ -50,6 +52,32 @@ export function describedDto(cls: Function, section: string): ReturnType<typeof 
   let described = bySection.get(section);
   if (!described) bySection.set(section, (described = describeDto(cls, section)));
   return described;
+}
+
+/**
+ * What the DTO classes declare, for matching `envOverrides` variables: each
+ * section's keys (of every class claiming it) and whether any claiming class
+ * allows unknown keys. A class that is not a valid DTO is left out here:
+ * {@link buildSections} reports it.
+ */
+export function knownSections(classes: readonly Function[]): KnownSections {
+  const sections = new Map<string, { keys: string[]; allowUnknownKeys: boolean }>();
+  for (const cls of new Set(classes)) {
+    let options: ResolvedSectionOptions;
+    try {
+      options = getSectionOptions(cls);
+    } catch (error) {
+      if (error instanceof SecretsError) continue;
+      throw error;
+    }
+    const known = sections.get(options.name) ?? { keys: [], allowUnknownKeys: false };
+    sections.set(options.name, known);
+    known.allowUnknownKeys ||= options.allowUnknownKeys;
+    for (const key of describedDto(cls, options.name).description.byKey.keys()) {
+      if (!known.keys.includes(key)) known.keys.push(key);
+    }
+  }
+  return { sections };
 }
 
 /**
@@ -272,11 +300,12 @@ async function validationProblems(
     // validation errors would only restate the conversion problem.
     if (property && item.failed.has(property.property)) continue;
     const key = property?.key ?? error.property;
-    const line = item.section.values.get(key)?.line;
+    const value = item.section.values.get(key);
+    const { at, suffix } = value ? valueProblemAt(value, file) : { at: { file }, suffix: '' };
     const messages: string[] = [];
     await collectMessages(error, item.instance, undefined, error.property, true, messages, leaks);
     for (const message of messages) {
-      problems.push({ code: 'VALIDATION', file, line, section: item.section.name, key, message });
+      problems.push({ code: 'VALIDATION', ...at, section: item.section.name, key, message: message + suffix });
     }
   }
   return problems;

@@ -2,8 +2,9 @@ import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/commo
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
-import { isPresentableName } from '../errors';
+import { formatProblem, isPresentableName } from '../errors';
 import { describeEnvironmentSource, describeFileSource, isLocalEnvironment } from '../sources/locate';
+import { describeSource } from '../sources/sources';
 import { SECRETS_LOGGER_CONTEXT, SECRETS_MODULE_OPTIONS, SECRETS_STATE } from './secrets.constants';
 import type {
   SecretsModuleAsyncOptions,
@@ -190,10 +191,13 @@ function resolveLogger(logger: SecretsModuleOptions['logger']): StartupLog | und
 /** One line naming where the secrets came from and which sections: never a value. */
 async function logLoaded(secrets: Secrets, logger: StartupLog | undefined): Promise<void> {
   if (!logger) return;
+  const only = secrets.sources.length === 1 ? secrets.sources[0] : undefined;
   const from =
-    secrets.file === null
+    only?.kind === 'values'
       ? 'the values option'
-      : `${secrets.file} (${describeFileSource(secrets.source as Exclude<typeof secrets.source, 'values'>)})`;
+      : only?.kind === 'ini' && secrets.source !== 'values' && secrets.source !== 'sources'
+        ? `${only.file} (${describeFileSource(secrets.source)})`
+        : secrets.sources.map(describeSource).join(', ');
   const all = secrets.sectionNames;
   // A header line that is really a pasted value is not worth a name in the log.
   const names = all.filter(isPresentableName);
@@ -203,6 +207,7 @@ async function logLoaded(secrets: Secrets, logger: StartupLog | undefined): Prom
     `Loaded secrets for environment "${secrets.environment}" (${describeEnvironmentSource(secrets.environmentSource)}) ` +
       `from ${from}: ${all.length} section${all.length === 1 ? '' : 's'}${listed.length ? ` (${listed.join(', ')})` : ''}`,
   );
+  for (const warning of secrets.warnings) logger.warn(formatProblem(warning));
   // An .age file is meant to be shared (and committed): its mode does not matter.
   if (secrets.file === null || secrets.encrypted) return;
   if (isLocalEnvironment(secrets.environment) || process.platform === 'win32') return;

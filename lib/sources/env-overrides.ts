@@ -4,7 +4,7 @@
 import { SecretsError, type SecretsProblem } from '../errors';
 import { RESERVED_NAMES } from '../reserved-names';
 import { suggest } from '../dto/suggest';
-import type { SourceRead, SourceSections } from './origin';
+import { variableLabel, type SourceRead, type SourceSections } from './origin';
 
 /** What a DTO section declares: its keys, and whether it accepts keys it does not declare. */
 export interface KnownSection {
@@ -154,10 +154,8 @@ function describe(target: { section: string; key: string }): string {
   return `[${target.section}] ${target.key}`;
 }
 
-/** Variable names are not secrets, but a pasted token could sit in one: shown only when name-like. */
-function showVariable(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(name) ? `variable ${name}` : 'a variable';
-}
+/** As every message names a variable (see `variableLabel`). */
+const showVariable = variableLabel;
 
 /** Every key known by DTO or loaded, by `<SECTION>__<KEY>` env name. */
 class KeyIndex {

@@ -1,4 +1,5 @@
 import type { ParsedFile } from '../model';
+import { readFileVariables } from './file-variables';
 import { interpolate, type SectionValues } from './interpolate';
 import type { Location } from './locate';
 import { parseIni } from './parse';
@@ -30,7 +31,8 @@ export async function readSecretsFile(location: Location, options: ReadOptions):
 /**
  * The secrets file source: read → decrypt → parse → interpolate. Keys named
  * in `overrides` are not interpolated (their file value is replaced anyway,
- * so a variable it references need not be set).
+ * so a variable it references need not be set). A variable that is not set
+ * is read from the file its `<NAME>_FILE` names (see `readFileVariables`).
  *
  * @throws SecretsError as {@link readSecretsFile}, and `UNSET_VARIABLE`…
  *   from interpolation
@@ -40,6 +42,7 @@ export async function fileSource(
   options: ReadOptions & { overrides?: SectionValues },
 ): Promise<SourceResult> {
   const { file, encrypted, parsed } = await readSecretsFile(location, options);
-  const raw = interpolate(parsed, options.env, file, options.overrides);
+  const files = await readFileVariables(parsed, options.env, options.maxFileSize);
+  const raw = interpolate(parsed, options.env, file, options.overrides, files);
   return { raw, source: location.fileSource, file, encrypted, parsed };
 }

@@ -1,7 +1,8 @@
-import { ProblemCollector } from '../errors';
+import { ProblemCollector, type SecretsErrorCode } from '../errors';
 import type { ParsedFile, RawSection, RawSections, Reference, Template } from '../model';
 import { isConventionalVariableName, LITERAL_DOLLAR_HINT } from './template';
-import { ownString, type Environment } from '../environment-variables';
+import type { Environment } from '../environment-variables';
+import type { FileVariables } from './file-variables';
 
 /** `{ [section]: { [key]: value } }`, as taken by the `overrides` and `values` options. */
 export type SectionValues = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -16,13 +17,25 @@ export type SectionValues = Readonly<Record<string, Readonly<Record<string, stri
  * Keys listed in `skip` (section → keys) are not evaluated: an overridden
  * file value is replaced, not interpolated.
  *
+ * A variable that is not set but is in `files` (its `NAME_FILE` was set; see
+ * `readFileVariables`) takes the file's text, wherever it is referenced
+ * (fallbacks too); a `_FILE` problem is reported at the reference, and only
+ * when the reference is evaluated.
+ *
  * @returns every section of the file (also those no DTO claims), in file order.
  * @throws SecretsError `UNSET_VARIABLE` for each reference to an unset
  *   variable that had no fallback, naming file, line, column, section, key and
  *   the variable when its name is conventional (see `isConventionalVariableName`)
- *   — never a value, nor a fallback's text.
+ *   — never a value, nor a fallback's text; and the `_FILE` problems of
+ *   `files` (`NAME_COLLISION`, `FILE_NOT_FOUND`…) at their references.
  */
-export function interpolate(parsed: ParsedFile, env: Environment, file?: string, skip?: SectionValues): RawSections {
+export function interpolate(
+  parsed: ParsedFile,
+  env: Environment,
+  file?: string,
+  skip?: SectionValues,
+  files?: FileVariables,
+): RawSections {
   const problems = new ProblemCollector();
   const result: RawSections = new Map();
   for (const section of parsed.sections.values()) {
@@ -40,7 +53,17 @@ export function interpolate(parsed: ParsedFile, env: Environment, file?: string,
           key: entry.key,
           message: unsetMessage(reference.name),
         });
-      const value = evaluate(entry.template, env, unset);
+      const failed = (reference: Reference, problem: { code: SecretsErrorCode; message: string }): void =>
+        problems.add({
+          code: problem.code,
+          file,
+          line: entry.line,
+          column: reference.column,
+          section: section.name,
+          key: entry.key,
+          message: problem.message,
+        });
+      const value = evaluate(entry.template, lookup(env, files), unset, failed);
       if (value !== undefined) raw.values.set(entry.key, { value, line: entry.line });
     }
     result.set(section.name, raw);
@@ -63,8 +86,27 @@ function unsetMessage(name: string): string {
   );
 }
 
-/** Evaluates one template; `undefined` when a reference was unset (reported through `unset`). */
-function evaluate(template: Template, env: Environment, unset: (reference: Reference) => void): string | undefined {
+type Problem = { code: SecretsErrorCode; message: string };
+/** A variable's value (from `env`, else its `_FILE`), `undefined` when unset, or its `_FILE` problem. */
+type Lookup = (name: string) => string | undefined | { problem: Problem };
+
+function lookup(env: Environment, files: FileVariables | undefined): Lookup {
+  return (name) => {
+    const fromFile = files?.get(name);
+    // A problem (both set, unreadable file) wins: it must be seen, not hidden by a fallback.
+    if (fromFile && 'problem' in fromFile) return fromFile;
+    if (Object.prototype.hasOwnProperty.call(env, name) && typeof env[name] === 'string') return env[name];
+    return fromFile?.value;
+  };
+}
+
+/** Evaluates one template; `undefined` when a reference was unset or failed (reported through `unset` / `failed`). */
+function evaluate(
+  template: Template,
+  get: Lookup,
+  unset: (reference: Reference) => void,
+  failed: (reference: Reference, problem: Problem) => void,
+): string | undefined {
   let out = '';
   let ok = true;
   for (const part of template) {
@@ -72,12 +114,12 @@ function evaluate(template: Template, env: Environment, unset: (reference: Refer
       out += part;
       continue;
     }
-    const isSet = Object.prototype.hasOwnProperty.call(env, part.name) && typeof env[part.name] === 'string';
+    const found = get(part.name);
     let value: string | undefined;
-    if (part.operator === ':-') value = ownString(env, part.name) ?? evaluate(part.fallback ?? [], env, unset);
-    else if (part.operator === '-')
-      value = isSet ? (env[part.name] as string) : evaluate(part.fallback ?? [], env, unset);
-    else if (isSet) value = env[part.name] as string;
+    if (typeof found === 'object') failed(part, found.problem);
+    else if (part.operator === ':-') value = found || evaluate(part.fallback ?? [], get, unset, failed);
+    else if (part.operator === '-') value = found ?? evaluate(part.fallback ?? [], get, unset, failed);
+    else if (found !== undefined) value = found;
     else unset(part);
     if (value === undefined) ok = false;
     else out += value;

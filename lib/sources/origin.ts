@@ -4,6 +4,7 @@
  * by the loader (a later source wins per key). No Nest imports, no I/O here.
  */
 import type { SecretsProblem } from '../errors';
+import type { RawValue } from '../model';
 
 /**
  * Where one value came from. Every problem about a value names this place,
@@ -63,6 +64,44 @@ export function describeOrigin(origin: Origin): string {
     case 'directory-file':
       return origin.path;
     case 'variable':
-      return `variable ${origin.name}`;
+      return variableLabel(origin.name);
+  }
+}
+
+/** Variable names are not secrets, but a pasted token could sit in one: named only when name-like. */
+export function variableLabel(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(name) ? `variable ${name}` : 'a variable';
+}
+
+/**
+ * Where a merged value came from: its `origin`, else (with a `line`) that
+ * line of `file`, the first INI file loaded; `undefined` for a value of the
+ * `values` / `overrides` options.
+ */
+export function originOf(value: RawValue, file: string | null | undefined): Origin | undefined {
+  if (value.origin) return value.origin;
+  if (value.line !== undefined && file) return { kind: 'ini', file, line: value.line };
+  return undefined;
+}
+
+/**
+ * What a DTO-stage problem about `value` carries: its location fields, and a
+ * suffix for its message naming a variable (` (from variable NAME)`), since a
+ * variable has no file. `file` is the first INI file, for values that have
+ * no `origin`. Never the value.
+ */
+export function valueProblemAt(
+  value: RawValue,
+  file: string | undefined,
+): { at: Pick<SecretsProblem, 'file' | 'line' | 'column'>; suffix: string } {
+  if (!value.origin) return { at: { file, line: value.line }, suffix: '' };
+  const origin = value.origin;
+  switch (origin.kind) {
+    case 'ini':
+      return { at: { file: origin.file, line: origin.line, column: origin.column }, suffix: '' };
+    case 'directory-file':
+      return { at: { file: origin.path, line: undefined }, suffix: '' };
+    case 'variable':
+      return { at: { file: undefined, line: undefined }, suffix: ` (from ${variableLabel(origin.name)})` };
   }
 }

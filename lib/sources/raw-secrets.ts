@@ -1,65 +1,187 @@
 /**
  * The front half of the pipeline, shared by `loadSecrets` (hence
  * `SecretsModule`) and every CLI command that reads secrets: options →
- * environment → one source → overrides → raw sections with their provenance.
- * The DTO stages (lib/dto) start from its result.
+ * environment → each source in order, merged per key → overrides → raw
+ * sections with their provenance. The DTO stages (lib/dto) start from its
+ * result.
  *
- * A new source (a directory of mounted files, …) is a function returning a
- * {@link SourceResult}, chosen here.
+ * A new source is a factory in sources.ts and a case here, returning raw
+ * sections whose values carry their `origin`.
  */
+import * as path from 'node:path';
+import { knownSections } from '../dto/validate';
 import type { Environment } from '../environment-variables';
+import type { SecretsProblem } from '../errors';
+import type { RawSections } from '../model';
+import { matchEnvOverrides } from './env-overrides';
 import { fileSource } from './file-source';
 import type { SectionValues } from './interpolate';
 import { chooseEnvironment, locate, type EnvironmentSource } from './locate';
+import type { Origin, SourceSections } from './origin';
 import { DEFAULT_MAX_FILE_SIZE } from './read';
+import { readSecretsDirectory } from './secrets-directory';
 import type { SourceResult } from './source';
+import { DEFAULT_SOURCES, type IniFileOptions, type SecretsSourceDefinition, type SourceSummary } from './sources';
 import { applyValues, valuesSource } from './values-source';
 
-/** The `loadSecrets` options that choose and read the source (already checked by `loadSecrets`). */
+/** The `loadSecrets` options that choose and read the sources (already checked by `loadSecrets`). */
 export interface RawSecretsOptions {
   environment?: string;
   environmentVariable?: string;
   directory?: string;
   file?: string;
-  /** Variables for selection, interpolation and age identities. */
+  /** Variables for selection, interpolation, age identities and `envOverrides`. */
   env: Environment;
   overrides?: SectionValues;
   values?: SectionValues;
   /** Default {@link DEFAULT_MAX_FILE_SIZE}. */
   maxFileSize?: number;
   identity?: string | readonly string[];
+  /** In order, a later one winning per key. Default `[iniFile()]`. Ignored when `values` is given. */
+  sources?: readonly SecretsSourceDefinition[];
+  /** The DTO classes: `envOverrides` matches variables against the keys they declare. Default `[]`. */
+  sections?: readonly Function[];
 }
 
 /** Raw sections, where they came from, and the environment they belong to. */
 export interface RawSecrets extends SourceResult {
   readonly environment: string;
   readonly environmentSource: EnvironmentSource;
+  /** What each source read, in order. */
+  readonly sources: readonly SourceSummary[];
+  /** Problems that did not stop the load (`INSECURE_MODE` of a secrets directory), for the caller to log. */
+  readonly warnings: readonly SecretsProblem[];
 }
 
 /**
- * Chooses the environment and the source (`values` when given, else the
- * located file), reads it, then applies `overrides`.
+ * Chooses the environment, reads each source of `sources` in order (or only
+ * `values` when given) and merges them per key — a later source wins; a
+ * section keeps the place where it was first seen — then applies
+ * `overrides`.
  *
- * @throws SecretsError of the first stage that failed: `INVALID_ENVIRONMENT`,
- *   the read, decryption, parse and interpolation codes.
+ * `file`, `source`, `encrypted` and `parsed` describe the first INI file of
+ * the sources (`null`, `'sources'` when there is none); values of that file
+ * carry their `line`, values of every other source their `origin`.
+ *
+ * @throws SecretsError of the first stage (of the first source) that
+ *   failed: `INVALID_ENVIRONMENT`, the read, decryption, parse and
+ *   interpolation codes, a secrets directory's and `envOverrides`' codes.
  */
 export async function loadRawSecrets(options: RawSecretsOptions): Promise<RawSecrets> {
   const { env, overrides } = options;
-  let result: SourceResult;
-  let chosen: { environment: string; environmentSource: EnvironmentSource };
+  const chosen = chooseEnvironment(options);
   if (options.values !== undefined) {
-    chosen = chooseEnvironment(options);
-    result = valuesSource(options.values);
-  } else {
-    const location = locate(options);
-    chosen = location;
-    result = await fileSource(location, {
-      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      identity: options.identity,
-      env,
-      overrides,
-    });
+    const result = valuesSource(options.values);
+    if (overrides !== undefined) applyValues(result.raw, overrides);
+    return { ...result, ...chosen, sources: [{ kind: 'values' }], warnings: [] };
   }
-  if (overrides !== undefined) applyValues(result.raw, overrides);
-  return { ...result, environment: chosen.environment, environmentSource: chosen.environmentSource };
+
+  const merged: RawSections = new Map();
+  const sources: SourceSummary[] = [];
+  const warnings: SecretsProblem[] = [];
+  let first: SourceResult | undefined;
+  for (const definition of options.sources ?? DEFAULT_SOURCES) {
+    switch (definition.kind) {
+      case 'ini': {
+        const given = definedOnly(definition.options);
+        const location = locate({ ...options, ...given, env });
+        const result = await fileSource(location, {
+          maxFileSize: given.maxFileSize ?? options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+          identity: given.identity ?? options.identity,
+          env,
+          overrides,
+        });
+        const primary = first === undefined;
+        first ??= result;
+        for (const section of result.raw.values()) {
+          for (const [key, value] of section.values) {
+            const origin: Origin | undefined = primary
+              ? undefined
+              : { kind: 'ini', file: result.file!, line: value.line! };
+            set(
+              merged,
+              section.name,
+              key,
+              origin ? { value: value.value, origin } : value,
+              primary ? section.line : undefined,
+            );
+          }
+          if (section.values.size === 0)
+            set(merged, section.name, undefined, undefined, primary ? section.line : undefined);
+        }
+        sources.push({ kind: 'ini', file: result.file!, encrypted: result.encrypted });
+        break;
+      }
+      case 'directory': {
+        const read = await readSecretsDirectory(definition.path, {
+          ...definition.options,
+          environment: chosen.environment,
+        });
+        const keys = mergeSourced(merged, read.sections);
+        warnings.push(...read.warnings);
+        sources.push({
+          kind: 'directory',
+          path: path.resolve(definition.path),
+          layout: read.layout,
+          ...(read.version === undefined ? {} : { version: read.version }),
+          keys,
+        });
+        break;
+      }
+      case 'env': {
+        const read = matchEnvOverrides(env, definition.prefix, knownSections(options.sections ?? []), merged);
+        sources.push({ kind: 'env', prefix: definition.prefix, keys: mergeSourced(merged, read.sections) });
+        break;
+      }
+    }
+  }
+  if (overrides !== undefined) applyValues(merged, overrides);
+  return {
+    raw: merged,
+    source: first?.source ?? 'sources',
+    file: first?.file ?? null,
+    encrypted: first?.encrypted ?? false,
+    parsed: first?.parsed ?? null,
+    ...chosen,
+    sources,
+    warnings,
+  };
+}
+
+/** The options given (an `undefined` one does not hide the top-level option). */
+function definedOnly(options: Readonly<IniFileOptions>): IniFileOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as IniFileOptions;
+}
+
+/** Merges one source's sections; returns how many values it gave. */
+function mergeSourced(merged: RawSections, sections: SourceSections): number {
+  let count = 0;
+  for (const [name, values] of sections) {
+    for (const [key, { value, origin }] of values) {
+      set(merged, name, key, { value, origin });
+      count++;
+    }
+    if (values.size === 0) set(merged, name, undefined, undefined);
+  }
+  return count;
+}
+
+/** Sets one key (a later source wins), adding its section at the end when new. */
+function set(
+  merged: RawSections,
+  sectionName: string,
+  key: string | undefined,
+  value: { value: string; line?: number; origin?: Origin } | undefined,
+  line?: number,
+): void {
+  let section = merged.get(sectionName);
+  if (!section) {
+    section = { name: sectionName, ...(line === undefined ? {} : { line }), values: new Map() };
+    merged.set(sectionName, section);
+  } else if (section.line === undefined && line !== undefined) {
+    // The first INI file's header line is where MISSING_KEY points.
+    section = { ...section, line };
+    merged.set(sectionName, section);
+  }
+  if (key !== undefined && value !== undefined) section.values.set(key, value);
 }

@@ -7,8 +7,12 @@
 import type { ParsedFile, RawSections } from '../model';
 import type { FileSource } from './locate';
 
-/** Where the values came from: the file option, `SECRETS_FILE`, derived from the environment, or the `values` option. */
-export type SecretsSource = FileSource | 'values';
+/**
+ * How the INI file was chosen: the file option, `SECRETS_FILE`, derived from
+ * the environment; or `values` (the `values` option, no file), or `sources`
+ * (the `sources` option holds no INI file).
+ */
+export type SecretsSource = FileSource | 'values' | 'sources';
 
 export interface SourceResult {
   /** Sections in source order; values carry their line when the source has lines. */
