@@ -43,6 +43,8 @@ interface RedactedClass {
   readonly exposed: Set<string>;
   /** The declared properties, as given by the first {@link hideSecrets} (the same for every load). */
   declared?: Declared;
+  /** The declared properties that are not `@NotSecret()`, found once per class (a metadata lookup each). */
+  secret?: ReadonlySet<string>;
 }
 
 interface Declared {
@@ -171,15 +173,26 @@ export function hideSecrets(instance: object, dto: Function, properties: readonl
   if (!entry) throw new TypeError(`${dto.name}: hideSecrets() before redactedClassOf()`);
   entry.declared ??= { list: Object.freeze([...properties]), set: new Set(properties) };
   loadedInstances.set(instance, entry.declared);
-  for (const property of properties) {
-    if (isNotSecret(dto, property)) continue;
+  for (const property of secretProperties(dto, properties)) {
     const descriptor = Object.getOwnPropertyDescriptor(instance, property);
-    // buildSections defines every declared property configurable; a
-    // non-configurable one that a constructor defined is left as it is.
-    if (!descriptor?.configurable || ('value' in descriptor && descriptor.value === undefined)) continue;
-    Object.defineProperty(instance, property, { enumerable: false });
+    if (descriptor === undefined || ('value' in descriptor && descriptor.value === undefined)) continue;
     exposeToTransformer(entry, dto, property);
+    // buildSections defines its properties hidden already (redefining them
+    // costs a shape change each); a field the constructor set is hidden here,
+    // unless it made it non-configurable.
+    if (descriptor.enumerable && descriptor.configurable)
+      Object.defineProperty(instance, property, { enumerable: false });
   }
+}
+
+/**
+ * The `properties` of `dto` that are secret (not `@NotSecret()`), found once
+ * per class. `dto` must have been passed to {@link redactedClassOf}.
+ */
+export function secretProperties(dto: Function, properties: readonly string[]): ReadonlySet<string> {
+  const entry = redactedClasses.get(dto);
+  if (!entry) throw new TypeError(`${dto.name}: secretProperties() before redactedClassOf()`);
+  return (entry.secret ??= new Set(properties.filter((property) => !isNotSecret(dto, property))));
 }
 
 /**

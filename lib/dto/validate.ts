@@ -23,7 +23,7 @@ import { errorName, SecretsError, type SecretsProblem } from '../errors';
 import type { RawSection, RawSections } from '../model';
 import type { KnownSections } from '../sources/env-overrides';
 import { valueProblemAt } from '../sources/origin';
-import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, shownKeys } from './redact';
+import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, secretProperties, shownKeys } from './redact';
 
 interface Plan<C extends Function = Function> {
   readonly cls: C;
@@ -211,15 +211,19 @@ function instantiate(
     });
     return undefined;
   }
+  const declared = plan.dto.properties.map((p) => p.property);
+  const secret = secretProperties(plan.cls, declared);
   for (const property of plan.dto.properties) {
     // Defined rather than assigned: a setter on the DTO must not see the
     // value, and the property must be an own data property to be frozen.
+    // A secret one is hidden from enumeration from the start (see hideSecrets).
     const converted = conversion.values.has(property.property);
     if (converted || !Object.prototype.hasOwnProperty.call(instance, property.property)) {
+      const value = converted ? conversion.values.get(property.property) : undefined;
       Object.defineProperty(instance, property.property, {
-        value: converted ? conversion.values.get(property.property) : undefined,
+        value,
         writable: true,
-        enumerable: true,
+        enumerable: value === undefined || !secret.has(property.property),
         configurable: true,
       });
     }
@@ -227,11 +231,7 @@ function instantiate(
   // Fields the constructor set itself are redacted in instanceToPlain too.
   redactedClassOf(plan.cls, Object.keys(instance));
   // Secrets are hidden from spread & co. before anything else sees the instance.
-  hideSecrets(
-    instance,
-    plan.cls,
-    plan.dto.properties.map((p) => p.property),
-  );
+  hideSecrets(instance, plan.cls, declared);
   return { plan, section, instance, failed: conversion.failed };
 }
 
