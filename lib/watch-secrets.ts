@@ -29,6 +29,8 @@ export interface SecretsWatchOptions {
  * - `{ type: 'applied', sections }`: the new secrets are current;
  *   `sections` names the sections whose values changed (added, removed or
  *   edited), in the new file's order, then removed ones; never a value.
+ *   Every name is listed, also one the log line leaves out because it looks
+ *   like a pasted value rather than a name.
  * - `{ type: 'failed', error }`: the update did not load or validate; the
  *   last good secrets stay current. `error` is the `SecretsError` (its
  *   message names files, lines and keys, never a value).

@@ -106,6 +106,34 @@ describe('nest-secrets exec --watch', () => {
     expect(await run.status).toBe(7);
   });
 
+  it('a SIGTERM to nest-secrets is forwarded; the command exits and watching stops', async () => {
+    const { dir, file, env } = setup('token-1');
+    const { ctx, output } = testContext({ cwd: dir, env });
+    const handlers: Array<{ signals: readonly NodeJS.Signals[]; handler: (signal: NodeJS.Signals) => void }> = [];
+    const signal = (name: NodeJS.Signals) =>
+      handlers.filter((h) => h.signals.includes(name)).forEach((h) => h.handler(name));
+    const status = main(
+      ['node', 'nest-secrets', 'exec', '-e', 'production', '--watch', '--', process.execPath, '-e', CHILD],
+      {
+        ...ctx,
+        onSignals: (signals, handler) => {
+          const entry = { signals, handler };
+          handlers.push(entry);
+          return () => void handlers.splice(handlers.indexOf(entry), 1);
+        },
+      },
+    );
+    const stdout = () => output().stdout.toString('utf8');
+    await until(() => stdout() === 'run:token-1\n');
+    signal('SIGTERM');
+    expect(await status).toBe(0);
+    expect(handlers).toEqual([]);
+    replace(file, '[app]\ntoken = token-2\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stdout()).toBe('run:token-1\nSIGTERM\n');
+    expect(output().stderr.toString('utf8')).toBe('');
+  });
+
   it('--grace is checked: a number of seconds, and only with --watch (exit 2)', async () => {
     const { dir, env } = setup('token-1');
     const bad = start(['exec', '-e', 'production', '--watch', '--grace', 'soon', '--', 'true'], { cwd: dir, env });
