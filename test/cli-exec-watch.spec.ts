@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main';
-import { cleanEnv, tempDir, testContext, write } from './helpers/cli';
+import { CLI, cleanEnv, tempDir, testContext, write } from './helpers/cli';
 import { until } from './helpers/writer-thread';
 
 /** Replaces the file by rename, as editors and `nest-secrets edit` do. */
@@ -142,5 +143,27 @@ describe('nest-secrets exec --watch', () => {
     const alone = start(['exec', '-e', 'production', '--grace', '1', '--', 'true'], { cwd: dir, env });
     expect(await alone.status).toBe(2);
     expect(alone.stderr()).toBe('nest-secrets: exec: --grace needs --watch\n');
+  });
+
+  // Only a process shows it: real signal handlers, the command sharing our stdout.
+  it('as a process: restarts the command, and a SIGTERM to nest-secrets ends the command and nest-secrets with its code', async () => {
+    const { dir, file, env } = setup('token-1');
+    const child = spawn(
+      process.execPath,
+      [CLI, 'exec', '-e', 'production', '--watch', '--', process.execPath, '-e', CHILD, 'polite'],
+      { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await until(() => stdout === 'run:token-1\n', 10_000);
+    replace(file, '[app]\ntoken = token-2\n');
+    await until(() => stdout.endsWith('run:token-2\n'), 10_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('run:token-1\nSIGTERM\nrun:token-2\nSIGTERM\n');
+    expect(stderr).toBe('nest-secrets exec: secrets changed (app); restarting the command\n');
   });
 });

@@ -4,7 +4,6 @@ import {
   Injectable,
   Logger,
   Module,
-  type OnApplicationShutdown,
   type OnModuleDestroy,
   type Provider,
 } from '@nestjs/common';
@@ -160,15 +159,11 @@ export class SecretsModule {
  * running in a process whose app is gone.
  */
 @Injectable()
-class SecretsShutdown implements OnModuleDestroy, OnApplicationShutdown {
+class SecretsShutdown implements OnModuleDestroy {
   constructor(@Inject(SECRETS_STATE) private readonly state: SecretsState) {}
 
+  // The first hook of `close()`: no reload starts while other modules are torn down.
   onModuleDestroy(): void {
-    this.state.close();
-  }
-
-  // Also here: a test module that is never init'ed runs only the shutdown hooks.
-  onApplicationShutdown(): void {
     this.state.close();
   }
 }

@@ -235,11 +235,16 @@ describe('SecretsModule watch', () => {
     app = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const secrets = app.get(SecretsService);
     const changes: SecretsChange[] = [];
-    secrets.changes.subscribe((change) => changes.push(change));
+    let completed = false;
+    secrets.changes.subscribe({ next: (change) => changes.push(change), complete: () => (completed = true) });
     replace(file, ini(1, 2));
     await until(() => changes.length === 1);
     expect(changes).toEqual([{ type: 'applied', sections: ['api'] }]);
     expect(secrets.section(ApiSecrets)!.token).toBe('api-token-2-canary');
+    // Closed without init(): the watcher is closed all the same.
+    await app.close();
+    app = undefined;
+    expect(completed).toBe(true);
   });
 
   it('rejects a watch option that is neither a boolean nor watch options (INVALID_OPTION)', async () => {
