@@ -215,7 +215,12 @@ export async function watchSecrets(
   onChange?: (change: SecretsChange) => void,
 ): Promise<WatchedSecrets> {
   const { watch, ...loadOptions } = options ?? {};
-  const watchOptions = resolveWatchOption(watch ?? true)!;
+  const watchOptions = resolveWatchOption(watch ?? true);
+  if (!watchOptions) {
+    throw new SecretsError([
+      { code: 'INVALID_OPTION', message: 'watch: watchSecrets always watches; use loadSecrets to load once' },
+    ]);
+  }
   const first = await loadRepeatably(loadOptions);
   let current = first.secrets;
   let queue: Promise<unknown> = Promise.resolve();

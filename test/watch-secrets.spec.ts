@@ -73,6 +73,9 @@ describe('watchSecrets', () => {
     await expect(watchSecrets({ file, env: {}, watch: 5 as unknown as { debounceMs: number } })).rejects.toMatchObject({
       codes: ['INVALID_OPTION'],
     });
+    await expect(watchSecrets({ file, env: {}, watch: false as unknown as object })).rejects.toThrow(
+      'watch: watchSecrets always watches; use loadSecrets to load once',
+    );
   });
 
   it('a SecretsLogger around it masks the new values, also in a context it had already seen', async () => {

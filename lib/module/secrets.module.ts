@@ -44,7 +44,9 @@ let rootCount = 0;
 export class SecretsModule {
   /**
    * Loads the secrets with {@link SecretsModuleOptions} (every `loadSecrets`
-   * option plus `isGlobal`, default `true`, and `logger`, default on).
+   * option plus `isGlobal`, default `true`, `logger`, default on, and
+   * `watch`, default off: follow the files and swap in each update that
+   * loads; see `SecretsService.changes`).
    * Call it once per application; feature modules use {@link SecretsModule.forFeature}.
    * Provides (and exports) each section's DTO, `SecretsService` and
    * `SecretsLogger` (masking, around Nest's `ConsoleLogger`).
