@@ -213,6 +213,41 @@ describe('SecretsModule watch', () => {
     expect(started.secrets.get('db.user')).toBe('db-user-1');
   });
 
+  it("reloads validate forFeature sections too: a feature's invalid update is refused, its valid one applied", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'production-secrets.ini');
+    writeFileSync(file, ini(1), { mode: 0o600 });
+    @Module({ imports: [SecretsModule.forFeature([ApiSecrets])] })
+    class FeatureModule {}
+    @Module({
+      imports: [
+        SecretsModule.forRoot({
+          sections: [DbSecrets],
+          environment: 'production',
+          env: {},
+          logger: false,
+          directory: dir,
+          watch: { debounceMs: 20 },
+        }),
+        FeatureModule,
+      ],
+    })
+    class AppModule {}
+    app = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const secrets = app.get(SecretsService);
+    const changes: SecretsChange[] = [];
+    secrets.changes.subscribe((change) => changes.push(change));
+    replace(file, '[db]\nuser = db-user-2\npassword = db-password-2-canary\n[api]\ntoken = nope\n');
+    await until(() => changes.length === 1);
+    expect(changes[0].type === 'failed' && changes[0].error.codes).toEqual(['VALIDATION']);
+    expect(secrets.get('db.user')).toBe('db-user-1');
+    replace(file, ini(2));
+    await until(() => changes.length === 2);
+    expect(changes[1]).toEqual({ type: 'applied', sections: ['db', 'api'] });
+    expect(secrets.section(ApiSecrets)!.token).toBe('api-token-2-canary');
+    expect(secrets.section(DbSecrets)!.user).toBe('db-user-2');
+  });
+
   it('forRootAsync: watch may come from the factory', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'production-secrets.ini');
