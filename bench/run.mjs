@@ -270,6 +270,7 @@ try {
     ['(e) SecretsLogger per log line', 'logger.mjs'],
     ['(f) exec --mask throughput', 'exec-mask.mjs'],
     ['(g) a 1 MiB list value', 'long-value.mjs'],
+    ['(h) rotation: swap to section()', 'rotation.mjs'],
   ]) {
     progress(title);
     lines.push(

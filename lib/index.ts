@@ -25,5 +25,7 @@ export { REDACTED } from './dto/redact';
 export { MASK_MIN_LENGTH } from './mask/masker';
 export { reveal } from './dto/reveal';
 export type { Revealed } from './dto/reveal';
+export { watchSecrets } from './watch-secrets';
+export type { SecretsChange, SecretsWatchOptions, WatchedSecrets, WatchSecretsOptions } from './watch-secrets';
 export * from './module';
 export { OAuth1ProviderSecrets, OAuth2ProviderSecrets } from './providers/oauth-provider.secrets';

@@ -295,8 +295,9 @@ export async function buildSecrets(raw: RawSecrets, sections: readonly SecretsCl
  * obscurely later, never echoing a value.
  *
  * @throws SecretsError `INVALID_OPTION`, `RESERVED_NAME`
+ * @internal exported for `watchSecrets` and `SecretsModule`, which load again on each change.
  */
-function snapshotOptions(given: LoadSecretsOptions): LoadSecretsOptions {
+export function snapshotOptions(given: LoadSecretsOptions): LoadSecretsOptions {
   let options: LoadSecretsOptions;
   try {
     if (given === null || typeof given !== 'object') throw new TypeError();

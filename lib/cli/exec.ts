@@ -1,24 +1,17 @@
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
 import { inspectedForms, Masker } from '../mask/masker';
 import type { RawSections } from '../model';
-import type { CliContext } from './context';
+import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
+import { CliError, EXIT_USAGE, type CliContext } from './context';
+import { FORWARDED_SIGNALS, runChild } from './exec-child';
+import { DEFAULT_GRACE_SECONDS, superviseChild, type PreparedRun } from './exec-watch';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
-import { childStdio, copyChildOutput } from './children';
-import { maskOutput, PIPE_GRACE_MS } from './masked-output';
-import { commandEnv, readRaw } from './raw-secrets';
+import { PIPE_GRACE_MS } from './masked-output';
+import { commandEnv } from './raw-secrets';
 
 /** Prefix of every variable `exec` sets. */
 export const SECRET_VARIABLE_PREFIX = 'SECRET_';
-
-/** Exit codes of the shell when the command cannot be run. */
-const EXIT_NOT_EXECUTABLE = 126;
-const EXIT_NOT_FOUND = 127;
-
-/** Signals passed on to the child while it runs. */
-const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];
 
 /**
  * Ends `nest-secrets` with the child's exit code, printing nothing: the
@@ -31,7 +24,7 @@ export class ChildExit extends Error {
   }
 }
 
-/** `nest-secrets exec -e <name> [--dir <d>] [--mask] -- <command> [args…]` */
+/** `nest-secrets exec -e <name> [--dir <d>] [--mask] [--watch [--grace <s>]] -- <command> [args…]` */
 export function registerExec(program: Command, ctx: CliContext): void {
   program
     .command('exec')
@@ -45,6 +38,10 @@ export function registerExec(program: Command, ctx: CliContext): void {
         'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
         `Once it has exited, output that stays silent for ${PIPE_GRACE_MS / 1000} s is no longer waited for ` +
         '(a background process it started may hold it open). Without --mask (the default) its output is not masked.\n\n' +
+        'With --watch, the file is watched: when it changes and the new secrets load, the command is stopped ' +
+        `(SIGTERM, then SIGKILL after --grace seconds, default ${DEFAULT_GRACE_SECONDS}) and started again with them; ` +
+        'secrets that fail to load are reported on stderr and the command keeps running. Watching ends when the ' +
+        'command exits by itself.\n\n' +
         "Exit code: the command's (128+n when signal n ended it; 127 not found, 126 not executable), or 1 / 2 when " +
         'nest-secrets itself fails before running it.',
     )
@@ -57,54 +54,59 @@ export function registerExec(program: Command, ctx: CliContext): void {
       '--mask',
       "replace the file's values in the command's output with [REDACTED] (output through pipes; default: off)",
     )
+    .option('--watch', 'restart the command when the secrets change and load (default: off)')
+    .option(
+      '--grace <seconds>',
+      `with --watch: how long a restart waits after SIGTERM before SIGKILL (default: ${DEFAULT_GRACE_SECONDS})`,
+    )
     .argument('<command>', 'the command to run (not through a shell)')
     .argument('[args...]', 'its arguments')
     .action(async (command: string, args: string[], options: ExecOptions) => exec(ctx, command, args, options));
 }
 
-type ExecOptions = Pick<CommandOptions, 'environment' | 'dir' | 'mask'>;
+type ExecOptions = Pick<CommandOptions, 'environment' | 'dir' | 'mask'> & { watch?: boolean; grace?: string };
 
 async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
-  const { raw, file } = await readRaw(options.environment, resolveDir(ctx, options.dir), commandEnv(ctx.env));
-  const variables = secretVariables(raw, file);
-  const masker = options.mask ? new Masker(fileValues(raw), { extraForms: true }) : undefined;
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(command, [...args], {
-      stdio: childStdio(ctx, masker !== undefined),
-      cwd: ctx.cwd,
-      env: { ...ctx.env, ...variables },
-    });
-    const output =
-      masker && child.stdout && child.stderr
-        ? maskOutput({ stdout: child.stdout, stderr: child.stderr }, masker, ctx.streams)
-        : ctx.children === 'pipe'
-          ? copyChildOutput(child, ctx)
-          : undefined;
-    const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => void child.kill(signal));
-    // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
-    const stopIgnoring = ctx.onSignals(['SIGINT'], () => undefined);
-    let ended = false;
-    const done = (result: number) => {
-      if (ended) return;
-      ended = true;
-      // Signals reach us with their default effect again while masked output
-      // is still being written: Ctrl-C ends a wait for a background process's pipe.
-      stopForwarding();
-      stopIgnoring();
-      // The exit code waits for the last masked byte: exiting earlier would cut the output.
-      if (output) void output.finish().then(() => resolve(result));
-      else resolve(result);
-    };
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      const notFound = error.code === 'ENOENT';
-      ctx.stderr(`nest-secrets exec: cannot run ${command}: ${notFound ? 'command not found' : error.code}\n`);
-      done(notFound ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
-    });
-    child.on('exit', (status, signal) => {
-      done(signal ? 128 + (constants.signals[signal] ?? 0) : (status ?? 0));
-    });
+  const graceMs = graceOption(options);
+  const env = commandEnv(ctx.env);
+  const directory = resolveDir(ctx, options.dir);
+  // As every command: `-e` and `--dir` name the file (see commandEnv).
+  const load = () => loadRawSecrets({ environment: options.environment, directory, env });
+  const prepare = (raw: RawSecrets): PreparedRun => ({
+    // A file was read (no `values` option), so `file` is set.
+    variables: secretVariables(raw.raw, raw.file!),
+    masker: options.mask ? new Masker(fileValues(raw.raw), { extraForms: true }) : undefined,
   });
+  const raw = await load();
+  const run = prepare(raw);
+  const code = options.watch
+    ? await superviseChild(ctx, command, args, { raw, run }, { load, prepare, graceMs })
+    : await runOnce(ctx, command, args, run);
   if (code !== 0) throw new ChildExit(code);
+}
+
+/** `--grace` in ms. @throws CliError (usage) when it is not a number of seconds, or given without --watch */
+function graceOption(options: ExecOptions): number {
+  if (options.grace === undefined) return DEFAULT_GRACE_SECONDS * 1000;
+  if (!options.watch) throw new CliError('exec: --grace needs --watch', EXIT_USAGE);
+  const seconds = Number(options.grace);
+  if (options.grace.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new CliError('exec: --grace must be a number of seconds, 0 or more', EXIT_USAGE);
+  }
+  return seconds * 1000;
+}
+
+async function runOnce(ctx: CliContext, command: string, args: readonly string[], prepared: PreparedRun) {
+  const child = runChild(ctx, command, args, prepared.variables, prepared.masker);
+  const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => child.kill(signal));
+  // A terminal's Ctrl-C reaches the child directly; this process only waits for its exit code.
+  const stopIgnoring = ctx.onSignals(['SIGINT'], () => undefined);
+  await child.exited;
+  // Signals reach us with their default effect again while masked output
+  // is still being written: Ctrl-C ends a wait for a background process's pipe.
+  stopForwarding();
+  stopIgnoring();
+  return child.finished;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LoggerService, ModuleMetadata } from '@nestjs/common';
 import type { LoadSecretsOptions, SecretsClass } from '../load-secrets';
+import type { SecretsWatchOptions } from '../watch-secrets';
 
 /**
  * Options of `SecretsModule.forRoot`: every {@link LoadSecretsOptions} option, plus:
@@ -13,6 +14,16 @@ export interface SecretsModuleOptions extends LoadSecretsOptions {
    * of your own.
    */
   logger?: boolean | LoggerService;
+  /**
+   * Follow the sources: `true` (events, 100 ms debounce) or
+   * {@link SecretsWatchOptions} (`debounceMs`, `pollIntervalMs`). Every file
+   * read is watched; after a change settles every source is read again and
+   * validated, and the result replaces the secrets that `SecretsService`
+   * answers from, as a whole; a failed update keeps the last good ones and
+   * logs one line. Injected DTO instances stay the start-up snapshot.
+   * Default `false`.
+   */
+  watch?: boolean | SecretsWatchOptions;
 }
 
 /** The options `forRootAsync`'s factory resolves: everything but `sections` and `isGlobal`. */

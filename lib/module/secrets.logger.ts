@@ -6,6 +6,11 @@ import { inspect, type InspectOptions } from 'node:util';
 export interface SecretsMasking {
   /** `text` with every secret value replaced by `[REDACTED]`; the same string when there is none. */
   mask(text: string): string;
+  /**
+   * The secrets masked with now, when they can change (`SecretsService` and
+   * `watchSecrets`' result with `watch`): a new object means new values.
+   */
+  readonly current?: object;
 }
 
 /** Contexts up to this long are remembered masked, up to this many. */
@@ -54,6 +59,7 @@ export class SecretsLogger implements LoggerService {
   readonly inner: LoggerService;
   readonly #secrets: SecretsMasking;
   readonly #contexts = new Map<string, string>();
+  #contextsOf: object | undefined;
 
   /**
    * @param secrets what masks: `SecretsService` (in a Nest app) or the `Secrets` from `loadSecrets`.
@@ -111,11 +117,16 @@ export class SecretsLogger implements LoggerService {
   /**
    * The last argument, usually the context: a class name that comes back on
    * every line. Short strings are remembered masked, so that a line costs one
-   * masking (its message), not two. Remembering is safe: the secret values
-   * are fixed once loaded (a later `forFeature` adds DTOs, not values).
+   * masking (its message), not two. What is remembered is forgotten when
+   * the secrets are replaced (rotation): a new value may be in a context.
    */
   private context(value: unknown): unknown {
     if (typeof value !== 'string' || value.length > CONTEXT_MAX_LENGTH) return this.value(value);
+    const current = this.#secrets.current;
+    if (current !== this.#contextsOf) {
+      this.#contexts.clear();
+      this.#contextsOf = current;
+    }
     let masked = this.#contexts.get(value);
     if (masked === undefined) {
       if (this.#contexts.size >= CONTEXT_CACHE_SIZE) this.#contexts.clear();

@@ -1,8 +1,17 @@
-import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnModuleDestroy,
+  type Provider,
+} from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
-import { loadSecrets, type Secrets, type SecretsClass } from '../load-secrets';
+import type { Secrets, SecretsClass } from '../load-secrets';
 import { formatProblem, isPresentableName } from '../errors';
+import { loadRepeatably, resolveWatchOption, startRotation, type SecretsChange } from '../watch-secrets';
 import { describeEnvironmentSource, describeFileSource, isLocalEnvironment } from '../sources/locate';
 import { describeSource } from '../sources/sources';
 import { SECRETS_LOGGER_CONTEXT, SECRETS_MODULE_OPTIONS, SECRETS_STATE } from './secrets.constants';
@@ -36,7 +45,9 @@ let rootCount = 0;
 export class SecretsModule {
   /**
    * Loads the secrets with {@link SecretsModuleOptions} (every `loadSecrets`
-   * option plus `isGlobal`, default `true`, and `logger`, default on).
+   * option plus `isGlobal`, default `true`, `logger`, default on, and
+   * `watch`, default off: follow the files and swap in each update that
+   * loads; see `SecretsService.changes`).
    * Call it once per application; feature modules use {@link SecretsModule.forFeature}.
    * Provides (and exports) each section's DTO, `SecretsService` and
    * `SecretsLogger` (masking, around Nest's `ConsoleLogger`).
@@ -109,13 +120,25 @@ export class SecretsModule {
           inject: [SECRETS_MODULE_OPTIONS, ModulesContainer],
           useFactory: async (options: SecretsModuleDynamicOptions, modules: ModulesContainer) => {
             assertSingleRoot(modules);
-            const { logger, ...loadOptions } = options ?? {};
+            const { logger, watch, ...loadOptions } = options ?? {};
+            const watchOptions = resolveWatchOption(watch);
             const all = new Set([...sections, ...featureSections(modules)]);
-            const secrets = await loadSecrets({ ...loadOptions, sections: [...all] });
-            await logLoaded(secrets, resolveLogger(logger));
-            return new SecretsState(secrets);
+            const first = await loadRepeatably({ ...loadOptions, sections: [...all] });
+            const log = resolveLogger(logger);
+            await logLoaded(first.secrets, log);
+            const state = new SecretsState(first.secrets);
+            if (watchOptions) {
+              state.watch(
+                startRotation(first, state, watchOptions, (change) => {
+                  logChange(change, state.current, log);
+                  state.report(change);
+                }),
+              );
+            }
+            return state;
           },
         },
+        SecretsShutdown,
       ],
       exports: [SECRETS_STATE],
     };
@@ -130,6 +153,21 @@ export class SecretsModule {
       ],
       exports: [...sections, SecretsService, SecretsLogger],
     };
+  }
+}
+
+/**
+ * Closes the watcher and completes `SecretsService.changes` when the
+ * application closes (`app.close()`), so that nothing of ours is left
+ * running in a process whose app is gone.
+ */
+@Injectable()
+class SecretsShutdown implements OnModuleDestroy {
+  constructor(@Inject(SECRETS_STATE) private readonly state: SecretsState) {}
+
+  // The first hook of `close()`: no reload starts while other modules are torn down.
+  onModuleDestroy(): void {
+    this.state.close();
   }
 }
 
@@ -172,10 +210,11 @@ function assertSingleRoot(modules: ModulesContainer): void {
   }
 }
 
-/** Where the start-up lines go; the context is always `SecretsModule`. */
+/** Where the start-up and reload lines go; the context is always `SecretsModule`. */
 interface StartupLog {
   log(message: string): void;
   warn(message: string): void;
+  error(message: string): void;
 }
 
 function resolveLogger(logger: SecretsModuleOptions['logger']): StartupLog | undefined {
@@ -185,7 +224,28 @@ function resolveLogger(logger: SecretsModuleOptions['logger']): StartupLog | und
   return {
     log: (message) => logger.log(message, SECRETS_LOGGER_CONTEXT),
     warn: (message) => logger.warn(message, SECRETS_LOGGER_CONTEXT),
+    error: (message) => logger.error(message, SECRETS_LOGGER_CONTEXT),
   };
+}
+
+/**
+ * One line per update: the sections that changed (names only, as at
+ * start-up), or the `SecretsError` message of an update that failed.
+ */
+function logChange(change: SecretsChange, current: Secrets, logger: StartupLog | undefined): void {
+  if (!logger) return;
+  if (change.type === 'failed') {
+    logger.error(`Secrets not reloaded, keeping the last good ones: ${change.error.message}`);
+    return;
+  }
+  const names = change.sections.filter(isPresentableName);
+  const hidden = change.sections.length - names.length;
+  const listed = [...names, ...(hidden ? [`${hidden} not shown`] : [])];
+  const count = change.sections.length;
+  logger.log(
+    `Reloaded secrets from ${current.file ?? 'the values option'}: ${count} section${count === 1 ? '' : 's'} changed` +
+      (listed.length ? ` (${listed.join(', ')})` : ''),
+  );
 }
 
 /** One line naming where the secrets came from and which sections: never a value. */

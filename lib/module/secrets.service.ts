@@ -1,12 +1,15 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { SecretsClass } from '../load-secrets';
+import type { Observable } from 'rxjs';
+import type { Secrets, SecretsClass } from '../load-secrets';
 import type { EnvironmentSource } from '../sources/locate';
+import type { SecretsChange } from '../watch-secrets';
 import { SECRETS_STATE } from './secrets.constants';
 import { requireState, type SecretsState } from './secrets-state';
 
 /**
  * The loaded secrets, for code that needs more than one typed section:
- * the same reads as `loadSecrets`' result.
+ * the same reads as `loadSecrets`' result. Every read answers from the
+ * current secrets: with `watch`, the last update that loaded and validated.
  */
 @Injectable()
 export class SecretsService {
@@ -14,6 +17,27 @@ export class SecretsService {
 
   constructor(@Optional() @Inject(SECRETS_STATE) state: SecretsState | undefined) {
     this.state = requireState(state);
+  }
+
+  /**
+   * Each update's outcome with `watch` (see {@link SecretsChange}):
+   * `{ type: 'applied', sections }` after new secrets became current (the
+   * names of the sections whose values changed), `{ type: 'failed', error }`
+   * when an update did not load (the last good secrets stay). Never a value.
+   * Completes when the application closes; without `watch`, emits nothing.
+   *
+   * @example
+   * secrets.changes.subscribe((change) => {
+   *   if (change.type === 'applied' && change.sections.includes('api')) this.client = connect(secrets.section(ApiSecrets)!);
+   * });
+   */
+  get changes(): Observable<SecretsChange> {
+    return this.state.changes.asObservable();
+  }
+
+  /** The current secrets as one `Secrets` (replaced as a whole by each applied update). */
+  get current(): Secrets {
+    return this.state.current;
   }
 
   /** Absolute path of the file loaded (the `.age` file when decrypted); `null` when `values` was used. */
