@@ -17,13 +17,14 @@ function replace(file: string, text: string): void {
  * value), says so on SIGTERM and exits 0 (or ignores it when asked), and
  * exits 7 by itself once the file `stop` appears.
  */
+// The handler is installed before the first line: the test signals as soon as it sees that line.
 const CHILD = `
 const fs = require('node:fs');
-console.log('run:' + process.env.SECRET_APP_TOKEN);
 process.on('SIGTERM', () => {
   console.log(process.argv[1] === 'stubborn' ? 'ignoring SIGTERM' : 'SIGTERM');
   if (process.argv[1] !== 'stubborn') process.exit(0);
 });
+console.log('run:' + process.env.SECRET_APP_TOKEN);
 setInterval(() => fs.existsSync('stop') && process.exit(7), 20);
 `;
 
@@ -94,7 +95,7 @@ describe('nest-secrets exec --watch', () => {
 
   it('with --mask, each run masks its own secrets', async () => {
     const { dir, file, env } = setup('first-long-token-1');
-    const child = `console.log(process.env.SECRET_APP_TOKEN + ' v' + process.env.SECRET_APP_TOKEN.slice(-1)); ${CHILD.replace("console.log('run:' + process.env.SECRET_APP_TOKEN);", '')}`;
+    const child = `${CHILD.replace("console.log('run:' + process.env.SECRET_APP_TOKEN);", '')} console.log(process.env.SECRET_APP_TOKEN + ' v' + process.env.SECRET_APP_TOKEN.slice(-1));`;
     const run = start(['exec', '-e', 'production', '--watch', '--mask', '--', process.execPath, '-e', child], {
       cwd: dir,
       env,
