@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSecretsDirectory } from '../lib/sources/secrets-directory';
 import { watchPaths, type PathWatcher } from '../lib/sources/watch';
 import { atomicWrite, type Payload } from './helpers/atomic-writer';
+import { exitsWithin } from './helpers/process';
 import { tempDir, writeFile } from './helpers/tmp';
+import { writerThread } from './helpers/writer-thread';
 
 const quiet = { environment: 'test' };
 
@@ -34,36 +33,6 @@ function versionOf(sections: Map<string, Map<string, { value: string }>>): numbe
   }
   if (found.size !== 1 || keys !== 5) throw new Error(`mixed read: ${keys} keys, versions ${[...found].join(', ')}`);
   return Number([...found][0]);
-}
-
-/**
- * The atomic writer in a worker thread, so that it writes while this thread
- * reads (the reader's file calls are synchronous). The helper is transpiled
- * as is: the test runs the same code as the other tests.
- */
-function writerThread(dir: string, from: number, to: number, pauseMs = 0): Promise<void> {
-  const source = readFileSync(path.resolve('test/helpers/atomic-writer.ts'), 'utf8');
-  const helper = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  const code = `
-    const { workerData, parentPort } = require('node:worker_threads');
-    const helper = { exports: {} };
-    new Function('exports', 'require', 'module', ${JSON.stringify(helper)})(helper.exports, require, helper);
-    const payload = ${payload.toString()};
-    const sleep = new Int32Array(new SharedArrayBuffer(4));
-    for (let version = workerData.from; version <= workerData.to; version++) {
-      helper.exports.atomicWrite(workerData.dir, payload(version), 0o400);
-      if (workerData.pauseMs) Atomics.wait(sleep, 0, 0, workerData.pauseMs);
-    }
-    parentPort.postMessage('done');
-  `;
-  const worker = new Worker(code, { eval: true, workerData: { dir, from, to, pauseMs } });
-  return new Promise((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
-  });
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -104,7 +73,7 @@ describe('the Kubernetes ..data swap', () => {
     );
 
     let done = false;
-    const writer = writerThread(dir, 1, 1000).then(() => {
+    const writer = writerThread(dir, payload, 1, 1000).then(() => {
       done = true;
     });
     while (!done) {
@@ -272,22 +241,6 @@ describe('watchPaths and the process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nis-watch-'));
     ${body}
   `;
-
-  function exitsWithin(ms: number, code: string): Promise<{ code: number | null; stdout: string; timedOut: boolean }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve({ code: null, stdout, timedOut: true });
-      }, ms);
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve({ code: exitCode, stdout, timedOut: false });
-      });
-    });
-  }
 
   it('a process whose kept-alive watcher was closed exits on its own', async () => {
     const result = await exitsWithin(

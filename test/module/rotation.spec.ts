@@ -1,12 +1,12 @@
 import { Injectable, type LoggerService, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, Matches } from 'class-validator';
-import { spawn } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretsError, SecretsModule, SecretsSection, SecretsService, type SecretsChange } from '../../lib';
 import { atomicWrite } from '../helpers/atomic-writer';
+import { exitsWithin } from '../helpers/process';
 import { tempDir } from '../helpers/tmp';
 import { until, writerThread } from '../helpers/writer-thread';
 
@@ -321,23 +321,6 @@ describe('SecretsModule watch', () => {
 });
 
 describe('SecretsModule watch and the process', () => {
-  /** Runs `code` in a Node process; its result, or `timedOut` after `ms`. */
-  function exitsWithin(ms: number, code: string): Promise<{ code: number | null; stdout: string; timedOut: boolean }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve({ code: null, stdout, timedOut: true });
-      }, ms);
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve({ code: exitCode, stdout, timedOut: false });
-      });
-    });
-  }
-
   it('a process whose app (built package, watching by events and by polling) was closed exits on its own', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'production-secrets.ini');
