@@ -348,6 +348,41 @@ describe('readSecretsDirectory: Kubernetes and Docker layouts', () => {
     ]);
   });
 
+  it('refuses a ..data whose ..<timestamp> is a link out of the directory, a file, or missing', async () => {
+    const outside = tempDir();
+    writeFile(outside, 'db.password', 'outside-value-1');
+    const linked = tempDir();
+    symlinkSync(outside, path.join(linked, '..2026_01_01'));
+    symlinkSync('..2026_01_01', path.join(linked, '..data'));
+    expect((await failure(readSecretsDirectory(linked, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(linked, '..data'),
+        message:
+          'links to ..2026_01_01, which is a symbolic link: only a ..<timestamp> directory next to it is followed',
+      },
+    ]);
+    const file = tempDir();
+    writeFile(file, '..2026_01_01', 'x');
+    symlinkSync('..2026_01_01', path.join(file, '..data'));
+    expect((await failure(readSecretsDirectory(file, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(file, '..data'),
+        message: 'links to ..2026_01_01, which is not a directory',
+      },
+    ]);
+    const dangling = tempDir();
+    symlinkSync('..2026_01_01', path.join(dangling, '..data'));
+    expect((await failure(readSecretsDirectory(dangling, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(dangling, '..data'),
+        message: 'links to ..2026_01_01, which does not exist',
+      },
+    ]);
+  });
+
   it("reads Docker's /run/secrets layout", async () => {
     const dir = path.join(tempDir(), 'run', 'secrets');
     dockerSecrets(dir, { 'db.password': 'pw-1\n', 'stripe.api_key': 'sk_test_1' });

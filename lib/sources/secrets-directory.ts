@@ -50,7 +50,8 @@ export interface SecretsDirectoryResult extends SourceRead {
  *   UTF-8 (`ENCODING` otherwise).
  * - Dotfiles and dot-directories are ignored. When `..data` is a link, the
  *   directory is the Kubernetes atomic-writer layout: everything is read from
- *   the one `..<timestamp>.<random>` directory it points to, so a read never
+ *   the one `..<timestamp>.<random>` directory it points to (a real directory
+ *   next to `..data`, never a link), so a read never
  *   mixes two versions; the visible links `<name> → ..data/<name>` are
  *   checked but not followed. A read that overlaps a swap starts again.
  * - Only regular files: any other symbolic link, a FIFO, a socket or a device
@@ -140,6 +141,10 @@ async function readOnce(root: string, limits: Limits, checkMode: boolean): Promi
   if (!rootStat.isDirectory()) return fail('FILE_UNREADABLE', 'is not a directory');
 
   const version = readDataLink(root);
+  if (version !== undefined) {
+    const checked = checkVersionDirectory(root, version);
+    if (checked === 'swapped') return checked;
+  }
   const state: ReadState = {
     problems: new ProblemCollector(),
     limits,
@@ -260,6 +265,27 @@ function readDataLink(root: string): string | undefined {
     ]);
   }
   return target;
+}
+
+/**
+ * The `..<timestamp>` directory `..data` links to must be a directory itself:
+ * a link there (`..2026 -> /etc`) would be followed by the listing and lead
+ * out of the volume; the kubelet only ever creates a real directory.
+ */
+function checkVersionDirectory(root: string, version: string): 'swapped' | undefined {
+  const problem = (message: string): never => {
+    throw new SecretsError([{ code: 'FILE_UNREADABLE', file: path.join(root, DATA_LINK), message }]);
+  };
+  let stat: Stats;
+  try {
+    stat = lstatSync(path.join(root, version));
+  } catch {
+    return readDataLink(root) !== version ? 'swapped' : problem(`links to ${version}, which does not exist`);
+  }
+  if (stat.isSymbolicLink())
+    problem(`links to ${version}, which is a symbolic link: only a ..<timestamp> directory next to it is followed`);
+  if (!stat.isDirectory()) problem(`links to ${version}, which is not a directory`);
+  return undefined;
 }
 
 /** A visible entry of a Kubernetes volume must be the link `<name> → ..data/<name>`; it is never followed. */
