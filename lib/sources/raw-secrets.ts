@@ -11,13 +11,13 @@
 import * as path from 'node:path';
 import { knownSections } from '../dto/validate';
 import type { Environment } from '../environment-variables';
-import type { SecretsProblem } from '../errors';
-import type { RawSections } from '../model';
+import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
+import type { RawSection, RawSections, RawValue } from '../model';
 import { matchEnvOverrides } from './env-overrides';
 import { fileSource } from './file-source';
 import type { SectionValues } from './interpolate';
 import { chooseEnvironment, locate, type EnvironmentSource } from './locate';
-import type { Origin, SourceSections } from './origin';
+import { describeOrigin, originOf, problemLocation, type Origin, type SourceSections } from './origin';
 import { DEFAULT_MAX_FILE_SIZE } from './read';
 import { readSecretsDirectory } from './secrets-directory';
 import type { SourceResult } from './source';
@@ -135,6 +135,8 @@ export async function loadRawSecrets(options: RawSecretsOptions): Promise<RawSec
       }
     }
   }
+  const collisions = caseCollisions(merged, first?.file ?? undefined);
+  if (collisions.length > 0) throw new SecretsError(collisions);
   if (overrides !== undefined) applyValues(merged, overrides);
   return {
     raw: merged,
@@ -184,4 +186,53 @@ function set(
     merged.set(sectionName, section);
   }
   if (key !== undefined && value !== undefined) section.values.set(key, value);
+}
+
+/**
+ * Sections, and keys of a section, that two sources spell differing only by
+ * case (`db.password` in a directory, `[DB]` or `Password` in the file): as
+ * within one file, a `DUPLICATE_SECTION` / `DUPLICATE_KEY`, since a DTO reads
+ * one spelling and the other would be dropped silently rather than win.
+ */
+function caseCollisions(merged: RawSections, file: string | undefined): SecretsProblem[] {
+  const problems: SecretsProblem[] = [];
+  const where = (values: ReadonlyMap<string, RawValue>): { at: Origin | undefined } => {
+    const first = values.values().next();
+    return { at: first.done ? undefined : originOf(first.value, file) };
+  };
+  const sections = new Map<string, RawSection>();
+  for (const section of merged.values()) {
+    const id = section.name.toLowerCase();
+    const earlier = sections.get(id);
+    if (earlier) {
+      const { at } = where(section.values);
+      const other = where(earlier.values).at;
+      problems.push({
+        code: 'DUPLICATE_SECTION',
+        ...(at ? problemLocation(at) : {}),
+        section: section.name,
+        message: `section name differs only by case from ${isPresentableName(earlier.name) ? `[${earlier.name}]` : 'the section'}${other ? ` of ${describeOrigin(other)}` : ''}`,
+      });
+      continue;
+    }
+    sections.set(id, section);
+    const keys = new Map<string, string>();
+    for (const [key, value] of section.values) {
+      const earlierKey = keys.get(key.toLowerCase());
+      if (earlierKey === undefined) {
+        keys.set(key.toLowerCase(), key);
+        continue;
+      }
+      const at = originOf(value, file);
+      const other = originOf(section.values.get(earlierKey)!, file);
+      problems.push({
+        code: 'DUPLICATE_KEY',
+        ...(at ? problemLocation(at) : {}),
+        section: section.name,
+        key,
+        message: `key differs only by case from ${isPresentableName(earlierKey) ? `"${earlierKey}"` : 'the key'}${other ? ` of ${describeOrigin(other)}` : ''}`,
+      });
+    }
+  }
+  return problems;
 }
