@@ -17,6 +17,9 @@ import { isConventionalVariableName } from './template';
 /** The suffix of the variable naming a file: `API_KEY_FILE` for `$API_KEY`. */
 export const FILE_VARIABLE_SUFFIX = '_FILE';
 
+/** `/run/secrets/x`, `./x`, `../x` (or a Windows path): shown in messages; `s3cr3t` is not. */
+const WRITTEN_AS_PATH = /^(?:[/\\]|\.\.?[/\\]|[A-Za-z]:[/\\])/;
+
 /** A variable's value read from its `_FILE`, or why it could not be (a problem without a location: the reference gives it). */
 export type FileVariable =
   | { readonly value: string; readonly path: string }
@@ -35,8 +38,9 @@ export type FileVariables = ReadonlyMap<string, FileVariable>;
  * report at the reference — `NAME_COLLISION` when `NAME` is set too (also
  * when empty), `FILE_NOT_FOUND`, `FILE_UNREADABLE` (a directory, not a
  * regular file, no permission), `FILE_TOO_LARGE` (over `maxFileSize`),
- * `ENCODING`; each message names both variables and the path, never the
- * file's content.
+ * `ENCODING`; each message names both variables and the path — only when
+ * written as one (`/…`, `./…`, `../…`), since a value pasted into `NAME_FILE`
+ * by mistake would otherwise be shown — never the file's content.
  */
 export async function readFileVariables(
   parsed: ParsedFile,
@@ -60,9 +64,13 @@ export async function readFileVariables(
     const given = ownString(env, fileVariable);
     if (given === undefined) continue;
     const file = path.resolve(given);
+    // A value pasted into VAR_FILE by mistake would be shown as a path: only what is written as one is.
+    const shown = WRITTEN_AS_PATH.test(given)
+      ? file
+      : 'a relative path (not shown: only one starting with /, ./ or ../ is, as a value pasted there would be)';
     const fail = (code: SecretsErrorCode, why: string): void =>
       void result.set(name, {
-        problem: { code, message: `${name} is not set and ${fileVariable} names ${file}, ${why}` },
+        problem: { code, message: `${name} is not set and ${fileVariable} names ${shown}, ${why}` },
       });
     if (Object.prototype.hasOwnProperty.call(env, name) && typeof env[name] === 'string') {
       result.set(name, {
