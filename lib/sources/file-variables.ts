@@ -6,7 +6,7 @@
  * unused fallback never fails a load.
  */
 import * as path from 'node:path';
-import { ownString, type Environment } from '../environment-variables';
+import { describeNamedPath, ownString, type Environment } from '../environment-variables';
 import { SecretsError, type SecretsErrorCode } from '../errors';
 import { readRegularFile } from '../files/read-file';
 import type { ParsedFile, Template } from '../model';
@@ -16,9 +16,6 @@ import { isConventionalVariableName } from './template';
 
 /** The suffix of the variable naming a file: `API_KEY_FILE` for `$API_KEY`. */
 export const FILE_VARIABLE_SUFFIX = '_FILE';
-
-/** `/run/secrets/x`, `./x`, `../x` (or a Windows path): shown in messages; `s3cr3t` is not. */
-const WRITTEN_AS_PATH = /^(?:[/\\]|\.\.?[/\\]|[A-Za-z]:[/\\])/;
 
 /** A variable's value read from its `_FILE`, or why it could not be (a problem without a location: the reference gives it). */
 export type FileVariable =
@@ -64,10 +61,7 @@ export async function readFileVariables(
     const given = ownString(env, fileVariable);
     if (given === undefined) continue;
     const file = path.resolve(given);
-    // A value pasted into VAR_FILE by mistake would be shown as a path: only what is written as one is.
-    const shown = WRITTEN_AS_PATH.test(given)
-      ? file
-      : 'a relative path (not shown: only one starting with /, ./ or ../ is, as a value pasted there would be)';
+    const shown = describeNamedPath(given, file);
     const fail = (code: SecretsErrorCode, why: string): void =>
       void result.set(name, {
         problem: { code, message: `${name} is not set and ${fileVariable} names ${shown}, ${why}` },
