@@ -136,4 +136,17 @@ describe('VAR_FILE', () => {
     ]);
     expect(error.message).not.toContain('file-canary-big');
   });
+
+  it('refuses a VAR_FILE starting with a byte order mark rather than dropping it', async () => {
+    const dir = tempDir();
+    const marked = writeFile(dir, 'marked', new Uint8Array([0xef, 0xbb, 0xbf, 0x70, 0x77, 0x0a]));
+    writeFile(dir, 'test-secrets.ini', '[s]\nk = $MARKED\n');
+    const error = await loadFailure({ directory: dir, environment: 'test', env: { MARKED_FILE: marked } });
+    expect(error.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'ENCODING',
+        `MARKED is not set and MARKED_FILE names ${marked}, which starts with a byte order mark: save it as UTF-8 without one`,
+      ],
+    ]);
+  });
 });

@@ -182,6 +182,21 @@ describe('readSecretsDirectory: values', () => {
       },
     ]);
   });
+
+  it('refuses a value starting with a byte order mark rather than dropping it', async () => {
+    const dir = tempDir();
+    writeFile(dir, 's.k', Uint8Array.from([0xef, 0xbb, 0xbf, 0x70, 0x77]));
+    const error = await failure(readSecretsDirectory(dir, quiet));
+    expect(error.problems).toEqual([
+      {
+        code: 'ENCODING',
+        file: path.join(dir, 's.k'),
+        section: 's',
+        key: 'k',
+        message: 'starts with a byte order mark: save it as UTF-8 without one',
+      },
+    ]);
+  });
 });
 
 describe('readSecretsDirectory: what is refused', () => {

@@ -10,7 +10,7 @@ import { describeNamedPath, ownString, type Environment } from '../environment-v
 import { SecretsError, type SecretsErrorCode } from '../errors';
 import { readRegularFile } from '../files/read-file';
 import type { ParsedFile, Template } from '../model';
-import { decodeUtf8 } from './read';
+import { decodeUtf8, startsWithByteOrderMark } from './read';
 import { stripOneNewline } from './secrets-directory';
 import { isConventionalVariableName } from './template';
 
@@ -91,6 +91,10 @@ export async function readFileVariables(
           fail('FILE_UNREADABLE', `which cannot be read (${read.code})`);
           break;
       }
+      continue;
+    }
+    if (startsWithByteOrderMark(read)) {
+      fail('ENCODING', 'which starts with a byte order mark: save it as UTF-8 without one');
       continue;
     }
     try {

@@ -6,7 +6,7 @@ import { lstatSync, opendirSync, readlinkSync, statSync, type Stats } from 'node
 import * as path from 'node:path';
 import { ProblemCollector, SecretsError, isPresentableName, type SecretsProblem } from '../errors';
 import { RESERVED_NAMES } from '../reserved-names';
-import { DEFAULT_MAX_FILE_SIZE, decodeUtf8 } from './read';
+import { DEFAULT_MAX_FILE_SIZE, decodeValueFile } from './read';
 import { readRegularFile } from '../files/read-file';
 import type { SourceRead, SourceSections } from './origin';
 
@@ -47,7 +47,7 @@ export interface SecretsDirectoryResult extends SourceRead {
  *   dots) and `db/password` (one sub-directory per section) are both key
  *   `password` of section `db`. Deeper directories are refused.
  * - Exactly one trailing `\n` or `\r\n` is stripped, nothing else. Values are
- *   UTF-8 (`ENCODING` otherwise).
+ *   UTF-8 without a byte order mark (`ENCODING` otherwise).
  * - Dotfiles and dot-directories are ignored. When `..data` is a link, the
  *   directory is the Kubernetes atomic-writer layout: everything is read from
  *   the one `..<timestamp>.<random>` directory it points to (a real directory
@@ -420,7 +420,7 @@ async function readValue(
   }
   let text: string;
   try {
-    text = decodeUtf8(read, visible);
+    text = decodeValueFile(read, visible);
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
     for (const problem of error.problems) problems.add({ ...problem, section, key });
