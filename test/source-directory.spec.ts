@@ -105,6 +105,21 @@ describe('readSecretsDirectory: names', () => {
     ]);
   });
 
+  it('refuses a name with a control character without printing it, naming the directory', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'd\nb.password', 'value-1');
+    mkdirSync(path.join(dir, 'ok'));
+    writeFile(path.join(dir, 'ok'), 'k\u001b[31m', 'value-2');
+    writeFile(path.join(dir, 'ok'), 'fine', 'value-3');
+    const error = await failure(readSecretsDirectory(dir, quiet));
+    const message =
+      'holds a file whose name contains a control character (a newline, an escape): rename it (name not shown)';
+    expect(error.problems).toEqual([
+      { code: 'SYNTAX', file: dir, message },
+      { code: 'SYNTAX', file: path.join(dir, 'ok'), message },
+    ]);
+  });
+
   it('refuses sections and keys differing only by case, a key set twice, and reserved names', async () => {
     const cases = tempDir();
     writeFile(cases, 'DB.host', 'a');

@@ -69,6 +69,7 @@ export interface SecretsDirectoryResult extends SourceRead {
  *   `maxDirectorySize`, more than `maxEntries` entries), `SYNTAX` (a file
  *   directly in `dir` with no dot, an empty section or key, a key file name
  *   holding a `.`, whitespace, `[` or `]`), `RESERVED_NAME`,
+ *   `SYNTAX` also for a name holding a control character (named by its directory),
  *   `DUPLICATE_SECTION` / `DUPLICATE_KEY` (also differing only by case, e.g.
  *   `db.password` and `db/password`), `ENCODING`. No message holds a value.
  * @example
@@ -172,6 +173,7 @@ async function readOnce(root: string, limits: Limits, checkMode: boolean): Promi
 
   for (const entry of content) {
     if (entry.name.startsWith('.') || state.overBudget) continue;
+    if (!checkPrintableName(entry.name, root, state.problems)) continue;
     const visible = path.join(root, entry.name);
     const real = path.join(dataRoot, entry.name);
     if (entry.stat.isDirectory()) {
@@ -181,6 +183,7 @@ async function readOnce(root: string, limits: Limits, checkMode: boolean): Promi
       if (files === 'gone') continue;
       for (const file of files) {
         if (file.name.startsWith('.') || state.overBudget) continue;
+        if (!checkPrintableName(file.name, visible, state.problems)) continue;
         const visibleFile = path.join(visible, file.name);
         if (file.stat.isDirectory()) {
           state.problems.add({
@@ -437,6 +440,22 @@ export function stripOneNewline(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);
   if (text.endsWith('\n')) return text.slice(0, -1);
   return text;
+}
+
+/**
+ * A name with a control character (a newline, an escape sequence) would be
+ * printed raw in every message and log line naming the file: refused, and
+ * not shown — the message names the directory holding it.
+ */
+function checkPrintableName(name: string, dir: string, problems: ProblemCollector): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x1f\x7f]/.test(name)) return true;
+  problems.add({
+    code: 'SYNTAX',
+    file: dir,
+    message: 'holds a file whose name contains a control character (a newline, an escape): rename it (name not shown)',
+  });
+  return false;
 }
 
 /** As the INI parser: keys are identifiers for `section.key` paths and DTO properties. */
