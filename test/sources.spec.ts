@@ -214,6 +214,25 @@ describe('sources: precedence', () => {
     expect(secrets.get('db.password')).toBe('ini-password-1');
   });
 
+  it('a key a later source sets is not interpolated in the INI file: its unset $VAR is no error', async () => {
+    const { dir, volume } = setup(
+      '[db]\nuser = app\npassword = ${DB_PASSWORD}\nport = 5432\n\n[api]\ntoken = $API_TOKEN\n',
+    );
+    writeFile(volume, 'db.password', 'volume-password-1');
+    const secrets = await loadSecrets(
+      options(dir, {
+        sources: [iniFile(), secretsDirectory(volume), envOverrides({ prefix: 'SECRETS__' })],
+        env: { SECRETS__API__TOKEN: 'env-token-12' },
+      }),
+    );
+    expect(secrets.get('db.password')).toBe('volume-password-1');
+    expect(secrets.get('api.token')).toBe('env-token-12');
+    const unset = await loadFailure(options(dir, { sources: [iniFile(), secretsDirectory(volume)] }));
+    expect(unset.problems.map((p) => [p.code, p.section, p.key, p.message])).toEqual([
+      ['UNSET_VARIABLE', 'api', 'token', 'variable API_TOKEN is not set (use ${API_TOKEN:-default} for a fallback)'],
+    ]);
+  });
+
   it('a section or key spelled in another case by a later source is a duplicate, not silently dropped', async () => {
     const { dir, ini, volume } = setup();
     writeFile(volume, 'DB.password', 'volume-password-1');
