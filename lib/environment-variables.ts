@@ -14,3 +14,18 @@ export function ownString(env: Environment, name: string): string | undefined {
   const value = env[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+/** `/run/secrets/x`, `./x`, `../x` (or a Windows path). */
+const WRITTEN_AS_PATH = /^(?:[/\\]|\.\.?[/\\]|[A-Za-z]:[/\\])/;
+
+/**
+ * How a message names the file a `*_FILE` variable gives: its absolute path
+ * when the variable's text is written as a path (`/…`, `./…`, `../…`);
+ * otherwise a phrase, since a value pasted into the variable by mistake
+ * (`API_KEY_FILE=s3cret`, an `AGE-SECRET-KEY-1…`) would be shown as a path.
+ */
+export function describeNamedPath(given: string, resolved: string): string {
+  return WRITTEN_AS_PATH.test(given)
+    ? resolved
+    : 'a relative path (not shown: only one starting with /, ./ or ../ is, as a value pasted there would be)';
+}

@@ -247,6 +247,18 @@ describe('identity sources', () => {
     expect(error.message).toBe(`/x.age: SECRETS_AGE_KEY_FILE names ${missing}, which does not exist`);
   });
 
+  it('SECRETS_AGE_KEY_FILE holding an identity instead of a path: the identity is not shown as the path', async () => {
+    const { alice, plaintext } = setup();
+    const error = await failure(
+      decryptSecrets(ageEncrypt([alice.recipient], plaintext, false), '/x.age', {
+        env: { SECRETS_AGE_KEY_FILE: alice.identity },
+      }),
+    );
+    expect(error.message).toBe(
+      '/x.age: SECRETS_AGE_KEY_FILE names a relative path (not shown: only one starting with /, ./ or ../ is, as a value pasted there would be), which does not exist',
+    );
+  });
+
   it('default file: $XDG_CONFIG_HOME/nest-secrets/age-keys.txt, else $HOME/.config/…', async () => {
     const { dir, alice, plaintext } = setup();
     const ciphertext = ageEncrypt([alice.recipient], plaintext, false);

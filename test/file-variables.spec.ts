@@ -96,6 +96,22 @@ describe('VAR_FILE', () => {
     ]);
   });
 
+  it('shows a VAR_FILE path only when written as one: a value pasted into VAR_FILE is not echoed', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'test-secrets.ini', '[s]\nk = $API_TOKEN\nj = $DB_PASSWORD\n');
+    const pasted = 'Zm9vYmFyLXBhc3RlZC12YWx1ZQ';
+    const error = await loadFailure({
+      directory: dir,
+      environment: 'test',
+      env: { API_TOKEN_FILE: pasted, DB_PASSWORD_FILE: './missing-file' },
+    });
+    expect(error.problems.map((p) => p.message)).toEqual([
+      'API_TOKEN is not set and API_TOKEN_FILE names a relative path (not shown: only one starting with /, ./ or ../ is, as a value pasted there would be), which was not found',
+      `DB_PASSWORD is not set and DB_PASSWORD_FILE names ${path.resolve('missing-file')}, which was not found`,
+    ]);
+    expect(JSON.stringify(error.problems) + error.message + String(error.stack)).not.toContain(pasted.slice(0, 4));
+  });
+
   it('never reports a VAR_FILE behind a fallback that is not used', async () => {
     const dir = tempDir();
     expect(await load(dir, '${SET:-$BROKEN}', { SET: 'set-value', BROKEN_FILE: path.join(dir, 'missing') })).toBe(
@@ -119,5 +135,18 @@ describe('VAR_FILE', () => {
       ['ENCODING', `BINARY is not set and BINARY_FILE names ${binary}, which is not UTF-8 text`],
     ]);
     expect(error.message).not.toContain('file-canary-big');
+  });
+
+  it('refuses a VAR_FILE starting with a byte order mark rather than dropping it', async () => {
+    const dir = tempDir();
+    const marked = writeFile(dir, 'marked', new Uint8Array([0xef, 0xbb, 0xbf, 0x70, 0x77, 0x0a]));
+    writeFile(dir, 'test-secrets.ini', '[s]\nk = $MARKED\n');
+    const error = await loadFailure({ directory: dir, environment: 'test', env: { MARKED_FILE: marked } });
+    expect(error.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'ENCODING',
+        `MARKED is not set and MARKED_FILE names ${marked}, which starts with a byte order mark: save it as UTF-8 without one`,
+      ],
+    ]);
   });
 });

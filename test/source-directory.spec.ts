@@ -105,6 +105,21 @@ describe('readSecretsDirectory: names', () => {
     ]);
   });
 
+  it('refuses a name with a control character without printing it, naming the directory', async () => {
+    const dir = tempDir();
+    writeFile(dir, 'd\nb.password', 'value-1');
+    mkdirSync(path.join(dir, 'ok'));
+    writeFile(path.join(dir, 'ok'), 'k\u001b[31m', 'value-2');
+    writeFile(path.join(dir, 'ok'), 'fine', 'value-3');
+    const error = await failure(readSecretsDirectory(dir, quiet));
+    const message =
+      'holds a file whose name contains a control character (a newline, an escape): rename it (name not shown)';
+    expect(error.problems).toEqual([
+      { code: 'SYNTAX', file: dir, message },
+      { code: 'SYNTAX', file: path.join(dir, 'ok'), message },
+    ]);
+  });
+
   it('refuses sections and keys differing only by case, a key set twice, and reserved names', async () => {
     const cases = tempDir();
     writeFile(cases, 'DB.host', 'a');
@@ -179,6 +194,21 @@ describe('readSecretsDirectory: values', () => {
         section: 's',
         key: 'k',
         message: 'invalid UTF-8: save the file as UTF-8',
+      },
+    ]);
+  });
+
+  it('refuses a value starting with a byte order mark rather than dropping it', async () => {
+    const dir = tempDir();
+    writeFile(dir, 's.k', Uint8Array.from([0xef, 0xbb, 0xbf, 0x70, 0x77]));
+    const error = await failure(readSecretsDirectory(dir, quiet));
+    expect(error.problems).toEqual([
+      {
+        code: 'ENCODING',
+        file: path.join(dir, 's.k'),
+        section: 's',
+        key: 'k',
+        message: 'starts with a byte order mark: save it as UTF-8 without one',
       },
     ]);
   });
@@ -344,6 +374,41 @@ describe('readSecretsDirectory: Kubernetes and Docker layouts', () => {
         code: 'FILE_UNREADABLE',
         file: path.join(outside, '..data'),
         message: 'links outside the directory: only a ..<timestamp> directory next to it is followed',
+      },
+    ]);
+  });
+
+  it('refuses a ..data whose ..<timestamp> is a link out of the directory, a file, or missing', async () => {
+    const outside = tempDir();
+    writeFile(outside, 'db.password', 'outside-value-1');
+    const linked = tempDir();
+    symlinkSync(outside, path.join(linked, '..2026_01_01'));
+    symlinkSync('..2026_01_01', path.join(linked, '..data'));
+    expect((await failure(readSecretsDirectory(linked, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(linked, '..data'),
+        message:
+          'links to ..2026_01_01, which is a symbolic link: only a ..<timestamp> directory next to it is followed',
+      },
+    ]);
+    const file = tempDir();
+    writeFile(file, '..2026_01_01', 'x');
+    symlinkSync('..2026_01_01', path.join(file, '..data'));
+    expect((await failure(readSecretsDirectory(file, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(file, '..data'),
+        message: 'links to ..2026_01_01, which is not a directory',
+      },
+    ]);
+    const dangling = tempDir();
+    symlinkSync('..2026_01_01', path.join(dangling, '..data'));
+    expect((await failure(readSecretsDirectory(dangling, quiet))).problems).toEqual([
+      {
+        code: 'FILE_UNREADABLE',
+        file: path.join(dangling, '..data'),
+        message: 'links to ..2026_01_01, which does not exist',
       },
     ]);
   });

@@ -214,6 +214,55 @@ describe('sources: precedence', () => {
     expect(secrets.get('db.password')).toBe('ini-password-1');
   });
 
+  it('a key a later source sets is not interpolated in the INI file: its unset $VAR is no error', async () => {
+    const { dir, volume } = setup(
+      '[db]\nuser = app\npassword = ${DB_PASSWORD}\nport = 5432\n\n[api]\ntoken = $API_TOKEN\n',
+    );
+    writeFile(volume, 'db.password', 'volume-password-1');
+    const secrets = await loadSecrets(
+      options(dir, {
+        sources: [iniFile(), secretsDirectory(volume), envOverrides({ prefix: 'SECRETS__' })],
+        env: { SECRETS__API__TOKEN: 'env-token-12' },
+      }),
+    );
+    expect(secrets.get('db.password')).toBe('volume-password-1');
+    expect(secrets.get('api.token')).toBe('env-token-12');
+    const unset = await loadFailure(options(dir, { sources: [iniFile(), secretsDirectory(volume)] }));
+    expect(unset.problems.map((p) => [p.code, p.section, p.key, p.message])).toEqual([
+      ['UNSET_VARIABLE', 'api', 'token', 'variable API_TOKEN is not set (use ${API_TOKEN:-default} for a fallback)'],
+    ]);
+  });
+
+  it('a section or key spelled in another case by a later source is a duplicate, not silently dropped', async () => {
+    const { dir, ini, volume } = setup();
+    writeFile(volume, 'DB.password', 'volume-password-1');
+    const section = await loadFailure(options(dir, { sources: [iniFile(), secretsDirectory(volume)] }));
+    expect(section.problems).toEqual([
+      {
+        code: 'DUPLICATE_SECTION',
+        file: path.join(volume, 'DB.password'),
+        section: 'DB',
+        message: `section name differs only by case from [db] of ${ini}:2`,
+      },
+    ]);
+    const keys = setup();
+    writeFile(keys.volume, 'extra.Known', 'volume-value-1');
+    const key = await loadFailure({
+      ...options(keys.dir, { sources: [iniFile(), secretsDirectory(keys.volume)] }),
+      sections: [DbSecrets, ApiSecrets, ExtraSecrets],
+      file: writeFile(keys.dir, 'extra.ini', '[extra]\nknown = ini-value-1\n'),
+    });
+    expect(key.problems).toEqual([
+      {
+        code: 'DUPLICATE_KEY',
+        file: path.join(keys.volume, 'extra.Known'),
+        section: 'extra',
+        key: 'Known',
+        message: `key differs only by case from "known" of ${path.join(keys.dir, 'extra.ini')}:2`,
+      },
+    ]);
+  });
+
   it('`overrides` apply after every source; `values` replaces every source', async () => {
     const { dir, volume } = setup();
     atomicWrite(volume, { 'db.password': 'volume-password-1' }, 0o600);

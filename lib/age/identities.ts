@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readRegularFile } from '../files/read-file';
 import { ageLibrary } from './library';
 import { SecretsError } from '../errors';
-import { ownString, type Environment } from '../environment-variables';
+import { describeNamedPath, ownString, type Environment } from '../environment-variables';
 
 /** Variable holding one or more `AGE-SECRET-KEY-1…` lines (comments allowed). */
 export const SECRETS_AGE_KEY = 'SECRETS_AGE_KEY';
@@ -139,7 +139,7 @@ async function identitiesFromNamedFile(named: string, file: string | undefined):
       {
         code: 'NO_IDENTITY',
         file,
-        message: `${SECRETS_AGE_KEY_FILE} names ${source.file}, which does not exist`,
+        message: `${SECRETS_AGE_KEY_FILE} names ${describeNamedPath(named, source.file)}, which does not exist`,
       },
     ]);
   }

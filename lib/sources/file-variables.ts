@@ -6,11 +6,11 @@
  * unused fallback never fails a load.
  */
 import * as path from 'node:path';
-import { ownString, type Environment } from '../environment-variables';
+import { describeNamedPath, ownString, type Environment } from '../environment-variables';
 import { SecretsError, type SecretsErrorCode } from '../errors';
 import { readRegularFile } from '../files/read-file';
 import type { ParsedFile, Template } from '../model';
-import { decodeUtf8 } from './read';
+import { decodeUtf8, startsWithByteOrderMark } from './read';
 import { stripOneNewline } from './secrets-directory';
 import { isConventionalVariableName } from './template';
 
@@ -35,8 +35,9 @@ export type FileVariables = ReadonlyMap<string, FileVariable>;
  * report at the reference — `NAME_COLLISION` when `NAME` is set too (also
  * when empty), `FILE_NOT_FOUND`, `FILE_UNREADABLE` (a directory, not a
  * regular file, no permission), `FILE_TOO_LARGE` (over `maxFileSize`),
- * `ENCODING`; each message names both variables and the path, never the
- * file's content.
+ * `ENCODING`; each message names both variables and the path — only when
+ * written as one (`/…`, `./…`, `../…`), since a value pasted into `NAME_FILE`
+ * by mistake would otherwise be shown — never the file's content.
  */
 export async function readFileVariables(
   parsed: ParsedFile,
@@ -60,9 +61,10 @@ export async function readFileVariables(
     const given = ownString(env, fileVariable);
     if (given === undefined) continue;
     const file = path.resolve(given);
+    const shown = describeNamedPath(given, file);
     const fail = (code: SecretsErrorCode, why: string): void =>
       void result.set(name, {
-        problem: { code, message: `${name} is not set and ${fileVariable} names ${file}, ${why}` },
+        problem: { code, message: `${name} is not set and ${fileVariable} names ${shown}, ${why}` },
       });
     if (Object.prototype.hasOwnProperty.call(env, name) && typeof env[name] === 'string') {
       result.set(name, {
@@ -89,6 +91,10 @@ export async function readFileVariables(
           fail('FILE_UNREADABLE', `which cannot be read (${read.code})`);
           break;
       }
+      continue;
+    }
+    if (startsWithByteOrderMark(read)) {
+      fail('ENCODING', 'which starts with a byte order mark: save it as UTF-8 without one');
       continue;
     }
     try {

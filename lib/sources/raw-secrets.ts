@@ -11,13 +11,15 @@
 import * as path from 'node:path';
 import { knownSections } from '../dto/validate';
 import type { Environment } from '../environment-variables';
-import type { SecretsProblem } from '../errors';
-import type { RawSections } from '../model';
+import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
+import type { RawSection, RawSections, RawValue } from '../model';
 import { matchEnvOverrides } from './env-overrides';
-import { fileSource } from './file-source';
+import { readSecretsFile, type SecretsFile } from './file-source';
+import { readFileVariables } from './file-variables';
+import { interpolate } from './interpolate';
 import type { SectionValues } from './interpolate';
 import { chooseEnvironment, locate, type EnvironmentSource } from './locate';
-import type { Origin, SourceSections } from './origin';
+import { describeOrigin, originOf, problemLocation, type Origin, type SourceSections } from './origin';
 import { DEFAULT_MAX_FILE_SIZE } from './read';
 import { readSecretsDirectory } from './secrets-directory';
 import type { SourceResult } from './source';
@@ -63,9 +65,14 @@ export interface RawSecrets extends SourceResult {
  * the sources (`null`, `'sources'` when there is none); values of that file
  * carry their `line`, values of every other source their `origin`.
  *
+ * Every source is read (INI files parsed) before any INI file is
+ * interpolated: a key that a later source or `overrides` sets is not
+ * interpolated, so the variable it references need not be set.
+ *
  * @throws SecretsError of the first stage (of the first source) that
- *   failed: `INVALID_ENVIRONMENT`, the read, decryption, parse and
- *   interpolation codes, a secrets directory's and `envOverrides`' codes.
+ *   failed: `INVALID_ENVIRONMENT`, the read, decryption, parse codes, a
+ *   secrets directory's and `envOverrides`' codes; then interpolation codes;
+ *   then `DUPLICATE_SECTION` / `DUPLICATE_KEY` across sources.
  */
 export async function loadRawSecrets(options: RawSecretsOptions): Promise<RawSecrets> {
   const { env, overrides } = options;
@@ -76,40 +83,34 @@ export async function loadRawSecrets(options: RawSecretsOptions): Promise<RawSec
     return { ...result, ...chosen, sources: [{ kind: 'values' }], warnings: [] };
   }
 
-  const merged: RawSections = new Map();
-  const sources: SourceSummary[] = [];
+  // Every source is read first, the INI files only parsed: a key a later
+  // source sets is not interpolated in an earlier file (as with `overrides`),
+  // so `password = ${DB_PASSWORD}` needs no DB_PASSWORD when the directory or
+  // a variable gives db.password.
+  type Step =
+    | { readonly kind: 'ini'; readonly file: SecretsFile; readonly maxFileSize: number }
+    | { readonly kind: 'sourced'; readonly sections: SourceSections; readonly summary: SourceSummary };
+  const steps: Step[] = [];
+  const loaded = new Map<string, Map<string, true>>();
+  const load = (section: string, keys: Iterable<string>): void => {
+    let known = loaded.get(section);
+    if (!known) loaded.set(section, (known = new Map()));
+    for (const key of keys) known.set(key, true);
+  };
   const warnings: SecretsProblem[] = [];
-  let first: SourceResult | undefined;
   for (const definition of options.sources ?? DEFAULT_SOURCES) {
     switch (definition.kind) {
       case 'ini': {
         const given = definedOnly(definition.options);
         const location = locate({ ...options, ...given, env });
-        const result = await fileSource(location, {
-          maxFileSize: given.maxFileSize ?? options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+        const maxFileSize = given.maxFileSize ?? options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+        const file = await readSecretsFile(location, {
+          maxFileSize,
           identity: given.identity ?? options.identity,
           env,
-          overrides,
         });
-        const primary = first === undefined;
-        first ??= result;
-        for (const section of result.raw.values()) {
-          for (const [key, value] of section.values) {
-            const origin: Origin | undefined = primary
-              ? undefined
-              : { kind: 'ini', file: result.file!, line: value.line! };
-            set(
-              merged,
-              section.name,
-              key,
-              origin ? { value: value.value, origin } : value,
-              primary ? section.line : undefined,
-            );
-          }
-          if (section.values.size === 0)
-            set(merged, section.name, undefined, undefined, primary ? section.line : undefined);
-        }
-        sources.push({ kind: 'ini', file: result.file!, encrypted: result.encrypted });
+        for (const section of file.parsed.sections.values()) load(section.name, section.entries.keys());
+        steps.push({ kind: 'ini', file, maxFileSize });
         break;
       }
       case 'directory': {
@@ -117,24 +118,67 @@ export async function loadRawSecrets(options: RawSecretsOptions): Promise<RawSec
           ...definition.options,
           environment: chosen.environment,
         });
-        const keys = mergeSourced(merged, read.sections);
+        for (const [name, values] of read.sections) load(name, values.keys());
         warnings.push(...read.warnings);
-        sources.push({
-          kind: 'directory',
-          path: path.resolve(definition.path),
-          layout: read.layout,
-          ...(read.version === undefined ? {} : { version: read.version }),
-          keys,
+        steps.push({
+          kind: 'sourced',
+          sections: read.sections,
+          summary: {
+            kind: 'directory',
+            path: path.resolve(definition.path),
+            layout: read.layout,
+            ...(read.version === undefined ? {} : { version: read.version }),
+            keys: countValues(read.sections),
+          },
         });
         break;
       }
       case 'env': {
-        const read = matchEnvOverrides(env, definition.prefix, knownSections(options.sections ?? []), merged);
-        sources.push({ kind: 'env', prefix: definition.prefix, keys: mergeSourced(merged, read.sections) });
+        const read = matchEnvOverrides(env, definition.prefix, knownSections(options.sections ?? []), loaded);
+        for (const [name, values] of read.sections) load(name, values.keys());
+        steps.push({
+          kind: 'sourced',
+          sections: read.sections,
+          summary: { kind: 'env', prefix: definition.prefix, keys: countValues(read.sections) },
+        });
         break;
       }
     }
   }
+
+  const merged: RawSections = new Map();
+  const sources: SourceSummary[] = [];
+  let first: SourceResult | undefined;
+  for (const [index, step] of steps.entries()) {
+    if (step.kind === 'sourced') {
+      mergeSourced(merged, step.sections);
+      sources.push(step.summary);
+      continue;
+    }
+    const { location, file, encrypted, parsed } = step.file;
+    const files = await readFileVariables(parsed, env, step.maxFileSize);
+    const raw = interpolate(parsed, env, file, replacedLater(steps.slice(index + 1), overrides), files);
+    const result: SourceResult = { raw, source: location.fileSource, file, encrypted, parsed };
+    const primary = first === undefined;
+    first ??= result;
+    for (const section of result.raw.values()) {
+      for (const [key, value] of section.values) {
+        const origin: Origin | undefined = primary ? undefined : { kind: 'ini', file, line: value.line! };
+        set(
+          merged,
+          section.name,
+          key,
+          origin ? { value: value.value, origin } : value,
+          primary ? section.line : undefined,
+        );
+      }
+      if (section.values.size === 0)
+        set(merged, section.name, undefined, undefined, primary ? section.line : undefined);
+    }
+    sources.push({ kind: 'ini', file, encrypted });
+  }
+  const collisions = caseCollisions(merged, first?.file ?? undefined);
+  if (collisions.length > 0) throw new SecretsError(collisions);
   if (overrides !== undefined) applyValues(merged, overrides);
   return {
     raw: merged,
@@ -153,17 +197,41 @@ function definedOnly(options: Readonly<IniFileOptions>): IniFileOptions {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as IniFileOptions;
 }
 
-/** Merges one source's sections; returns how many values it gave. */
-function mergeSourced(merged: RawSections, sections: SourceSections): number {
-  let count = 0;
+/** Merges one source's sections. */
+function mergeSourced(merged: RawSections, sections: SourceSections): void {
   for (const [name, values] of sections) {
-    for (const [key, { value, origin }] of values) {
-      set(merged, name, key, { value, origin });
-      count++;
-    }
+    for (const [key, { value, origin }] of values) set(merged, name, key, { value, origin });
     if (values.size === 0) set(merged, name, undefined, undefined);
   }
+}
+
+/** How many values a source gave. */
+function countValues(sections: SourceSections): number {
+  let count = 0;
+  for (const values of sections.values()) count += values.size;
   return count;
+}
+
+/** The keys that the later steps and `overrides` set: an INI file does not interpolate them. */
+function replacedLater(
+  later: readonly ({ kind: 'ini'; file: SecretsFile } | { kind: 'sourced'; sections: SourceSections })[],
+  overrides: SectionValues | undefined,
+): SectionValues {
+  const skip: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
+  const add = (section: string, key: string): void => {
+    (skip[section] ??= Object.create(null) as Record<string, string>)[key] = '';
+  };
+  for (const step of later) {
+    if (step.kind === 'sourced') {
+      for (const [section, values] of step.sections) for (const key of values.keys()) add(section, key);
+    } else {
+      for (const section of step.file.parsed.sections.values())
+        for (const key of section.entries.keys()) add(section.name, key);
+    }
+  }
+  for (const section of Object.keys(overrides ?? {}))
+    for (const key of Object.keys(overrides![section])) add(section, key);
+  return skip;
 }
 
 /** Sets one key (a later source wins), adding its section at the end when new. */
@@ -184,4 +252,53 @@ function set(
     merged.set(sectionName, section);
   }
   if (key !== undefined && value !== undefined) section.values.set(key, value);
+}
+
+/**
+ * Sections, and keys of a section, that two sources spell differing only by
+ * case (`db.password` in a directory, `[DB]` or `Password` in the file): as
+ * within one file, a `DUPLICATE_SECTION` / `DUPLICATE_KEY`, since a DTO reads
+ * one spelling and the other would be dropped silently rather than win.
+ */
+function caseCollisions(merged: RawSections, file: string | undefined): SecretsProblem[] {
+  const problems: SecretsProblem[] = [];
+  const where = (values: ReadonlyMap<string, RawValue>): { at: Origin | undefined } => {
+    const first = values.values().next();
+    return { at: first.done ? undefined : originOf(first.value, file) };
+  };
+  const sections = new Map<string, RawSection>();
+  for (const section of merged.values()) {
+    const id = section.name.toLowerCase();
+    const earlier = sections.get(id);
+    if (earlier) {
+      const { at } = where(section.values);
+      const other = where(earlier.values).at;
+      problems.push({
+        code: 'DUPLICATE_SECTION',
+        ...(at ? problemLocation(at) : {}),
+        section: section.name,
+        message: `section name differs only by case from ${isPresentableName(earlier.name) ? `[${earlier.name}]` : 'the section'}${other ? ` of ${describeOrigin(other)}` : ''}`,
+      });
+      continue;
+    }
+    sections.set(id, section);
+    const keys = new Map<string, string>();
+    for (const [key, value] of section.values) {
+      const earlierKey = keys.get(key.toLowerCase());
+      if (earlierKey === undefined) {
+        keys.set(key.toLowerCase(), key);
+        continue;
+      }
+      const at = originOf(value, file);
+      const other = originOf(section.values.get(earlierKey)!, file);
+      problems.push({
+        code: 'DUPLICATE_KEY',
+        ...(at ? problemLocation(at) : {}),
+        section: section.name,
+        key,
+        message: `key differs only by case from ${isPresentableName(earlierKey) ? `"${earlierKey}"` : 'the key'}${other ? ` of ${describeOrigin(other)}` : ''}`,
+      });
+    }
+  }
+  return problems;
 }

@@ -147,6 +147,27 @@ export function decodeUtf8(bytes: Uint8Array, file?: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
+/** Whether `bytes` start with the UTF-8 byte order mark (EF BB BF). */
+export function startsWithByteOrderMark(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * A one-value file (a secrets directory's file, a `VAR_FILE`): {@link decodeUtf8},
+ * but a leading byte order mark is refused rather than dropped — every byte is
+ * the value, and an editor's invisible mark is better reported than removed.
+ *
+ * @throws SecretsError `ENCODING`, never holding the value.
+ */
+export function decodeValueFile(bytes: Uint8Array, file: string): string {
+  if (startsWithByteOrderMark(bytes)) {
+    throw new SecretsError([
+      { code: 'ENCODING', file, message: 'starts with a byte order mark: save it as UTF-8 without one' },
+    ]);
+  }
+  return decodeUtf8(bytes, file);
+}
+
 /** 1-based line of a byte offset; CRLF, CR and LF each end a line. */
 function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1;

@@ -6,7 +6,7 @@ import { lstatSync, opendirSync, readlinkSync, statSync, type Stats } from 'node
 import * as path from 'node:path';
 import { ProblemCollector, SecretsError, isPresentableName, type SecretsProblem } from '../errors';
 import { RESERVED_NAMES } from '../reserved-names';
-import { DEFAULT_MAX_FILE_SIZE, decodeUtf8 } from './read';
+import { DEFAULT_MAX_FILE_SIZE, decodeValueFile } from './read';
 import { readRegularFile } from '../files/read-file';
 import type { SourceRead, SourceSections } from './origin';
 
@@ -47,10 +47,11 @@ export interface SecretsDirectoryResult extends SourceRead {
  *   dots) and `db/password` (one sub-directory per section) are both key
  *   `password` of section `db`. Deeper directories are refused.
  * - Exactly one trailing `\n` or `\r\n` is stripped, nothing else. Values are
- *   UTF-8 (`ENCODING` otherwise).
+ *   UTF-8 without a byte order mark (`ENCODING` otherwise).
  * - Dotfiles and dot-directories are ignored. When `..data` is a link, the
  *   directory is the Kubernetes atomic-writer layout: everything is read from
- *   the one `..<timestamp>.<random>` directory it points to, so a read never
+ *   the one `..<timestamp>.<random>` directory it points to (a real directory
+ *   next to `..data`, never a link), so a read never
  *   mixes two versions; the visible links `<name> → ..data/<name>` are
  *   checked but not followed. A read that overlaps a swap starts again.
  * - Only regular files: any other symbolic link, a FIFO, a socket or a device
@@ -68,6 +69,7 @@ export interface SecretsDirectoryResult extends SourceRead {
  *   `maxDirectorySize`, more than `maxEntries` entries), `SYNTAX` (a file
  *   directly in `dir` with no dot, an empty section or key, a key file name
  *   holding a `.`, whitespace, `[` or `]`), `RESERVED_NAME`,
+ *   `SYNTAX` also for a name holding a control character (named by its directory),
  *   `DUPLICATE_SECTION` / `DUPLICATE_KEY` (also differing only by case, e.g.
  *   `db.password` and `db/password`), `ENCODING`. No message holds a value.
  * @example
@@ -140,6 +142,10 @@ async function readOnce(root: string, limits: Limits, checkMode: boolean): Promi
   if (!rootStat.isDirectory()) return fail('FILE_UNREADABLE', 'is not a directory');
 
   const version = readDataLink(root);
+  if (version !== undefined) {
+    const checked = checkVersionDirectory(root, version);
+    if (checked === 'swapped') return checked;
+  }
   const state: ReadState = {
     problems: new ProblemCollector(),
     limits,
@@ -167,6 +173,7 @@ async function readOnce(root: string, limits: Limits, checkMode: boolean): Promi
 
   for (const entry of content) {
     if (entry.name.startsWith('.') || state.overBudget) continue;
+    if (!checkPrintableName(entry.name, root, state.problems)) continue;
     const visible = path.join(root, entry.name);
     const real = path.join(dataRoot, entry.name);
     if (entry.stat.isDirectory()) {
@@ -176,6 +183,7 @@ async function readOnce(root: string, limits: Limits, checkMode: boolean): Promi
       if (files === 'gone') continue;
       for (const file of files) {
         if (file.name.startsWith('.') || state.overBudget) continue;
+        if (!checkPrintableName(file.name, visible, state.problems)) continue;
         const visibleFile = path.join(visible, file.name);
         if (file.stat.isDirectory()) {
           state.problems.add({
@@ -260,6 +268,27 @@ function readDataLink(root: string): string | undefined {
     ]);
   }
   return target;
+}
+
+/**
+ * The `..<timestamp>` directory `..data` links to must be a directory itself:
+ * a link there (`..2026 -> /etc`) would be followed by the listing and lead
+ * out of the volume; the kubelet only ever creates a real directory.
+ */
+function checkVersionDirectory(root: string, version: string): 'swapped' | undefined {
+  const problem = (message: string): never => {
+    throw new SecretsError([{ code: 'FILE_UNREADABLE', file: path.join(root, DATA_LINK), message }]);
+  };
+  let stat: Stats;
+  try {
+    stat = lstatSync(path.join(root, version));
+  } catch {
+    return readDataLink(root) !== version ? 'swapped' : problem(`links to ${version}, which does not exist`);
+  }
+  if (stat.isSymbolicLink())
+    problem(`links to ${version}, which is a symbolic link: only a ..<timestamp> directory next to it is followed`);
+  if (!stat.isDirectory()) problem(`links to ${version}, which is not a directory`);
+  return undefined;
 }
 
 /** A visible entry of a Kubernetes volume must be the link `<name> → ..data/<name>`; it is never followed. */
@@ -394,7 +423,7 @@ async function readValue(
   }
   let text: string;
   try {
-    text = decodeUtf8(read, visible);
+    text = decodeValueFile(read, visible);
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
     for (const problem of error.problems) problems.add({ ...problem, section, key });
@@ -411,6 +440,22 @@ export function stripOneNewline(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2);
   if (text.endsWith('\n')) return text.slice(0, -1);
   return text;
+}
+
+/**
+ * A name with a control character (a newline, an escape sequence) would be
+ * printed raw in every message and log line naming the file: refused, and
+ * not shown — the message names the directory holding it.
+ */
+function checkPrintableName(name: string, dir: string, problems: ProblemCollector): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x1f\x7f]/.test(name)) return true;
+  problems.add({
+    code: 'SYNTAX',
+    file: dir,
+    message: 'holds a file whose name contains a control character (a newline, an escape): rename it (name not shown)',
+  });
+  return false;
 }
 
 /** As the INI parser: keys are identifiers for `section.key` paths and DTO properties. */
