@@ -163,12 +163,15 @@ describe('SecretsModule watch', () => {
     atomicWrite(volume, payload(0), 0o400);
     const { secrets, changes } = await boot({
       file: path.join(volume, 'production-secrets.ini'),
-      watch: { debounceMs: 5 },
+      watch: { debounceMs: 1 },
     });
     const version = (value: string) => Number(/-(\d+)(-canary)?$/.exec(value)![1]);
 
     let done = false;
-    const writer = writerThread(volume, payload, 1, 1000).then(() => (done = true));
+    // A 2 ms pause after each swap outlasts the 1 ms debounce, so reloads run
+    // during the burst whatever the machine's load (else they could all wait
+    // for its end, and the reads would not overlap the swaps).
+    const writer = writerThread(volume, payload, 1, 1000, 2).then(() => (done = true));
     const seen: number[] = [];
     let reads = 0;
     while (!done || seen.at(-1) !== 1000) {
