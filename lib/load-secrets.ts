@@ -82,6 +82,12 @@ export class Secrets {
   readonly #instances: Map<SecretsClass, object | null>;
   // Built on the first mask() call: loading must not pay for it.
   #masker: Masker | undefined;
+  /**
+   * Secret values of the secrets this one replaced in a rotation: injected
+   * DTOs and clients built at start-up still hold them, so they stay masked
+   * for the life of the process.
+   */
+  #retired: ReadonlySet<string> = new Set();
 
   /** @internal Built by {@link loadSecrets}. */
   constructor(init: {
@@ -211,7 +217,12 @@ export class Secrets {
       warnings: this.warnings,
       raw: this.#raw,
       instances: new Map([...this.#instances, ...built]),
-    });
+    }).#withRetired(this.#retired);
+  }
+
+  #withRetired(retired: ReadonlySet<string>): this {
+    this.#retired = retired;
+    return this;
   }
 
   /**
@@ -239,8 +250,25 @@ export class Secrets {
    */
   mask(text: string): string {
     if (typeof text !== 'string') throw new TypeError('mask(text): text must be a string');
-    this.#masker ??= new Masker(secretValues(this.#raw, this.#instances), { extraForms: true });
+    this.#masker ??= new Masker(this.#secretValues(), { extraForms: true });
     return this.#masker.mask(text);
+  }
+
+  /** Every value {@link Secrets.mask} masks: its own secret values and those of the secrets it replaced. */
+  #secretValues(): string[] {
+    const own = secretValues(this.#raw, this.#instances);
+    return this.#retired.size === 0 ? own : [...new Set([...own, ...this.#retired])];
+  }
+
+  /**
+   * @internal Called by a rotation before it makes this the current secrets:
+   * `mask` also masks every value `previous` masked (values rotated out are
+   * still held by the DTOs injected at start-up). Returns `this`.
+   */
+  retainMasking(previous: Secrets): this {
+    this.#retired = new Set(previous.#secretValues());
+    this.#masker = undefined;
+    return this;
   }
 
   toJSON(): object {

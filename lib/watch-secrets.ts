@@ -131,7 +131,7 @@ export function startRotation(
         if (sections.length === 0 && raw.file === last.file && raw.encrypted === last.encrypted) return current;
         last = raw;
         change = { type: 'applied', sections };
-        return next;
+        return next.retainMasking(current);
       } catch (error) {
         change = { type: 'failed', error: asSecretsError(error) };
         return current;

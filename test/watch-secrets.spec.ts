@@ -52,6 +52,9 @@ describe('watchSecrets', () => {
     expect(emitted[1]).toEqual({ type: 'applied', sections: ['db'] });
     expect(watched.current.section(DbSecrets)!.password).toBe('db-password-2-canary');
     expect(watched.mask('db-password-2-canary')).toBe('[REDACTED]');
+    // The value rotated out is still held by what was injected at start-up: it stays masked.
+    expect(watched.mask('old db-password-1-canary, new db-password-2-canary')).toBe('old [REDACTED], new [REDACTED]');
+    expect(first.mask('db-password-2-canary')).toBe('db-password-2-canary');
     // What was handed out before is left as it was: a snapshot.
     expect(first.section(DbSecrets)!.password).toBe('db-password-1-canary');
     expect(called).toEqual(emitted);

@@ -243,7 +243,7 @@ function logChange(change: SecretsChange, current: Secrets, logger: StartupLog |
   const listed = [...names, ...(hidden ? [`${hidden} not shown`] : [])];
   const count = change.sections.length;
   logger.log(
-    `Reloaded secrets from ${current.file ?? 'the values option'}: ${count} section${count === 1 ? '' : 's'} changed` +
+    `Reloaded secrets from ${current.sources.map(describeSource).join(', ')}: ${count} section${count === 1 ? '' : 's'} changed` +
       (listed.length ? ` (${listed.join(', ')})` : ''),
   );
 }
