@@ -45,6 +45,8 @@ interface RedactedClass {
   declared?: Declared;
   /** The declared properties that are not `@NotSecret()`, found once per class (a metadata lookup each). */
   secret?: ReadonlySet<string>;
+  /** Whether every secret property has been offered to class-transformer (see exposeToTransformer). */
+  allExposed?: boolean;
 }
 
 interface Declared {
@@ -168,18 +170,29 @@ const loadedInstances = new WeakMap<object, Declared>();
  *
  * @param properties the DTO's declared properties (`DtoDescription.properties`), in order.
  */
-export function hideSecrets(instance: object, dto: Function, properties: readonly string[]): void {
+export function hideSecrets(
+  instance: object,
+  dto: Function,
+  properties: readonly string[],
+  constructorSet: readonly string[] = properties,
+): void {
   const entry = redactedClasses.get(dto);
   if (!entry) throw new TypeError(`${dto.name}: hideSecrets() before redactedClassOf()`);
   entry.declared ??= { list: Object.freeze([...properties]), set: new Set(properties) };
   loadedInstances.set(instance, entry.declared);
-  for (const property of secretProperties(dto, properties)) {
+  const secret = secretProperties(dto, properties);
+  // Once per class: class-transformer lists a hidden secret only when told to.
+  if (!entry.allExposed) {
+    for (const property of secret) exposeToTransformer(entry, dto, property);
+    entry.allExposed = true;
+  }
+  // buildSections defines the properties it sets hidden already (redefining
+  // them costs a shape change each); a secret field the constructor set is
+  // hidden here, unless it is unset or the constructor made it non-configurable.
+  for (const property of constructorSet) {
+    if (!secret.has(property)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(instance, property);
     if (descriptor === undefined || ('value' in descriptor && descriptor.value === undefined)) continue;
-    exposeToTransformer(entry, dto, property);
-    // buildSections defines its properties hidden already (redefining them
-    // costs a shape change each); a field the constructor set is hidden here,
-    // unless it made it non-configurable.
     if (descriptor.enumerable && descriptor.configurable)
       Object.defineProperty(instance, property, { enumerable: false });
   }

@@ -213,6 +213,7 @@ function instantiate(
   }
   const declared = plan.dto.properties.map((p) => p.property);
   const secret = secretProperties(plan.cls, declared);
+  const constructorSet: string[] = [];
   for (const property of plan.dto.properties) {
     // Defined rather than assigned: a setter on the DTO must not see the
     // value, and the property must be an own data property to be frozen.
@@ -226,12 +227,12 @@ function instantiate(
         enumerable: value === undefined || !secret.has(property.property),
         configurable: true,
       });
-    }
+    } else constructorSet.push(property.property);
   }
   // Fields the constructor set itself are redacted in instanceToPlain too.
   redactedClassOf(plan.cls, Object.keys(instance));
   // Secrets are hidden from spread & co. before anything else sees the instance.
-  hideSecrets(instance, plan.cls, declared);
+  hideSecrets(instance, plan.cls, declared, constructorSet);
   return { plan, section, instance, failed: conversion.failed };
 }
 
