@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { buildSections } from './dto/validate';
 import type { Environment } from './environment-variables';
-import { SecretsError, type SecretsProblem } from './errors';
+import { SecretsError, isPresentableName, type SecretsProblem } from './errors';
+import { suggest } from './dto/suggest';
 import { Masker } from './mask/masker';
 import { secretValues } from './mask/secret-values';
 import type { RawSections } from './model';
@@ -320,15 +321,17 @@ export async function buildSecrets(raw: RawSecrets, sections: readonly SecretsCl
 /**
  * A plain copy of the options, each read once, with `values`/`overrides`
  * copied to plain string maps; rejects shapes that would otherwise fail
- * obscurely later, never echoing a value.
+ * obscurely later, never echoing a value. An option name it does not
+ * know is `INVALID_OPTION` with the likely name among its own and
+ * `alsoSuggest` (the options a caller took out before, e.g. `watch`).
  *
  * @throws SecretsError `INVALID_OPTION`, `RESERVED_NAME`
  * @internal exported for `watchSecrets` and `SecretsModule`, which load again on each change.
  */
-export function snapshotOptions(given: LoadSecretsOptions): LoadSecretsOptions {
+export function snapshotOptions(given: LoadSecretsOptions, alsoSuggest: readonly string[] = []): LoadSecretsOptions {
   let options: LoadSecretsOptions;
   try {
-    if (given === null || typeof given !== 'object') throw new TypeError();
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new TypeError();
     options = { ...given };
     for (const name of ['overrides', 'values'] as const) {
       const sections = options[name];
@@ -345,12 +348,54 @@ export function snapshotOptions(given: LoadSecretsOptions): LoadSecretsOptions {
   } catch {
     throw new SecretsError([{ code: 'INVALID_OPTION', message: 'options must be a plain object of options' }]);
   }
-  checkOptions(options);
+  checkOptions(options, alsoSuggest);
   return options;
 }
 
-function checkOptions(options: LoadSecretsOptions): void {
+/**
+ * Every option {@link loadSecrets} takes (the `satisfies` keeps the list
+ * complete). A name outside it is a misspelling more often than not: an
+ * `enviroment: 'production'` that went unnoticed would load development's
+ * secrets in production.
+ */
+const LOAD_OPTION_NAMES = Object.keys({
+  sections: true,
+  environment: true,
+  environmentVariable: true,
+  directory: true,
+  file: true,
+  env: true,
+  overrides: true,
+  values: true,
+  maxFileSize: true,
+  identity: true,
+  sources: true,
+} satisfies Record<keyof LoadSecretsOptions, true>);
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set(LOAD_OPTION_NAMES);
+
+/** `INVALID_OPTION` for each option name that `loadSecrets` does not take, with the likely one; never a value. */
+function unknownOptions(options: object, alsoSuggest: readonly string[]): SecretsProblem[] {
   const problems: SecretsProblem[] = [];
+  for (const name of Object.keys(options)) {
+    if (KNOWN_OPTIONS.has(name)) continue;
+    if (!isPresentableName(name)) {
+      problems.push({
+        code: 'INVALID_OPTION',
+        message: 'unknown option (its name is not shown: it looks like a value)',
+      });
+      continue;
+    }
+    const likely = suggest(name, [...LOAD_OPTION_NAMES, ...alsoSuggest]);
+    problems.push({
+      code: 'INVALID_OPTION',
+      message: `unknown option "${name}"${likely ? ` (did you mean "${likely}"?)` : ''}`,
+    });
+  }
+  return problems;
+}
+
+function checkOptions(options: LoadSecretsOptions, alsoSuggest: readonly string[]): void {
+  const problems: SecretsProblem[] = unknownOptions(options, alsoSuggest);
   const invalid = (message: string): void => void problems.push({ code: 'INVALID_OPTION', message });
   if (options.sections !== undefined) {
     if (!Array.isArray(options.sections)) invalid('sections must be an array of DTO classes');

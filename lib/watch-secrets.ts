@@ -90,8 +90,11 @@ export interface RepeatableLoad {
  *
  * @throws SecretsError as `loadSecrets`
  */
-export async function loadRepeatably(given: LoadSecretsOptions): Promise<RepeatableLoad> {
-  const options = snapshotOptions(given);
+export async function loadRepeatably(
+  given: LoadSecretsOptions,
+  alsoSuggest: readonly string[] = ['watch'],
+): Promise<RepeatableLoad> {
+  const options = snapshotOptions(given, alsoSuggest);
   const raw = await loadRawSecrets({ ...options, env: options.env ?? process.env });
   return { options, raw, secrets: await buildSecrets(raw, options.sections ?? []) };
 }

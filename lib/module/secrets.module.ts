@@ -10,7 +10,7 @@ import {
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import type { Secrets, SecretsClass } from '../load-secrets';
-import { formatProblem, isPresentableName } from '../errors';
+import { formatProblem, isPresentableName, SecretsError } from '../errors';
 import { loadRepeatably, resolveWatchOption, startRotation, type SecretsChange } from '../watch-secrets';
 import { describeEnvironmentSource, describeFileSource, isLocalEnvironment } from '../sources/locate';
 import { describeSource } from '../sources/sources';
@@ -53,7 +53,7 @@ export class SecretsModule {
    * `SecretsLogger` (masking, around Nest's `ConsoleLogger`).
    */
   static forRoot(options: SecretsModuleOptions = {}): DynamicModule {
-    const { isGlobal, sections, ...rest } = options;
+    const { isGlobal, sections, ...rest } = checkedModuleOptions(options, 'SecretsModule.forRoot() takes');
     return SecretsModule.root(sections ?? [], isGlobal ?? true, {
       provide: SECRETS_MODULE_OPTIONS,
       useValue: rest,
@@ -120,10 +120,13 @@ export class SecretsModule {
           inject: [SECRETS_MODULE_OPTIONS, ModulesContainer],
           useFactory: async (options: SecretsModuleDynamicOptions, modules: ModulesContainer) => {
             assertSingleRoot(modules);
-            const { logger, watch, ...loadOptions } = options ?? {};
+            const { logger, watch, ...loadOptions } = checkedModuleOptions(
+              options,
+              "SecretsModule.forRootAsync()'s useFactory must return",
+            );
             const watchOptions = resolveWatchOption(watch);
             const all = new Set([...sections, ...featureSections(modules)]);
-            const first = await loadRepeatably({ ...loadOptions, sections: [...all] });
+            const first = await loadRepeatably({ ...loadOptions, sections: [...all] }, MODULE_OPTION_NAMES);
             const log = resolveLogger(logger);
             await logLoaded(first.secrets, log);
             const state = new SecretsState(first.secrets);
@@ -246,6 +249,27 @@ function logChange(change: SecretsChange, current: Secrets, logger: StartupLog |
     `Reloaded secrets from ${current.sources.map(describeSource).join(', ')}: ${count} section${count === 1 ? '' : 's'} changed` +
       (listed.length ? ` (${listed.join(', ')})` : ''),
   );
+}
+
+/** The options only the module takes, for the did-you-mean of an unknown option. */
+const MODULE_OPTION_NAMES = ['isGlobal', 'logger', 'watch', 'sections'];
+
+/**
+ * `options` when it is an object of options; otherwise `INVALID_OPTION`
+ * naming what it is, never its value (a factory that forgot its `return`
+ * would otherwise load the default environment's file).
+ */
+function checkedModuleOptions<T extends object>(options: T, takes: string): T {
+  if (options !== null && typeof options === 'object' && !Array.isArray(options)) return options;
+  const got =
+    options === undefined
+      ? 'undefined (a missing return?)'
+      : options === null
+        ? 'null'
+        : Array.isArray(options)
+          ? 'an array'
+          : `a ${typeof options}`;
+  throw new SecretsError([{ code: 'INVALID_OPTION', message: `${takes} an object of options; got ${got}` }]);
 }
 
 /** One line naming where the secrets came from and which sections: never a value. */
