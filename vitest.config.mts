@@ -10,7 +10,12 @@ import { defineConfig } from 'vitest/config';
  * once per file. Files that change a global (process.env, a spy on
  * process.stdout, the masker's table limit) restore it after each test.
  */
-const ISOLATED = ['test/check-reads-once.spec.ts', 'test/enumeration.spec.ts', 'test/logging-recipes.spec.ts'];
+const ISOLATED = [
+  'test/check-reads-once.spec.ts',
+  'test/enumeration.spec.ts',
+  'test/logging-recipes.spec.ts',
+  'test/module/config-service.spec.ts',
+];
 const EXCLUDE = ['test/packaging/fixtures/**', 'node_modules/**'];
 
 // SWC (not esbuild) so that decorators emit `design:type` metadata, which the

@@ -1,5 +1,7 @@
 export { SecretsModule } from './secrets.module';
 export { SecretsService } from './secrets.service';
+export { SecretsConfigModule } from './secrets-config.module';
+export type { SecretsConfigModuleOptions } from './secrets-config.module';
 export { SecretsLogger } from './secrets.logger';
 export type { SecretsMasking } from './secrets.logger';
 export { SECRETS_LOGGER_CONTEXT } from './secrets.constants';
