@@ -9,4 +9,5 @@ export type {
   SecretsModuleAsyncOptions,
   SecretsModuleDynamicOptions,
   SecretsModuleOptions,
+  SecretsOptionsFactory,
 } from './secrets-module-options.interface';

@@ -1,4 +1,11 @@
-import type { LoggerService, ModuleMetadata } from '@nestjs/common';
+import type {
+  InjectionToken,
+  LoggerService,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Provider,
+  Type,
+} from '@nestjs/common';
 import type { LoadSecretsOptions, SecretsClass } from '../load-secrets';
 import type { SecretsWatchOptions } from '../watch-secrets';
 
@@ -30,15 +37,33 @@ export interface SecretsModuleOptions extends LoadSecretsOptions {
 export type SecretsModuleDynamicOptions = Omit<SecretsModuleOptions, 'sections' | 'isGlobal'>;
 
 /**
- * Options of `SecretsModule.forRootAsync`. `sections` and `isGlobal` are
- * static because Nest must know the provider tokens before DI runs; the other
- * options come from `useFactory`, whose arguments are the `inject` tokens.
+ * A class that makes the options for `forRootAsync({ useClass })` or
+ * `forRootAsync({ useExisting })`, as `@nestjs/jwt`'s `JwtOptionsFactory`.
+ */
+export interface SecretsOptionsFactory {
+  createSecretsOptions(): SecretsModuleDynamicOptions | Promise<SecretsModuleDynamicOptions>;
+}
+
+/**
+ * Options of `SecretsModule.forRootAsync`, as Nest's own modules take them.
+ * `sections` and `isGlobal` are static because Nest must know the provider
+ * tokens before DI runs; the other options come from exactly one of:
+ *
+ * - `useFactory` (its arguments are the `inject` tokens),
+ * - `useClass`: a {@link SecretsOptionsFactory} instantiated for the module,
+ * - `useExisting`: a {@link SecretsOptionsFactory} provider already available
+ *   (from `imports` or a global module).
+ *
+ * `extraProviders` are added to the module that resolves the options, e.g.
+ * what `useFactory` injects.
  */
 export interface SecretsModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   sections?: readonly SecretsClass[];
   isGlobal?: boolean;
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  inject?: any[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  useFactory: (...args: any[]) => SecretsModuleDynamicOptions | Promise<SecretsModuleDynamicOptions>;
+  useFactory?: (...args: any[]) => SecretsModuleDynamicOptions | Promise<SecretsModuleDynamicOptions>;
+  useClass?: Type<SecretsOptionsFactory>;
+  useExisting?: Type<SecretsOptionsFactory> | InjectionToken;
+  extraProviders?: Provider[];
 }

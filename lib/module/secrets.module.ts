@@ -19,6 +19,7 @@ import type {
   SecretsModuleAsyncOptions,
   SecretsModuleDynamicOptions,
   SecretsModuleOptions,
+  SecretsOptionsFactory,
 } from './secrets-module-options.interface';
 import { requireState, SecretsState } from './secrets-state';
 import { SecretsLogger } from './secrets.logger';
@@ -62,13 +63,18 @@ export class SecretsModule {
 
   /**
    * Like {@link SecretsModule.forRoot}, with every option but `sections` and
-   * `isGlobal` resolved through DI by `useFactory` (arguments: the `inject` tokens).
+   * `isGlobal` resolved through DI: by `useFactory` (arguments: the `inject`
+   * tokens), `useClass` or `useExisting` (a `SecretsOptionsFactory`), as
+   * Nest's own modules take them; `extraProviders` join the module.
+   *
+   * @throws SecretsError `INVALID_OPTION` when not exactly one of
+   *   `useFactory`, `useClass` and `useExisting` is given.
    */
   static forRootAsync(options: SecretsModuleAsyncOptions): DynamicModule {
     return SecretsModule.root(
       options.sections ?? [],
       options.isGlobal ?? true,
-      { provide: SECRETS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      asyncOptionsProviders(options),
       options.imports ?? [],
     );
   }
@@ -104,7 +110,7 @@ export class SecretsModule {
   private static root(
     sections: readonly SecretsClass[],
     isGlobal: boolean,
-    optionsProvider: Provider,
+    optionsProvider: Provider | Provider[],
     imports: DynamicModule['imports'] = [],
   ): DynamicModule {
     const id = ++rootCount;
@@ -113,7 +119,7 @@ export class SecretsModule {
       global: true,
       imports,
       providers: [
-        optionsProvider,
+        ...[optionsProvider].flat(),
         { provide: ROOT_ID, useValue: id },
         {
           provide: SECRETS_STATE,
@@ -249,6 +255,35 @@ function logChange(change: SecretsChange, current: Secrets, logger: StartupLog |
     `Reloaded secrets from ${current.sources.map(describeSource).join(', ')}: ${count} section${count === 1 ? '' : 's'} changed` +
       (listed.length ? ` (${listed.join(', ')})` : ''),
   );
+}
+
+/** The providers that resolve `forRootAsync`'s options, from exactly one of its three forms. */
+function asyncOptionsProviders(options: SecretsModuleAsyncOptions): Provider[] {
+  const given = (['useFactory', 'useClass', 'useExisting'] as const).filter((name) => options[name] !== undefined);
+  if (given.length !== 1) {
+    throw new SecretsError([
+      {
+        code: 'INVALID_OPTION',
+        message: `SecretsModule.forRootAsync() takes exactly one of useFactory, useClass and useExisting; got ${given.length ? given.join(' and ') : 'none'}`,
+      },
+    ]);
+  }
+  const extra = options.extraProviders ?? [];
+  if (options.useFactory) {
+    return [
+      { provide: SECRETS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      ...extra,
+    ];
+  }
+  const create = (factory: SecretsOptionsFactory) => factory.createSecretsOptions();
+  if (options.useClass) {
+    return [
+      { provide: options.useClass, useClass: options.useClass },
+      { provide: SECRETS_MODULE_OPTIONS, useFactory: create, inject: [options.useClass] },
+      ...extra,
+    ];
+  }
+  return [{ provide: SECRETS_MODULE_OPTIONS, useFactory: create, inject: [options.useExisting!] }, ...extra];
 }
 
 /** The options only the module takes, for the did-you-mean of an unknown option. */
