@@ -66,31 +66,42 @@ abstract class OAuthProviderSecrets {
   get configured(): boolean {
     return Boolean(this.consumer_key) && Boolean(this.consumer_secret);
   }
+}
 
-  /**
-   * The key, secret and callback URL, checked: what a Passport strategy needs.
-   *
-   * @throws SecretsError (`MISSING_KEY`, naming the section and key) when the
-   *   provider is not configured, or has no `callback_url`.
-   */
-  protected passportCredentials(): { key: string; secret: string; callbackURL: string } {
-    const section = sectionName(this);
-    const missing = (key: string, why: string) =>
-      new SecretsError([{ code: 'MISSING_KEY', section, key, message: `${why}: Passport needs it` }]);
-    if (!this.consumer_key || !this.consumer_secret) {
-      throw missing('consumer_key', 'the provider is not configured (consumer_key and consumer_secret are empty)');
-    }
-    if (!this.callback_url) throw missing('callback_url', 'callback_url is not set');
-    return { key: this.consumer_key, secret: this.consumer_secret, callbackURL: this.callback_url };
+/**
+ * The key, secret and callback URL of `dto`, checked: what a Passport strategy needs.
+ *
+ * @throws SecretsError (`MISSING_KEY`, naming the section and key) when the
+ *   provider is not configured, or has no `callback_url`.
+ */
+function passportCredentials(dto: OAuthProviderSecrets): { key: string; secret: string; callbackURL: string } {
+  const section = sectionName(dto);
+  if (!dto.consumer_key || !dto.consumer_secret) {
+    const message =
+      'the provider is not configured (consumer_key and consumer_secret are empty): check `configured` before building a Passport strategy';
+    throw new SecretsError([{ code: 'MISSING_KEY', section, key: 'consumer_key', message }]);
   }
+  if (!dto.callback_url) {
+    const message = 'callback_url is not set: a Passport strategy needs the URL the provider sends the user back to';
+    throw new SecretsError([{ code: 'MISSING_KEY', section, key: 'callback_url', message }]);
+  }
+  return { key: dto.consumer_key, secret: dto.consumer_secret, callbackURL: dto.callback_url };
 }
 
 function sectionName(dto: object): string | undefined {
-  try {
-    return getSectionOptions(dto.constructor).name;
-  } catch {
-    return undefined; // an undecorated subclass, e.g. built by hand in a test
+  // A loaded DTO is an instance of a subclass made for redaction: walk up to the decorated class.
+  for (
+    let cls: unknown = dto.constructor;
+    typeof cls === 'function' && cls !== Object;
+    cls = Object.getPrototypeOf(cls)
+  ) {
+    try {
+      return getSectionOptions(cls).name;
+    } catch {
+      // Not this class: try its base.
+    }
   }
+  return undefined; // no @SecretsSection, e.g. a base class built by hand
 }
 
 /**
@@ -116,7 +127,7 @@ export class OAuth2ProviderSecrets extends OAuthProviderSecrets {
    * super({ ...facebook.passportOptions(), profileFields: ['id', 'displayName'] });
    */
   passportOptions(): OAuth2PassportOptions {
-    const { key, secret, callbackURL } = this.passportCredentials();
+    const { key, secret, callbackURL } = passportCredentials(this);
     const options: OAuth2PassportOptions = { clientID: key, clientSecret: secret, callbackURL };
     if (this.scope) options.scope = [...this.scope];
     return options;
@@ -143,7 +154,7 @@ export class OAuth1ProviderSecrets extends OAuthProviderSecrets {
    *   provider is not configured, or has no `callback_url`.
    */
   passportOptions(): OAuth1PassportOptions {
-    const { key, secret, callbackURL } = this.passportCredentials();
+    const { key, secret, callbackURL } = passportCredentials(this);
     return { consumerKey: key, consumerSecret: secret, callbackURL };
   }
 }
