@@ -1,4 +1,6 @@
 /** README's "Ready-made provider DTOs" Passport example, as written there. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Controller, Get, Injectable, Module, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { Test } from '@nestjs/testing';
@@ -72,5 +74,18 @@ describe('README Passport example', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('is the code in README, after its imports', () => {
+    const readme = readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+    const block = /```ts\nimport \{ Controller, Get, Injectable[^]*?\n```/.exec(readme)?.[0];
+    expect(block).toBeDefined();
+    const afterImports = block!.slice(block!.indexOf('\n\n') + 2, -'\n```'.length);
+    const here = readFileSync(__filename, 'utf8');
+    const copied = here.slice(
+      here.indexOf('// ---- as in README ----\n') + 26,
+      here.indexOf('// ---- end of README ----'),
+    );
+    expect(copied.trim()).toBe(afterImports.trim());
   });
 });
