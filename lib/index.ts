@@ -28,4 +28,9 @@ export type { Revealed } from './dto/reveal';
 export { watchSecrets } from './watch-secrets';
 export type { SecretsChange, SecretsWatchOptions, WatchedSecrets, WatchSecretsOptions } from './watch-secrets';
 export * from './module';
-export { OAuth1ProviderSecrets, OAuth2ProviderSecrets } from './providers/oauth-provider.secrets';
+export {
+  OAuth1ProviderSecrets,
+  OAuth2ProviderSecrets,
+  type OAuth1PassportOptions,
+  type OAuth2PassportOptions,
+} from './providers/oauth-provider.secrets';

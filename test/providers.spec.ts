@@ -73,3 +73,105 @@ describe('OAuth provider DTOs', () => {
     expect(inspect(fb)).not.toContain('secret-value');
   });
 });
+
+describe('callback_url', () => {
+  it.each(['http://localhost:3000/auth/facebook/callback', 'https://example.com/auth/facebook/callback'])(
+    'is an absolute URL, localhost accepted: %s',
+    async (url) => {
+      const fb = (await load({ facebook: { ...facebook, callback_url: url }, twitter: {} })).section(FacebookSecrets)!;
+      expect(fb.callback_url).toBe(url);
+    },
+  );
+
+  it.each(['not a url', '/auth/facebook/callback', 'ftp://example.com/callback'])(
+    'anything else is a VALIDATION problem: %s',
+    async (url) => {
+      const error = await load({ facebook, twitter: { callback_url: url } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SecretsError);
+      expect((error as SecretsError).problems).toMatchObject([
+        { code: 'VALIDATION', section: 'twitter', key: 'callback_url' },
+      ]);
+    },
+  );
+
+  it('is optional and not secret: printed as is', async () => {
+    const secrets = await load({
+      facebook: { ...facebook, callback_url: 'http://localhost:3000/cb' },
+      twitter: {},
+    });
+    expect(secrets.section(TwitterSecrets)?.callback_url).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(secrets.section(FacebookSecrets)))).toMatchObject({
+      callback_url: 'http://localhost:3000/cb',
+    });
+  });
+});
+
+describe('passportOptions()', () => {
+  const callback_url = 'http://localhost:3000/auth/callback';
+
+  it('OAuth 2: clientID, clientSecret, callbackURL and scope (a copy)', async () => {
+    const fb = (await load({ facebook: { ...facebook, callback_url }, twitter: {} })).section(FacebookSecrets)!;
+    const options = fb.passportOptions();
+    expect(options).toEqual({
+      clientID: 'key-value',
+      clientSecret: 'secret-value',
+      callbackURL: callback_url,
+      scope: ['user_about_me', 'email'],
+    });
+    options.scope!.push('more');
+    expect(fb.scope).toEqual(['user_about_me', 'email']);
+  });
+
+  it('OAuth 2 without scope: no scope key', async () => {
+    const { scope: _scope, ...noScope } = facebook;
+    const fb = (await load({ facebook: { ...noScope, callback_url }, twitter: {} })).section(FacebookSecrets)!;
+    expect(fb.passportOptions()).toEqual({
+      clientID: 'key-value',
+      clientSecret: 'secret-value',
+      callbackURL: callback_url,
+    });
+  });
+
+  it('OAuth 1: consumerKey, consumerSecret, callbackURL', async () => {
+    const twitter = { consumer_key: 'tk', consumer_secret: 'ts', callback_url };
+    const tw = (await load({ facebook, twitter })).section(TwitterSecrets)!;
+    expect(tw.passportOptions()).toEqual({ consumerKey: 'tk', consumerSecret: 'ts', callbackURL: callback_url });
+  });
+
+  it('not configured: a MISSING_KEY SecretsError naming the section, no value', async () => {
+    const tw = (await load({ facebook, twitter: { consumer_key: '', consumer_secret: '', callback_url } })).section(
+      TwitterSecrets,
+    )!;
+    const error = (() => {
+      try {
+        tw.passportOptions();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SecretsError);
+    expect((error as SecretsError).message).toBe(
+      '[twitter] consumer_key: the provider is not configured (consumer_key and consumer_secret are empty): check `configured` before building a Passport strategy',
+    );
+  });
+
+  it('configured without callback_url: a MISSING_KEY SecretsError naming callback_url, no value', async () => {
+    const fb = (await load({ facebook, twitter: {} })).section(FacebookSecrets)!;
+    expect(() => fb.passportOptions()).toThrow(
+      new SecretsError([
+        {
+          code: 'MISSING_KEY',
+          section: 'facebook',
+          key: 'callback_url',
+          message: 'callback_url is not set: a Passport strategy needs the URL the provider sends the user back to',
+        },
+      ]),
+    );
+    try {
+      fb.passportOptions();
+    } catch (e) {
+      expect((e as SecretsError).codes).toEqual(['MISSING_KEY']);
+      expect((e as SecretsError).message).not.toContain('key-value');
+    }
+  });
+});

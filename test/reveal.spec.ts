@@ -77,6 +77,7 @@ describe('reveal() of a loaded instance', () => {
       consumer_key: 'CANARY-fb-key-0a6b',
       consumer_secret: 'CANARY-fb-secret-e39d',
       mapper: undefined,
+      callback_url: undefined,
       scope: undefined,
     });
   });

@@ -1,5 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { FacebookSecrets, TwitterSecrets } from '../secrets';
+import type { LoggedInUser } from './logged-in-user';
+import { LoginGuard } from './login';
 
 /** One provider as the API shows it: never a key or a secret. */
 export interface ProviderView {
@@ -7,6 +9,9 @@ export interface ProviderView {
   class?: string;
   scope: string[];
 }
+
+const FacebookLogin = LoginGuard('facebook', FacebookSecrets);
+const TwitterLogin = LoginGuard('twitter', TwitterSecrets);
 
 @Controller('auth')
 export class AuthController {
@@ -28,5 +33,29 @@ export class AuthController {
         .map(([name, secrets]) => ({ name, class: secrets.class, scope: [...(secrets.scope ?? [])] })),
       notConfigured: this.providers.filter(([, secrets]) => !secrets.configured).map(([name]) => name),
     };
+  }
+
+  /** Redirects to Facebook's login dialog (the guard answers before this runs). */
+  @Get('facebook')
+  @UseGuards(FacebookLogin)
+  facebook(): void {}
+
+  /** Where Facebook sends the user back: the logged-in user, as the strategy made it. */
+  @Get('facebook/callback')
+  @UseGuards(FacebookLogin)
+  facebookCallback(@Req() req: { user: LoggedInUser }): LoggedInUser {
+    return req.user;
+  }
+
+  /** Redirects to Twitter's authorisation page after fetching a request token. */
+  @Get('twitter')
+  @UseGuards(TwitterLogin)
+  twitter(): void {}
+
+  /** Where Twitter sends the user back. */
+  @Get('twitter/callback')
+  @UseGuards(TwitterLogin)
+  twitterCallback(@Req() req: { user: LoggedInUser }): LoggedInUser {
+    return req.user;
   }
 }

@@ -1,16 +1,18 @@
-import { Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { TwitterSecrets } from '../secrets';
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { FacebookSecrets, TwitterSecrets } from '../secrets';
 import { AuthController } from './auth.controller';
+import { FacebookStrategy } from './facebook.strategy';
+import { loginStrategy } from './login';
+import { TwitterStrategy } from './twitter.strategy';
 
-@Module({ controllers: [AuthController] })
-export class AuthModule implements OnModuleInit {
-  constructor(private readonly twitter: TwitterSecrets) {}
-
-  onModuleInit(): void {
-    // An unconfigured provider is a visible state, not a crash.
-    if (!this.twitter.configured)
-      new Logger('AuthModule').warn(
-        'twitter login is not configured: fill in [twitter] consumer_key and consumer_secret',
-      );
-  }
-}
+// An unconfigured provider is a visible state (a warning, a 404), not a crash.
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  controllers: [AuthController],
+  providers: [
+    loginStrategy('facebook', FacebookSecrets, FacebookStrategy),
+    loginStrategy('twitter', TwitterSecrets, TwitterStrategy),
+  ],
+})
+export class AuthModule {}

@@ -35,7 +35,7 @@ describe('the sample secrets files', () => {
     );
     expect(error).toBeInstanceOf(SecretsError);
     expect((error as SecretsError).message).toBe(
-      `${path.join(SAMPLE_DIR, 'test-secrets.ini')}:19 [twitter] consumer_secret: consumer_secret is empty while consumer_key is set: set both, or leave both empty`,
+      `${path.join(SAMPLE_DIR, 'test-secrets.ini')}:20 [twitter] consumer_secret: consumer_secret is empty while consumer_key is set: set both, or leave both empty`,
     );
   });
 });
