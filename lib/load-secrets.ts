@@ -125,12 +125,34 @@ export class Secrets {
   }
 
   /**
+   * The validated, deeply frozen instance of `dto`: typed `T`, so strict
+   * TypeScript needs no `!`. For a section declared
+   * `@SecretsSection(name, { optional: true })` use
+   * {@link Secrets.optionalSection}, typed `T | null`.
+   *
+   * @throws SecretsError `NOT_FOUND` when `dto` was not among the loaded
+   *   sections, or when it is an optional section that is absent.
+   */
+  section<T>(dto: SecretsClass<T>): T {
+    const instance = this.optionalSection(dto);
+    if (instance === null) {
+      throw new SecretsError([
+        {
+          code: 'NOT_FOUND',
+          message: `${dto.name || 'this class'} is an optional section and is absent: read it with optionalSection(), which gives null`,
+        },
+      ]);
+    }
+    return instance;
+  }
+
+  /**
    * The validated, deeply frozen instance of `dto`, or `null` for an absent
    * optional section.
    *
    * @throws SecretsError `NOT_FOUND` when `dto` was not among the loaded sections.
    */
-  section<T>(dto: SecretsClass<T>): T | null {
+  optionalSection<T>(dto: SecretsClass<T>): T | null {
     if (!this.#instances.has(dto)) {
       throw new SecretsError([
         { code: 'NOT_FOUND', message: `${dto?.name || 'this class'} was not loaded: add it to the sections option` },

@@ -208,7 +208,7 @@ export interface WatchedSecrets {
  * @example
  * const secrets = await watchSecrets({ sections: [ApiSecrets] }, (change) => {
  *   if (change.type === 'failed') console.error(change.error.message);
- *   else if (change.sections.includes('api')) client = makeClient(secrets.current.section(ApiSecrets)!);
+ *   else if (change.sections.includes('api')) client = makeClient(secrets.current.section(ApiSecrets));
  * });
  * // … on shutdown:
  * secrets.close();

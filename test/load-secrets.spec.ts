@@ -90,9 +90,30 @@ describe('loadSecrets', () => {
     );
   });
 
-  it('returns null for an absent optional section', async () => {
+  it('returns null for an absent optional section from optionalSection; section() says to use it', async () => {
     const secrets = await loadSecrets({ sections: [DottedSecrets], values: {} });
-    expect(secrets.section(DottedSecrets)).toBeNull();
+    expect(secrets.optionalSection(DottedSecrets)).toBeNull();
+    const error = (() => {
+      try {
+        secrets.section(DottedSecrets);
+      } catch (e) {
+        return e as SecretsError;
+      }
+    })();
+    expect(error?.codes).toEqual(['NOT_FOUND']);
+    expect(error?.message).toBe(
+      'DottedSecrets is an optional section and is absent: read it with optionalSection(), which gives null',
+    );
+  });
+
+  it('types section() as the DTO and optionalSection() as the DTO or null', async () => {
+    const secrets = await loadSecrets({
+      sections: [FacebookSecrets],
+      values: { facebook: { consumer_key: 'k', consumer_secret: 's' } },
+    });
+    const facebook: FacebookSecrets = secrets.section(FacebookSecrets);
+    const maybe: FacebookSecrets | null = secrets.optionalSection(FacebookSecrets);
+    expect(facebook.consumer_key).toBe(maybe?.consumer_key);
   });
 
   it('values: reads no file, uses no process.env, and is not interpolated', async () => {

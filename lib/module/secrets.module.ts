@@ -203,7 +203,7 @@ function sectionProviders(sections: readonly SecretsClass[], after: symbol[]): P
   return sections.map((dto) => ({
     provide: dto,
     inject: [{ token: SECRETS_STATE, optional: true }, ...after],
-    useFactory: (state: SecretsState | undefined) => requireState(state).current.section(dto),
+    useFactory: (state: SecretsState | undefined) => requireState(state).current.optionalSection(dto),
   }));
 }
 

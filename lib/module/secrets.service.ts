@@ -28,7 +28,7 @@ export class SecretsService {
    *
    * @example
    * secrets.changes.subscribe((change) => {
-   *   if (change.type === 'applied' && change.sections.includes('api')) this.client = connect(secrets.section(ApiSecrets)!);
+   *   if (change.type === 'applied' && change.sections.includes('api')) this.client = connect(secrets.section(ApiSecrets));
    * });
    */
   get changes(): Observable<SecretsChange> {
@@ -61,11 +61,20 @@ export class SecretsService {
   }
 
   /**
-   * The validated, frozen instance of `dto` (`null` for an absent optional section).
+   * The validated, frozen instance of `dto`, typed `T` (see {@link SecretsService.optionalSection}
+   * for a section declared optional).
+   * @throws SecretsError `NOT_FOUND` when `dto` is neither in `forRoot` nor in a `forFeature`, or is an absent optional section.
+   */
+  section<T>(dto: SecretsClass<T>): T {
+    return this.state.current.section(dto);
+  }
+
+  /**
+   * The validated, frozen instance of `dto`, or `null` for an absent optional section.
    * @throws SecretsError `NOT_FOUND` when `dto` is neither in `forRoot` nor in a `forFeature`.
    */
-  section<T>(dto: SecretsClass<T>): T | null {
-    return this.state.current.section(dto);
+  optionalSection<T>(dto: SecretsClass<T>): T | null {
+    return this.state.current.optionalSection(dto);
   }
 
   /** Raw interpolated string at `'<section>.<key>'` (split at the last dot), or `undefined`. */
