@@ -29,10 +29,10 @@ const fixturesDir = path.join(root, 'test/packaging/fixtures');
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const only = args.filter((a) => !a.startsWith('--'));
-assert(!from || from === 'git' || from === 'tarball', `--from=${from}: expected git or tarball`);
 const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
 /** Where each fixture installs the package from, unless `--from` says otherwise. */
 const SOURCE = { 'esm-nest12': 'git', 'cjs-nest11': 'tarball' };
+assert(!from || from === 'git' || from === 'tarball', `--from=${from}: expected git or tarball`);
 
 /** Placeholder secret the apps read through `$FACEBOOK_API_KEY`; it must never reach their output. */
 const API_KEY = 'packaging-canary-7f3a9c';
@@ -300,7 +300,8 @@ async function installFromGit(appDir, gitUrl) {
   await mustRun('npm', [...INSTALL, '--strict-allow-scripts', gitUrl], { cwd: appDir });
   const installed = path.join(appDir, 'node_modules/nestjs-ini-secrets');
   assert(existsSync(path.join(installed, 'dist/index.js')), 'prepare did not build dist/index.js');
-  const stray = ['lib', 'test', 'node_modules'].filter((dir) => existsSync(path.join(installed, dir)));
+  // npm packs the built clone (its `files`), so the sources stay behind.
+  const stray = ['lib', 'test', 'sample'].filter((dir) => existsSync(path.join(installed, dir)));
   assert(stray.length === 0, `the installed package holds ${stray.join(', ')}: npm did not pack it`);
 }
 
