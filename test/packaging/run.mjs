@@ -1,20 +1,24 @@
 #!/usr/bin/env node
-// Installs the packed package into real apps, as users do, and runs them:
+// Installs the package into real apps, as users do, and runs them:
 //   esm-nest12  what `nest new` generates for Nest 12 (ES modules, vitest 4 without SWC, TypeScript 6)
 //   cjs-nest11  a CommonJS Nest 11 app with Jest and ts-jest (TypeScript 5.9)
-// First `npm run build` and `npm pack` here. Then for each app, in a temporary
-// directory: npm install <tarball> (with the app's lock file), one copy of every
-// shared package, the bin, named ESM imports, type-check, build, start with
-// FACEBOOK_API_KEY and request GET /facebook, start without it and expect exit
-// code 1 with the UNSET_VARIABLE message, run the app's own spec.
+// First `npm run build` and `npm pack` here, and `git clone` of HEAD (committed
+// work only). Then for each app, in a temporary directory: npm install the
+// package (with the app's lock file) — esm-nest12 from the clone's
+// git+file:// URL, which npm builds through `prepare`, cjs-nest11 from the
+// tarball — one copy of every shared package, the bin, named ESM imports,
+// type-check, build, start with FACEBOOK_API_KEY and request GET /facebook,
+// start without it and expect exit code 1 with the UNSET_VARIABLE message, run
+// the app's own spec.
 //
-// Usage: node test/packaging/run.mjs [--keep] [fixture ...]
+// Usage: node test/packaging/run.mjs [--keep] [--from=git|tarball] [fixture ...]
 //   --keep     leave the temporary directory (its path is printed) for inspection
+//   --from     install every fixture from the git URL, or every one from the tarball
 //   fixture    run only these fixtures (directory names under fixtures/)
 // Ends with the line "N passed, N failed"; exits 1 on any failure.
 
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +29,10 @@ const fixturesDir = path.join(root, 'test/packaging/fixtures');
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const only = args.filter((a) => !a.startsWith('--'));
+const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
+/** Where each fixture installs the package from, unless `--from` says otherwise. */
+const SOURCE = { 'esm-nest12': 'git', 'cjs-nest11': 'tarball' };
+assert(!from || from === 'git' || from === 'tarball', `--from=${from}: expected git or tarball`);
 
 /** Placeholder secret the apps read through `$FACEBOOK_API_KEY`; it must never reach their output. */
 const API_KEY = 'packaging-canary-7f3a9c';
@@ -258,20 +266,63 @@ async function packTarball(workDir) {
   return tarball;
 }
 
-async function testFixture(fixture, tarball, workDir) {
+/**
+ * A clone of HEAD, as `npm install git+https://…` would fetch it: the git route
+ * needs `prepare` to build dist/, which a clone, unlike the tarball, lacks.
+ */
+async function cloneHead(workDir) {
+  const clone = path.join(workDir, 'nestjs-ini-secrets.git');
+  await check(
+    'git clone of HEAD',
+    async () => {
+      await mustRun('git', ['clone', '--quiet', '--no-local', root, clone], { cwd: workDir });
+      const head = (await mustRun('git', ['rev-parse', '--short', 'HEAD'], { cwd: clone })).trim();
+      const dirty = (await mustRun('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root })).trim();
+      console.log(`     HEAD ${head}${dirty ? ' (uncommitted changes here are not in it)' : ''}`);
+      assert(!existsSync(path.join(clone, 'dist')), 'the clone holds dist/: it must be built on install');
+    },
+    { fatal: true },
+  );
+  return `git+file://${clone}`;
+}
+
+/**
+ * npm install from the git URL with `--strict-allow-scripts`, which fails on any
+ * install script not approved in `allowScripts`: the app approves ours (README
+ * "From a git URL"), and `prepare`'s own `npm install` of our devDependencies
+ * runs under the same policy, which our package.json's `allowScripts` covers.
+ */
+async function installFromGit(appDir, gitUrl) {
+  const manifestPath = path.join(appDir, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.allowScripts = { ...manifest.allowScripts, [gitUrl]: true };
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  await mustRun('npm', [...INSTALL, '--strict-allow-scripts', gitUrl], { cwd: appDir });
+  const installed = path.join(appDir, 'node_modules/nestjs-ini-secrets');
+  assert(existsSync(path.join(installed, 'dist/index.js')), 'prepare did not build dist/index.js');
+  // npm packs the built clone (its `files`), so the sources stay behind.
+  const stray = ['lib', 'test', 'sample'].filter((dir) => existsSync(path.join(installed, dir)));
+  assert(stray.length === 0, `the installed package holds ${stray.join(', ')}: npm did not pack it`);
+}
+
+async function testFixture(fixture, sources, workDir) {
   const appDir = path.join(workDir, fixture);
   const started = performance.now();
   const esm = JSON.parse(readFileSync(path.join(fixturesDir, fixture, 'package.json'), 'utf8')).type === 'module';
+  const source = from ?? SOURCE[fixture] ?? 'tarball';
   console.log(`\n== ${fixture}`);
   try {
     await check(
-      `${fixture}: npm install the tarball with the app's pinned dependencies`,
+      source === 'git'
+        ? `${fixture}: npm install git+file://… (built by prepare) with the app's pinned dependencies`
+        : `${fixture}: npm install the tarball with the app's pinned dependencies`,
       async () => {
         cpSync(path.join(fixturesDir, fixture), appDir, {
           recursive: true,
           filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
         });
-        await mustRun('npm', [...INSTALL, tarball], { cwd: appDir });
+        if (source === 'git') await installFromGit(appDir, sources.git);
+        else await mustRun('npm', [...INSTALL, sources.tarball], { cwd: appDir });
       },
       { fatal: true },
     );
@@ -370,7 +421,7 @@ async function testFixture(fixture, tarball, workDir) {
     if (!(error instanceof Skip)) throw error;
     console.log(`     (the other ${fixture} checks are skipped)`);
   }
-  timings.push([fixture, seconds(started)]);
+  timings.push([`${fixture} (${source})`, seconds(started)]);
 }
 
 async function main() {
@@ -382,7 +433,9 @@ async function main() {
     const packStarted = performance.now();
     const tarball = await packTarball(workDir);
     timings.push(['build + pack', seconds(packStarted)]);
-    for (const fixture of fixtures) await testFixture(fixture, tarball, workDir);
+    const usesGit = fixtures.some((fixture) => (from ?? SOURCE[fixture]) === 'git');
+    const git = usesGit ? await cloneHead(workDir) : null;
+    for (const fixture of fixtures) await testFixture(fixture, { tarball, git }, workDir);
   } catch (error) {
     if (!(error instanceof Skip)) throw error;
   } finally {
