@@ -37,7 +37,7 @@ describe('pino: mask every line with hooks.streamWrite', () => {
   it('masks a secret in a merged object and in a formatted message', async () => {
     const memory = memoryDestination();
     const secrets = await loadSecrets({ sections: [ApiSecrets], values: VALUES, env: {} });
-    const api = secrets.section(ApiSecrets)!;
+    const api = secrets.section(ApiSecrets);
 
     const logger = pino({ hooks: { streamWrite: (line) => secrets.mask(line) } }, memory);
     logger.info({ token: api.token }, 'calling the API');
@@ -100,7 +100,7 @@ describe('winston: mask the rendered line in a format', () => {
     const written: string[] = [];
     stream.on('data', (chunk: Buffer) => written.push(chunk.toString()));
     const secrets = await loadSecrets({ sections: [ApiSecrets], values: VALUES, env: {} });
-    const api = secrets.section(ApiSecrets)!;
+    const api = secrets.section(ApiSecrets);
 
     const MESSAGE = Symbol.for('message'); // the rendered line (triple-beam's MESSAGE)
     const maskSecrets = format((info) => {
