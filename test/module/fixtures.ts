@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { IsInt, IsNotEmpty, IsString } from 'class-validator';
 import { SecretsSection } from '../../lib';
 
@@ -27,3 +28,17 @@ consumer_secret = \${FB_SECRET:-fb-secret}
 password = db-password
 port = 5432
 `;
+
+/** A logger that keeps each line as [level, message, context]. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: Array<[string, string, string]> = [];
+  log(message: string, context: string): void {
+    this.lines.push(['log', message, context]);
+  }
+  warn(message: string, context: string): void {
+    this.lines.push(['warn', message, context]);
+  }
+  error(message: string, context: string): void {
+    this.lines.push(['error', message, context]);
+  }
+}

@@ -1,24 +1,11 @@
-import { type LoggerService, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { chmodSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SecretsModule } from '../../lib';
 import { ageEncrypt, ageKeygen } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/tmp';
-import { FacebookSecrets, FIXTURE_INI } from './fixtures';
-
-class RecordingLogger implements LoggerService {
-  readonly lines: Array<[string, string, string]> = [];
-  log(message: string, context: string): void {
-    this.lines.push(['log', message, context]);
-  }
-  warn(message: string, context: string): void {
-    this.lines.push(['warn', message, context]);
-  }
-  error(message: string, context: string): void {
-    this.lines.push(['error', message, context]);
-  }
-}
+import { FacebookSecrets, FIXTURE_INI, RecordingLogger } from './fixtures';
 
 async function start(options: Parameters<typeof SecretsModule.forRoot>[0]): Promise<RecordingLogger> {
   const logger = new RecordingLogger();

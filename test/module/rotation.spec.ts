@@ -1,4 +1,4 @@
-import { Injectable, type LoggerService, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { IsString, Matches } from 'class-validator';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { atomicWrite } from '../helpers/atomic-writer';
 import { exitsWithin } from '../helpers/process';
 import { tempDir } from '../helpers/tmp';
 import { until, writerThread } from '../helpers/writer-thread';
+import { RecordingLogger } from './fixtures';
 
 @SecretsSection('db')
 class DbSecrets {
@@ -30,19 +31,6 @@ function ini(db: number, api = db): string {
 function replace(file: string, text: string): void {
   writeFileSync(`${file}.tmp`, text, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
-}
-
-class RecordingLogger implements LoggerService {
-  readonly lines: Array<[string, string, string]> = [];
-  log(message: string, context: string): void {
-    this.lines.push(['log', message, context]);
-  }
-  warn(message: string, context: string): void {
-    this.lines.push(['warn', message, context]);
-  }
-  error(message: string, context: string): void {
-    this.lines.push(['error', message, context]);
-  }
 }
 
 @Injectable()
