@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { SECRETS_MODULE_OPTIONS, SecretsService } from '../../lib';
 import { tempDir } from '../helpers/tmp';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(__dirname, '../..');
 
 function quickStartBlocks(): [file: string, text: string][] {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -49,7 +49,7 @@ export class AppController {
   ],
 ];
 
-type Class = abstract new (...args: never[]) => unknown;
+type Class = new (...args: never[]) => unknown;
 
 /** Writes the Quick start into a fresh directory and imports its modules. */
 async function applyQuickStart() {
@@ -74,13 +74,11 @@ async function applyQuickStart() {
   }
   const load = async (file: string) =>
     (await import(pathToFileURL(path.join(dir, file)).href)) as Record<string, Class>;
-  return {
-    dir,
-    ...(await load('src/app.module.ts')),
-    ...(await load('src/app.controller.ts')),
-    ...(await load('src/secrets.ts')),
-    ...(await load('src/facebook-crawler.service.ts')),
-  };
+  const modules = await Promise.all(
+    ['src/app.module.ts', 'src/app.controller.ts', 'src/secrets.ts', 'src/facebook-crawler.service.ts'].map(load),
+  );
+  const classes: Record<string, Class> = Object.assign({}, ...modules);
+  return Object.assign({ dir }, classes);
 }
 
 describe('README Quick start', () => {
