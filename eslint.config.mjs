@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-sample/', 'coverage/', 'bench/node_modules/', 'test/packaging/fixtures/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-sample/',
+      'coverage/',
+      'bench/node_modules/',
+      'test/packaging/fixtures/',
+      'test/packaging/quick-start/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

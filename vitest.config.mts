@@ -16,7 +16,7 @@ const ISOLATED = [
   'test/logging-recipes.spec.ts',
   'test/module/config-service.spec.ts',
 ];
-const EXCLUDE = ['test/packaging/fixtures/**', 'node_modules/**'];
+const EXCLUDE = ['test/packaging/fixtures/**', 'test/packaging/quick-start/**', 'node_modules/**'];
 
 // SWC (not esbuild) so that decorators emit `design:type` metadata, which the
 // DTO conversion stage reads, exactly as tsc does in users' builds.

@@ -9,7 +9,8 @@
 // tarball — one copy of every shared package, the bin, named ESM imports,
 // type-check, build, start with FACEBOOK_API_KEY and request GET /facebook,
 // start without it and expect exit code 1 with the UNSET_VARIABLE message, run
-// the app's own spec.
+// the app's own spec. Then README's Quick start, as written, in a copy of the
+// ES-module app made to look like `nest new` (quick-start/): its e2e spec.
 //
 // Usage: node test/packaging/run.mjs [--keep] [--from=git|tarball] [fixture ...]
 //   --keep     leave the temporary directory (its path is printed) for inspection
@@ -18,7 +19,17 @@
 // Ends with the line "N passed, N failed"; exits 1 on any failure.
 
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +43,8 @@ const only = args.filter((a) => !a.startsWith('--'));
 const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
 /** Where each fixture installs the package from, unless `--from` says otherwise. */
 const SOURCE = { 'esm-nest12': 'git', 'cjs-nest11': 'tarball' };
+/** The fixture README's Quick start is applied to, once its own checks have passed. */
+const QUICK_START_APP = 'esm-nest12';
 assert(!from || from === 'git' || from === 'tarball', `--from=${from}: expected git or tarball`);
 
 /** Placeholder secret the apps read through `$FACEBOOK_API_KEY`; it must never reach their output. */
@@ -420,8 +433,69 @@ async function testFixture(fixture, sources, workDir) {
   } catch (error) {
     if (!(error instanceof Skip)) throw error;
     console.log(`     (the other ${fixture} checks are skipped)`);
+    return false;
   }
   timings.push([`${fixture} (${source})`, seconds(started)]);
+  return true;
+}
+
+/**
+ * The blocks of README's Quick start, each marked with the file it goes to:
+ * `<!-- quick-start: src/secrets.ts -->` before its fence. test/module/quick-start.spec.ts
+ * reads them the same way.
+ */
+function quickStartBlocks() {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/<!-- quick-start: (\S+) -->\s*```\w*\n([\s\S]*?)^```/gm)];
+  return blocks.map(([, file, text]) => ({ file, text }));
+}
+
+/**
+ * README's Quick start as a reader applies it: a copy of the installed ES-module
+ * app, with what `nest new` generates laid over it (quick-start/: the Hello
+ * World controller and service, test/app.e2e-spec.ts), the README's blocks
+ * written to the files they name, then type-check and `npm run test:e2e` with
+ * NODE_ENV=test, as test runners set it. node_modules is a symlink to the
+ * installed app's: nothing is installed twice.
+ */
+async function testQuickStart(workDir) {
+  const started = performance.now();
+  const installed = path.join(workDir, QUICK_START_APP);
+  const appDir = path.join(workDir, 'quick-start');
+  console.log(`\n== README Quick start in a copy of ${QUICK_START_APP}`);
+  await check("quick-start: README's marked blocks written into a `nest new` app", () => {
+    cpSync(installed, appDir, { recursive: true, filter: (source) => !/[\\/](node_modules|dist)$/.test(source) });
+    symlinkSync(path.join(installed, 'node_modules'), path.join(appDir, 'node_modules'), 'dir');
+    // The fixture's own controller and spec are not what `nest new` generates.
+    rmSync(path.join(appDir, 'src/app.controller.spec.ts'));
+    cpSync(path.join(root, 'test/packaging/quick-start'), appDir, {
+      recursive: true,
+      filter: (source) => !source.endsWith('README.md'),
+    });
+    for (const name of ['development-secrets.ini', 'test-secrets.ini'])
+      rmSync(path.join(appDir, name), { force: true });
+    const blocks = quickStartBlocks();
+    const files = blocks.map((b) => b.file);
+    for (const required of ['src/secrets.ts', 'src/app.module.ts', 'development-secrets.ini', 'test-secrets.ini']) {
+      assert(files.includes(required), `README's Quick start has no block marked <!-- quick-start: ${required} -->`);
+    }
+    for (const { file, text } of blocks) {
+      mkdirSync(path.dirname(path.join(appDir, file)), { recursive: true });
+      writeFileSync(path.join(appDir, file), text);
+    }
+    const manifestPath = path.join(appDir, 'package.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    manifest.scripts['test:e2e'] = 'vitest run --config ./vitest.config.e2e.ts';
+    writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(`     ${files.join(', ')}`);
+  });
+  await check('quick-start: type-checks (tsc --noEmit)', async () => {
+    await mustRun(path.join(appDir, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: appDir });
+  });
+  await check('quick-start: npm run test:e2e (NODE_ENV=test: test-secrets.ini)', async () => {
+    await mustRun('npm', ['run', 'test:e2e'], { cwd: appDir, env: childEnv({ CI: 'true', NODE_ENV: 'test' }) });
+  });
+  timings.push(['quick-start', seconds(started)]);
 }
 
 async function main() {
@@ -435,7 +509,10 @@ async function main() {
     timings.push(['build + pack', seconds(packStarted)]);
     const usesGit = fixtures.some((fixture) => (from ?? SOURCE[fixture]) === 'git');
     const git = usesGit ? await cloneHead(workDir) : null;
-    for (const fixture of fixtures) await testFixture(fixture, { tarball, git }, workDir);
+    for (const fixture of fixtures) {
+      const passed = await testFixture(fixture, { tarball, git }, workDir);
+      if (passed && fixture === QUICK_START_APP) await testQuickStart(workDir);
+    }
   } catch (error) {
     if (!(error instanceof Skip)) throw error;
   } finally {
