@@ -61,6 +61,7 @@ async function applyQuickStart() {
     'src/app.module.ts',
     'development-secrets.ini',
     'test-secrets.ini',
+    'test/secrets.e2e-spec.ts',
   ]);
   // The compiler options a `nest new` app has, for SWC to find next to the files.
   writeFileSync(

@@ -492,9 +492,19 @@ async function testQuickStart(workDir) {
   await check('quick-start: type-checks (tsc --noEmit)', async () => {
     await mustRun(path.join(appDir, 'node_modules/.bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: appDir });
   });
-  await check('quick-start: npm run test:e2e (NODE_ENV=test: test-secrets.ini)', async () => {
-    await mustRun('npm', ['run', 'test:e2e'], { cwd: appDir, env: childEnv({ CI: 'true', NODE_ENV: 'test' }) });
-  });
+  await check(
+    "quick-start: npm run test:e2e (NODE_ENV=test: test-secrets.ini), README's testing spec included",
+    async () => {
+      const output = await mustRun('npm', ['run', 'test:e2e'], {
+        cwd: appDir,
+        env: childEnv({ CI: 'true', NODE_ENV: 'test' }),
+      });
+      // The generated spec and README's "Testing your app" spec both ran.
+      for (const spec of ['test/app.e2e-spec.ts', 'test/secrets.e2e-spec.ts']) {
+        assert(output.includes(spec), `npm run test:e2e did not run ${spec}:\n${output}`);
+      }
+    },
+  );
   timings.push(['quick-start', seconds(started)]);
 }
 
