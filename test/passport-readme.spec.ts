@@ -9,10 +9,11 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { OAuth2ProviderSecrets, SecretsModule, SecretsSection } from '../lib';
 
-// ---- as in README ----
+// The Quick start's DTO, which README's example imports from './secrets.js'.
 @SecretsSection('facebook')
 export class FacebookSecrets extends OAuth2ProviderSecrets {}
 
+// ---- as in README ----
 @Injectable()
 export class FacebookStrategy extends PassportStrategy(Strategy, 'facebook') {
   constructor(facebook: FacebookSecrets) {
