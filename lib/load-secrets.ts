@@ -354,6 +354,12 @@ export function snapshotOptions(given: LoadSecretsOptions, alsoSuggest: readonly
   let options: LoadSecretsOptions;
   try {
     if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new TypeError();
+    const kind = notOptionsKind(given);
+    if (kind) {
+      throw new SecretsError([
+        { code: 'INVALID_OPTION', message: `options must be a plain object of options; got ${kind}` },
+      ]);
+    }
     options = { ...given };
     for (const name of ['overrides', 'values'] as const) {
       const sections = options[name];
@@ -367,11 +373,27 @@ export function snapshotOptions(given: LoadSecretsOptions, alsoSuggest: readonly
     }
     if (Array.isArray(options.sections)) options.sections = [...options.sections];
     if (Array.isArray(options.sources)) options.sources = [...options.sources];
-  } catch {
+  } catch (error) {
+    if (error instanceof SecretsError) throw error;
     throw new SecretsError([{ code: 'INVALID_OPTION', message: 'options must be a plain object of options' }]);
   }
   checkOptions(options, alsoSuggest);
   return options;
+}
+
+/**
+ * What `given` is when it is an object that holds no options of its own: a
+ * Promise (an options loader called without `await`) or a Map/Set (whose
+ * entries are not properties), which a spread would turn into `{}`, loading
+ * the default environment's file. `undefined` for any other object.
+ *
+ * @internal also used by `SecretsModule`
+ */
+export function notOptionsKind(given: object): string | undefined {
+  if (typeof (given as { then?: unknown }).then === 'function') return 'a Promise (a missing await?)';
+  if (given instanceof Map) return 'a Map';
+  if (given instanceof Set) return 'a Set';
+  return undefined;
 }
 
 /**
@@ -440,8 +462,10 @@ function checkOptions(options: LoadSecretsOptions, alsoSuggest: readonly string[
       invalid(`${name} must be an object of sections`);
       continue;
     }
-    for (const [section, keys] of Object.entries(given)) {
-      if (RESERVED_NAMES.has(section)) {
+    for (const [sectionName, keys] of Object.entries(given)) {
+      // A section name that looks like a value (a pasted token) is not shown.
+      const section = isPresentableName(sectionName) ? sectionName : undefined;
+      if (RESERVED_NAMES.has(sectionName)) {
         problems.push({ code: 'RESERVED_NAME', section, message: `${name}: "${section}" is a reserved name` });
         continue;
       }

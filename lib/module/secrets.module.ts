@@ -10,6 +10,7 @@ import {
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import type { Secrets, SecretsClass } from '../load-secrets';
+import { notOptionsKind } from '../load-secrets';
 import { formatProblem, isPresentableName, SecretsError } from '../errors';
 import { loadRepeatably, resolveWatchOption, startRotation, type SecretsChange } from '../watch-secrets';
 import { describeEnvironmentSource, describeFileSource, isLocalEnvironment } from '../sources/locate';
@@ -295,15 +296,17 @@ const MODULE_OPTION_NAMES = ['isGlobal', 'logger', 'watch', 'sections'];
  * would otherwise load the default environment's file).
  */
 function checkedModuleOptions<T extends object>(options: T, takes: string): T {
-  if (options !== null && typeof options === 'object' && !Array.isArray(options)) return options;
+  const kind = options !== null && typeof options === 'object' ? notOptionsKind(options) : undefined;
+  if (options !== null && typeof options === 'object' && !Array.isArray(options) && !kind) return options;
   const got =
-    options === undefined
+    kind ??
+    (options === undefined
       ? 'undefined (a missing return?)'
       : options === null
         ? 'null'
         : Array.isArray(options)
           ? 'an array'
-          : `a ${typeof options}`;
+          : `a ${typeof options}`);
   throw new SecretsError([{ code: 'INVALID_OPTION', message: `${takes} an object of options; got ${got}` }]);
 }
 
