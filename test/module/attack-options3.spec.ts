@@ -65,3 +65,10 @@ describe('options that a spread would empty: refused, not loaded with the defaul
     expect((await loadSecrets(bare)).get('a.k')).toBe('w');
   });
 });
+
+describe('an unknown option whose name is a hex token', () => {
+  it('is not shown', async () => {
+    const error = await loadFailure({ env: {}, values: {}, deadbeefcafe0123456789abcdef0123456789ab: 'x' });
+    expect(error.message).toBe('unknown option (its name is not shown: it looks like a value)');
+  });
+});
