@@ -139,7 +139,7 @@ export class Secrets {
       throw new SecretsError([
         {
           code: 'NOT_FOUND',
-          message: `${dto.name || 'this class'} is an optional section and is absent: read it with optionalSection(), which gives null`,
+          message: `${classLabel(dto)} is an optional section and is absent: read it with optionalSection(), which gives null`,
         },
       ]);
     }
@@ -155,7 +155,7 @@ export class Secrets {
   optionalSection<T>(dto: SecretsClass<T>): T | null {
     if (!this.#instances.has(dto)) {
       throw new SecretsError([
-        { code: 'NOT_FOUND', message: `${dto?.name || 'this class'} was not loaded: add it to the sections option` },
+        { code: 'NOT_FOUND', message: `${classLabel(dto)} was not loaded: add it to the sections option` },
       ]);
     }
     return this.#instances.get(dto) as T | null;
@@ -300,6 +300,16 @@ export class Secrets {
 
   [INSPECT](): string {
     return `Secrets ${inspect(this.toJSON(), { breakLength: Infinity })}`;
+  }
+}
+
+/** The name of `dto` for a message: its `name` when a non-empty string (a getter that throws is not run twice, nor shown). */
+function classLabel(dto: unknown): string {
+  try {
+    const name = (dto as { name?: unknown } | null | undefined)?.name;
+    return typeof name === 'string' && name ? name : 'this class';
+  } catch {
+    return 'this class';
   }
 }
 

@@ -72,3 +72,37 @@ describe('an unknown option whose name is a hex token', () => {
     expect(error.message).toBe('unknown option (its name is not shown: it looks like a value)');
   });
 });
+
+describe('section() / optionalSection(): a class with an odd name', () => {
+  class Plain {}
+  const odd = (name: PropertyDescriptor): typeof Plain => {
+    const C = class {};
+    Object.defineProperty(C, 'name', name);
+    return C;
+  };
+
+  it.each([
+    [
+      'a name getter that throws',
+      {
+        get: () => {
+          throw new Error(`x ${TOKEN}`);
+        },
+      },
+    ],
+    ['a name that is an object', { value: { toString: (): string => TOKEN } }],
+    ['an empty name', { value: '' }],
+  ])('%s: "this class"', async (_label, descriptor) => {
+    const secrets = await loadSecrets({ env: {}, values: {} });
+    const dto = odd(descriptor);
+    expect(() => secrets.section(dto)).toThrow(
+      new SecretsError([{ code: 'NOT_FOUND', message: 'this class was not loaded: add it to the sections option' }]),
+    );
+    expect(() => secrets.optionalSection(dto)).toThrow('this class was not loaded: add it to the sections option');
+  });
+
+  it('a plain class is named', async () => {
+    const secrets = await loadSecrets({ env: {}, values: {} });
+    expect(() => secrets.section(Plain)).toThrow('Plain was not loaded: add it to the sections option');
+  });
+});
