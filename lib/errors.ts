@@ -157,11 +157,13 @@ const NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_.:/-]{0,63}$/;
  * Whether a key or section name from the file may be shown in an error or a
  * log line: at most 64 characters of `[A-Za-z0-9_.:/-]`, starting with a
  * letter or `_`, and not a 16+ character mix of upper case, lower case and
- * digits (random tokens look like that; names rarely do).
+ * digits, nor holding a run of 16+ letters and digits with 3+ digits (a hex
+ * token): random tokens look like that; names rarely do.
  */
 export function isPresentableName(name: string): boolean {
   if (!NAME_LIKE.test(name)) return false;
   if (name.length >= 16 && /[A-Z]/.test(name) && /[a-z]/.test(name) && /[0-9]/.test(name)) return false;
+  if ((name.match(/[A-Za-z0-9]{16,}/g) ?? []).some((run) => (run.match(/[0-9]/g) ?? []).length >= 3)) return false;
   return true;
 }
 

@@ -139,7 +139,7 @@ export class Secrets {
       throw new SecretsError([
         {
           code: 'NOT_FOUND',
-          message: `${dto.name || 'this class'} is an optional section and is absent: read it with optionalSection(), which gives null`,
+          message: `${classLabel(dto)} is an optional section and is absent: read it with optionalSection(), which gives null`,
         },
       ]);
     }
@@ -155,7 +155,7 @@ export class Secrets {
   optionalSection<T>(dto: SecretsClass<T>): T | null {
     if (!this.#instances.has(dto)) {
       throw new SecretsError([
-        { code: 'NOT_FOUND', message: `${dto?.name || 'this class'} was not loaded: add it to the sections option` },
+        { code: 'NOT_FOUND', message: `${classLabel(dto)} was not loaded: add it to the sections option` },
       ]);
     }
     return this.#instances.get(dto) as T | null;
@@ -303,6 +303,16 @@ export class Secrets {
   }
 }
 
+/** The name of `dto` for a message: its `name` when a non-empty string (a getter that throws is not run twice, nor shown). */
+function classLabel(dto: unknown): string {
+  try {
+    const name = (dto as { name?: unknown } | null | undefined)?.name;
+    return typeof name === 'string' && name ? name : 'this class';
+  } catch {
+    return 'this class';
+  }
+}
+
 /**
  * Loads the environment's secrets: locate → read (decrypt) → parse →
  * interpolate → convert/validate. Never writes to `process.env` or `env`.
@@ -354,6 +364,12 @@ export function snapshotOptions(given: LoadSecretsOptions, alsoSuggest: readonly
   let options: LoadSecretsOptions;
   try {
     if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new TypeError();
+    const kind = notOptionsKind(given);
+    if (kind) {
+      throw new SecretsError([
+        { code: 'INVALID_OPTION', message: `options must be a plain object of options; got ${kind}` },
+      ]);
+    }
     options = { ...given };
     for (const name of ['overrides', 'values'] as const) {
       const sections = options[name];
@@ -367,11 +383,27 @@ export function snapshotOptions(given: LoadSecretsOptions, alsoSuggest: readonly
     }
     if (Array.isArray(options.sections)) options.sections = [...options.sections];
     if (Array.isArray(options.sources)) options.sources = [...options.sources];
-  } catch {
+  } catch (error) {
+    if (error instanceof SecretsError) throw error;
     throw new SecretsError([{ code: 'INVALID_OPTION', message: 'options must be a plain object of options' }]);
   }
   checkOptions(options, alsoSuggest);
   return options;
+}
+
+/**
+ * What `given` is when it is an object that holds no options of its own: a
+ * Promise (an options loader called without `await`) or a Map/Set (whose
+ * entries are not properties), which a spread would turn into `{}`, loading
+ * the default environment's file. `undefined` for any other object.
+ *
+ * @internal also used by `SecretsModule`
+ */
+export function notOptionsKind(given: object): string | undefined {
+  if (typeof (given as { then?: unknown }).then === 'function') return 'a Promise (a missing await?)';
+  if (given instanceof Map) return 'a Map';
+  if (given instanceof Set) return 'a Set';
+  return undefined;
 }
 
 /**
@@ -440,8 +472,10 @@ function checkOptions(options: LoadSecretsOptions, alsoSuggest: readonly string[
       invalid(`${name} must be an object of sections`);
       continue;
     }
-    for (const [section, keys] of Object.entries(given)) {
-      if (RESERVED_NAMES.has(section)) {
+    for (const [sectionName, keys] of Object.entries(given)) {
+      // A section name that looks like a value (a pasted token) is not shown.
+      const section = isPresentableName(sectionName) ? sectionName : undefined;
+      if (RESERVED_NAMES.has(sectionName)) {
         problems.push({ code: 'RESERVED_NAME', section, message: `${name}: "${section}" is a reserved name` });
         continue;
       }

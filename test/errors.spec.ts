@@ -93,10 +93,16 @@ describe('large reports', () => {
 });
 
 describe('isPresentableName', () => {
-  it.each(['consumer_key', 'app_access_token', 'DATABASE_URL', 'apiKey', 'authomatic.facebook', 'a-b', '_x'])(
-    'shows the name %s',
-    (name) => expect(isPresentableName(name)).toBe(true),
-  );
+  it.each([
+    'consumer_key',
+    'app_access_token',
+    'DATABASE_URL',
+    'apiKey',
+    'authomatic.facebook',
+    'a-b',
+    '_x',
+    'sha256_fingerprint',
+  ])('shows the name %s', (name) => expect(isPresentableName(name)).toBe(true));
 
   it.each([
     'base64:Q0FOQVJZbGFyYXZlbDEyMzQ1Njc4OTA+',
@@ -106,6 +112,8 @@ describe('isPresentableName', () => {
     '0abc',
     'has space',
     'quote"d',
+    'deadbeefcafe0123456789abcdef0123456789ab',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
   ])('hides what looks like a value: %#', (name) => expect(isPresentableName(name)).toBe(false));
 });
 

@@ -10,7 +10,8 @@ import {
 import { ModulesContainer } from '@nestjs/core';
 import { promises as fs } from 'node:fs';
 import type { Secrets, SecretsClass } from '../load-secrets';
-import { formatProblem, isPresentableName, SecretsError } from '../errors';
+import { notOptionsKind } from '../load-secrets';
+import { errorName, formatProblem, isPresentableName, SecretsError } from '../errors';
 import { loadRepeatably, resolveWatchOption, startRotation, type SecretsChange } from '../watch-secrets';
 import { describeEnvironmentSource, describeFileSource, isLocalEnvironment } from '../sources/locate';
 import { describeSource } from '../sources/sources';
@@ -270,12 +271,20 @@ function asyncOptionsProviders(options: SecretsModuleAsyncOptions): Provider[] {
   }
   const extra = options.extraProviders ?? [];
   if (options.useFactory) {
+    const useFactory = options.useFactory;
     return [
-      { provide: SECRETS_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      {
+        provide: SECRETS_MODULE_OPTIONS,
+        useFactory: (...args: unknown[]) => guarded("forRootAsync()'s useFactory", () => useFactory(...args)),
+        inject: options.inject ?? [],
+      },
       ...extra,
     ];
   }
-  const create = (factory: SecretsOptionsFactory) => factory.createSecretsOptions();
+  const create = (factory: SecretsOptionsFactory) =>
+    guarded(`${factory.constructor?.name || 'the factory'}.createSecretsOptions()`, () =>
+      factory.createSecretsOptions(),
+    );
   if (options.useClass) {
     return [
       { provide: options.useClass, useClass: options.useClass },
@@ -284,6 +293,25 @@ function asyncOptionsProviders(options: SecretsModuleAsyncOptions): Provider[] {
     ];
   }
   return [{ provide: SECRETS_MODULE_OPTIONS, useFactory: create, inject: [options.useExisting!] }, ...extra];
+}
+
+/**
+ * What `make` returns or resolves to; a throw other than a `SecretsError`
+ * becomes `INVALID_OPTION` naming `what` and the error's class, never its
+ * message (an options factory's error may quote a secret it read).
+ */
+async function guarded<T>(what: string, make: () => T | Promise<T>): Promise<T> {
+  try {
+    return await make();
+  } catch (error) {
+    if (error instanceof SecretsError) throw error;
+    throw new SecretsError([
+      {
+        code: 'INVALID_OPTION',
+        message: `SecretsModule: ${what} threw ${errorName(error)} (its message is not shown: it may quote a value)`,
+      },
+    ]);
+  }
 }
 
 /** The options only the module takes, for the did-you-mean of an unknown option. */
@@ -295,15 +323,29 @@ const MODULE_OPTION_NAMES = ['isGlobal', 'logger', 'watch', 'sections'];
  * would otherwise load the default environment's file).
  */
 function checkedModuleOptions<T extends object>(options: T, takes: string): T {
-  if (options !== null && typeof options === 'object' && !Array.isArray(options)) return options;
+  const kind = options !== null && typeof options === 'object' ? notOptionsKind(options) : undefined;
+  if (options !== null && typeof options === 'object' && !Array.isArray(options) && !kind) {
+    try {
+      // Each option read once, here: a getter that throws must not show its message.
+      return { ...options };
+    } catch (error) {
+      throw new SecretsError([
+        {
+          code: 'INVALID_OPTION',
+          message: `${takes} an object of options; reading it threw ${errorName(error)} (its message is not shown: it may quote a value)`,
+        },
+      ]);
+    }
+  }
   const got =
-    options === undefined
+    kind ??
+    (options === undefined
       ? 'undefined (a missing return?)'
       : options === null
         ? 'null'
         : Array.isArray(options)
           ? 'an array'
-          : `a ${typeof options}`;
+          : `a ${typeof options}`);
   throw new SecretsError([{ code: 'INVALID_OPTION', message: `${takes} an object of options; got ${got}` }]);
 }
 
