@@ -9,29 +9,18 @@
  *
  *   node bench/rotation.mjs [--quick]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-import { cv, loadOurs, nestCommon, nestCore, repoRoot, rootRequire } from './lib/shared.mjs';
+import { atomicWriter, cv, loadOurs, nestCommon, nestCore, percentile } from './lib/shared.mjs';
 
 const quick = process.argv.includes('--quick');
 const { SecretsModule, SecretsSection, SecretsService } = loadOurs();
 
-// One atomic writer for tests and bench: the test helper, transpiled.
-const ts = rootRequire('typescript');
-const helperSource = readFileSync(path.join(repoRoot, 'test/helpers/atomic-writer.ts'), 'utf8');
-const helper = { exports: {} };
-new Function(
-  'exports',
-  'require',
-  'module',
-  ts.transpileModule(helperSource, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText,
-)(helper.exports, rootRequire, helper);
-const { atomicWrite } = helper.exports;
+// One atomic writer for tests and bench: the test helper.
+const { atomicWrite } = atomicWriter();
 
 // What tsc emits for `@IsString() @IsNotEmpty() key_<i>!: string` on `@SecretsSection('app')`.
 let AppSecrets = class AppSecrets {};
@@ -53,7 +42,6 @@ const payload = (version) => {
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const immediate = () => new Promise((resolve) => setImmediate(resolve));
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** An application context over the volume `dir`, with `watch` (or without, when undefined). */
 async function app(dir, watch) {

@@ -6,30 +6,19 @@
  *
  *   node bench/watch.mjs [--quick]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-import { repoRoot, rootRequire } from './lib/shared.mjs';
+import { atomicWriter, percentile, rootRequire } from './lib/shared.mjs';
 
 const quick = process.argv.includes('--quick');
 const { watchPaths } = rootRequire('./dist/sources/watch.js');
 const { readSecretsDirectory } = rootRequire('./dist/sources/secrets-directory.js');
 
-// One atomic writer for tests and bench: the test helper, transpiled.
-const ts = rootRequire('typescript');
-const helperSource = readFileSync(path.join(repoRoot, 'test/helpers/atomic-writer.ts'), 'utf8');
-const helper = { exports: {} };
-new Function(
-  'exports',
-  'require',
-  'module',
-  ts.transpileModule(helperSource, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText,
-)(helper.exports, rootRequire, helper);
-const { atomicWrite } = helper.exports;
+// One atomic writer for tests and bench: the test helper.
+const { atomicWrite } = atomicWriter();
 
 const payload = (version) => {
   const files = {};
@@ -37,7 +26,6 @@ const payload = (version) => {
   return files;
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** Swap → callback latency, `samples` times, each after the previous callback and a quiet gap. */
 async function latency(options, samples) {

@@ -10,6 +10,7 @@
  * `process.cwd()`, so workers run with the repository root as cwd;
  * {@link checkSingleCopies} proves it.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,3 +82,22 @@ export function useMapContainer() {
     },
   });
 }
+
+/** The kubelet atomic writer of the tests (test/helpers/atomic-writer.ts), transpiled: one writer for tests and bench. */
+export function atomicWriter() {
+  const ts = rootRequire('typescript');
+  const source = readFileSync(path.join(repoRoot, 'test/helpers/atomic-writer.ts'), 'utf8');
+  const helper = { exports: {} };
+  new Function(
+    'exports',
+    'require',
+    'module',
+    ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
+  )(helper.exports, rootRequire, helper);
+  return helper.exports;
+}
+
+/** The `p`th percentile (0–100) of an ascending list. */
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
