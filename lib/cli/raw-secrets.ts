@@ -9,11 +9,9 @@
  */
 import * as path from 'node:path';
 import type { Environment } from '../environment-variables';
-import type { RawSections } from '../model';
 import { readSecretsFile, type SecretsFile } from '../sources/file-source';
 import { locate } from '../sources/locate';
 import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
-import { loadRawSecrets } from '../sources/raw-secrets';
 import { envOverrides, iniFile, secretsDirectory, type SecretsSourceDefinition } from '../sources/sources';
 import type { CliContext } from './context';
 import type { CommandOptions } from './options';
@@ -28,9 +26,6 @@ export function commandEnv(env: Environment): Environment {
   return rest;
 }
 
-/** A located, read and parsed secrets file (see `readSecretsFile`). */
-export type ParsedSecrets = SecretsFile;
-
 /**
  * Locates, reads (decrypting in memory) and parses the file of `environment`
  * in `directory`, as `loadSecrets({ environment, directory, env })` does;
@@ -38,25 +33,8 @@ export type ParsedSecrets = SecretsFile;
  *
  * @throws SecretsError as `loadSecrets` for those stages
  */
-export async function readParsed(environment: string, directory: string, env: Environment): Promise<ParsedSecrets> {
+export async function readParsed(environment: string, directory: string, env: Environment): Promise<SecretsFile> {
   return readSecretsFile(locate({ environment, directory, env }), { maxFileSize: DEFAULT_MAX_FILE_SIZE, env });
-}
-
-/**
- * Every section's final values, as `loadSecrets` computes them before the
- * DTOs are built.
- *
- * @throws SecretsError as `loadSecrets` for those stages (`UNSET_VARIABLE`…)
- */
-export async function readRaw(
-  environment: string,
-  directory: string,
-  env: Environment,
-): Promise<ParsedSecrets & { raw: RawSections }> {
-  const loaded = await loadRawSecrets({ environment, directory, env });
-  const location = locate({ environment, directory, env });
-  // A file was read (no `values` option), so file and parsed are set.
-  return { location, file: loaded.file!, encrypted: loaded.encrypted, parsed: loaded.parsed!, raw: loaded.raw };
 }
 
 /**
