@@ -2,13 +2,10 @@
  * Templates of `nest-secrets init`: the built-in Websauna layout and the
  * `{{random}}` / `{{random:N}}` tokens of custom templates.
  */
-import { randomBytes } from 'node:crypto';
 import { SecretsError, type SecretsProblem } from '../errors';
+import { DEFAULT_TOKEN_BYTES, hexToken, MAX_TOKEN_BYTES } from './tokens';
 
-/** Bytes of a `{{random}}` token: 20 bytes, written as 40 hex digits. */
-export const DEFAULT_TOKEN_BYTES = 20;
-/** Largest N of `{{random:N}}`. */
-export const MAX_TOKEN_BYTES = 1024;
+export { DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES };
 
 /**
  * The built-in template: the layout of the origin framework's generated
@@ -92,7 +89,7 @@ export function compileTemplate(text: string, file: string | undefined): Templat
  * token may stand anywhere in a value.
  */
 export function renderTemplate(template: Template): string {
-  return template.text.replace(TOKEN, (_match, rest: string) => randomBytes(tokenBytes(rest)!).toString('hex'));
+  return template.text.replace(TOKEN, (_match, rest: string) => hexToken(2 * tokenBytes(rest)!));
 }
 
 function tokenBytes(rest: string): number | undefined {
