@@ -43,3 +43,29 @@ export function environmentOf(file: string): string {
   const suffix = name.endsWith(ENCRYPTED_SUFFIX) ? ENCRYPTED_SUFFIX : PLAINTEXT_SUFFIX;
   return name.slice(0, -suffix.length);
 }
+
+/**
+ * `.gitignore` lines for the copies editors and merge tools leave next to a
+ * plaintext secrets file: `x-secrets.ini~` (Emacs, gedit, vim `backup`),
+ * `.x-secrets.ini.swp` … `.swa` (vim swap files), `#x-secrets.ini#` (Emacs
+ * auto-save), `x-secrets.ini.bak` / `.orig` / `.tmp` (many tools, git
+ * mergetool), `x-secrets.ini___jb_tmp___` / `___jb_old___` (JetBrains safe
+ * write). Emacs' lock file `.#x-secrets.ini` is already matched by
+ * {@link GITIGNORE_PLAINTEXT}.
+ */
+export const GITIGNORE_EDITOR_BACKUPS: readonly string[] = [
+  `*${PLAINTEXT_SUFFIX}~`,
+  `.*${PLAINTEXT_SUFFIX}.sw[a-p]`,
+  `\\#*${PLAINTEXT_SUFFIX}#`,
+  `*${PLAINTEXT_SUFFIX}.bak`,
+  `*${PLAINTEXT_SUFFIX}.orig`,
+  `*${PLAINTEXT_SUFFIX}.tmp`,
+  `*${PLAINTEXT_SUFFIX}___jb_*___`,
+];
+
+/**
+ * Paths (as git lists them) of the editor and merge-tool copies of a
+ * plaintext secrets file that {@link GITIGNORE_EDITOR_BACKUPS} names.
+ */
+export const EDITOR_BACKUP_PATH =
+  /(?:^|\/)(?:[^/]*-secrets\.ini(?:~|\.bak|\.orig|\.tmp|___jb_[a-z]+___)|\.[^/]*-secrets\.ini\.sw[a-p]|#[^/]*-secrets\.ini#)$/;
