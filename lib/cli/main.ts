@@ -24,6 +24,7 @@ import { registerInit } from './init';
 import { registerKeys } from './keys';
 import { registerKeygen } from './keygen';
 import { registerRecipients } from './recipients';
+import { registerRotate } from './rotate';
 
 /** Builds the program; every command registered on it inherits the exit and output settings. */
 export function buildProgram(ctx: CliContext): Command {
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerHook(program, ctx);
   registerKeys(program, ctx);
   registerExec(program, ctx);
+  registerRotate(program, ctx);
   return program;
 }
 

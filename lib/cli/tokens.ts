@@ -66,3 +66,20 @@ export function tokenShape(value: string): TokenShape | undefined {
 export function tokenOfShape(shape: TokenShape): string {
   return shape.encoding === 'hex' ? hexToken(shape.length) : base64urlChars(shape.length);
 }
+
+/**
+ * The shape of a token of `bytes` random bytes written in `encoding`:
+ * 2·`bytes` characters of hex, ⌈4·`bytes`/3⌉ of base64url (no padding).
+ */
+export function shapeOfBytes(encoding: TokenEncoding, bytes: number): TokenShape {
+  return { encoding, length: encoding === 'hex' ? 2 * bytes : Math.ceil((4 * bytes) / 3) };
+}
+
+/**
+ * How many random bytes a token of `shape` carries, rounded up: ⌈length/2⌉
+ * for hex, ⌈3·length/4⌉ for base64url. The inverse of {@link shapeOfBytes}
+ * for the lengths it makes.
+ */
+export function bytesOfShape(shape: TokenShape): number {
+  return shape.encoding === 'hex' ? Math.ceil(shape.length / 2) : Math.ceil((3 * shape.length) / 4);
+}

@@ -1,0 +1,136 @@
+/**
+ * `nest-secrets rotate`: replaces generated tokens (session secrets, signing
+ * keys…) with fresh random ones, in a plaintext `<env>-secrets.ini` or an
+ * `<env>-secrets.ini.age` alike, changing only the characters of those values.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
+import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
+import { isPresentableName } from '../errors';
+import { locate } from '../sources/locate';
+import { parseIni } from '../sources/parse';
+import { decodeUtf8, DEFAULT_MAX_FILE_SIZE, readPlaintext, startsWithByteOrderMark } from '../sources/read';
+import { CliError, EXIT_USAGE, plural, type CliContext } from './context';
+import { OPTIONS, resolveDir, type CommandOptions } from './options';
+import { commandEnv } from './raw-secrets';
+import { parseKeyPath, planRotations, rewrite, type KeyPath, type Rotation } from './rotate-plan';
+import { ignoreBackups, writeBackup } from './secrets-backup';
+import { checkSyntax, writeEncrypted } from './secrets-files';
+import { DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, type TokenEncoding } from './tokens';
+
+type RotateOptions = Pick<CommandOptions, 'environment' | 'dir' | 'force'> & {
+  bytes?: number;
+  base64url?: boolean;
+  hex?: boolean;
+};
+
+/** `nest-secrets rotate -e <name> [--dir <d>] [--bytes <n>] [--base64url | --hex] [--force] <section.key>…` */
+export function registerRotate(program: Command, ctx: CliContext): void {
+  program
+    .command('rotate')
+    .summary('replace generated tokens with fresh random ones (plaintext or .age), never showing a value')
+    .description(
+      'replace the value of each section.key with a fresh random token of the same shape (same encoding, hex or ' +
+        'base64url, and length), in <env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted ' +
+        `for everyone in ${RECIPIENTS_FILE}). Only those characters change; the file is replaced atomically, a ` +
+        'plaintext file after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated ' +
+        `(16+ hex or base64url characters), an empty one or a $VAR reference is refused unless --force ` +
+        `(then ${DEFAULT_TOKEN_BYTES} bytes as hex unless --bytes / --base64url say otherwise). ` +
+        'Every key is checked before anything is written.',
+    )
+    .argument('<section.key...>', 'keys to rotate, e.g. session.secret (the section is before the last dot)')
+    .addOption(OPTIONS.environment())
+    .addOption(OPTIONS.dir())
+    .addOption(
+      new Option('--bytes <n>', `random bytes of each new token, 1-${MAX_TOKEN_BYTES} (hex: 2n characters, base64url: ⌈4n/3⌉)`).argParser(
+        parseBytes,
+      ),
+    )
+    .addOption(new Option('--base64url', 'write base64url tokens (no padding)').conflicts('hex'))
+    .addOption(new Option('--hex', 'write lower-case hex tokens'))
+    .option('--force', 'also replace values that do not look generated (empty, a $VAR reference, a password…)')
+    .action(async (targets: string[], options: RotateOptions) => rotate(ctx, targets, options));
+}
+
+function parseBytes(value: string): number {
+  const bytes = Number(value);
+  if (!/^\d+$/.test(value) || bytes < 1 || bytes > MAX_TOKEN_BYTES) {
+    throw new InvalidArgumentError(`expected a whole number of bytes from 1 to ${MAX_TOKEN_BYTES}.`);
+  }
+  return bytes;
+}
+
+/** `section.key` arguments as key paths; a malformed one is a usage error (named only when name-like). */
+function keyPaths(targets: readonly string[]): KeyPath[] {
+  return targets.map((target, index) => {
+    const parsed = parseKeyPath(target);
+    if (parsed) return parsed;
+    const named = isPresentableName(target) ? `"${target}"` : `argument ${index + 1}`;
+    throw new CliError(
+      `rotate: ${named} is not <section>.<key> (e.g. session.secret); \`nest-secrets keys -e <env>\` lists them`,
+      EXIT_USAGE,
+    );
+  });
+}
+
+async function rotate(ctx: CliContext, targets: readonly string[], options: RotateOptions): Promise<void> {
+  const paths = keyPaths(targets);
+  const dir = resolveDir(ctx, options.dir);
+  const env = commandEnv(ctx.env);
+  const read = await readPlaintext(locate({ environment: options.environment, directory: dir, env }), {
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    env,
+  });
+  await refuseLink(read.file);
+  // An .age file is re-encrypted to the list: a missing or broken list stops the command before any write.
+  const recipients = read.encrypted ? await recipientsFor(dir) : undefined;
+  const text = decodeUtf8(read.plaintext, read.file);
+  const parsed = parseIni(text, read.file);
+  const encoding: TokenEncoding | undefined = options.base64url ? 'base64url' : options.hex ? 'hex' : undefined;
+  const rotations = planRotations(text, parsed, read.file, paths, {
+    force: options.force === true,
+    ...(options.bytes !== undefined && { bytes: options.bytes }),
+    ...(encoding && { encoding }),
+  });
+  const bom = startsWithByteOrderMark(read.plaintext) ? '\uFEFF' : '';
+  const bytes = Buffer.from(bom + rewrite(text, parsed, read.file, rotations), 'utf8');
+  checkSyntax(bytes, read.file);
+  await cleanLeftovers(path.dirname(read.file));
+  if (recipients) {
+    await writeEncrypted(read.file, bytes, recipients, ctx.beforeRename);
+    report(ctx, rotations, read.file, ` (encrypted for ${plural(recipients.length, 'recipient')})`);
+  } else {
+    await replacePlaintext(ctx, read.file, read.plaintext, bytes);
+    report(ctx, rotations, read.file, '');
+  }
+}
+
+/**
+ * A link would be replaced by a regular file (the atomic write renames over
+ * it), leaving its target with the old values: refused before any write.
+ */
+async function refuseLink(file: string): Promise<void> {
+  if ((await fs.lstat(file)).isSymbolicLink()) {
+    throw new CliError(
+      `${file}: is a symbolic link: rotating would replace the link with a file; run rotate with --dir set to the link's target directory`,
+    );
+  }
+}
+
+/** Keeps a 0600 copy of the old file (ignored by git), then replaces the file atomically, keeping its mode. */
+async function replacePlaintext(ctx: CliContext, file: string, old: Uint8Array, bytes: Uint8Array): Promise<void> {
+  const { mode } = await fs.stat(file);
+  const gitignore = await ignoreBackups(ctx, file);
+  if (gitignore) ctx.stdout(`Added *-secrets.ini.bak-* to ${gitignore}.\n`);
+  const backup = await writeBackup(ctx, file, old, new Date());
+  ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
+  await writeFileAtomic(file, bytes, { mode: mode & 0o777, beforeRename: ctx.beforeRename });
+}
+
+/** `Rotated session.secret, database.password in <file>.`: names only, never a value. */
+function report(ctx: CliContext, rotations: readonly Rotation[], file: string, suffix: string): void {
+  const names = rotations.map(({ path: { section, key } }) => `${section}.${key}`);
+  ctx.stdout(`Rotated ${names.join(', ')} in ${file}${suffix}.\n`);
+}
