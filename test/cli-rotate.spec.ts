@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main';
 import type { ParsedFile } from '../lib/model';
 import { parseIni } from '../lib/sources/parse';
 import { ageDecrypt, ageEncrypt, leftovers, project, run, runCli, testContext, withKey, write } from './helpers/cli';
+import { readmeExample, readmeOutput, shellCommands } from './helpers/readme';
 
 const SECRET = '0123456789abcdef0123456789abcdef01234567';
 const SIGNING = 'Xb3kQ9zT_w7Lm2Vn-Rt5Yp8Hc1Jd4Fg6Ks0Ae3Wq';
@@ -25,6 +26,14 @@ function plaintext(text = TEXT) {
   const p = project();
   const file = write(p.dir, 'production-secrets.ini', text, 0o600);
   return { ...p, file };
+}
+
+/** production-secrets.ini.age encrypted (armored, by the real age) to alice and bob, both listed. */
+function encrypted(text = TEXT) {
+  const p = project();
+  write(p.dir, '.age-recipients', `${p.alice.recipient}\n${p.bob.recipient}\n`);
+  const file = write(p.dir, 'production-secrets.ini.age', ageEncrypt([p.alice.recipient, p.bob.recipient], text, true));
+  return { ...p, file, env: withKey(p.env, p.alice) };
 }
 
 /** `section.key` → template of every entry. */
@@ -185,7 +194,8 @@ describe('nest-secrets rotate, plaintext', () => {
   });
 
   it('refuses a value continued over lines, even with --force', async () => {
-    const text = '[tls]\nkey = MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKKUxcnH8j4YkO5mJ8Vv1Qz=\n';
+    const text =
+      '[tls]\nkey = MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKKUxcnH8j4YkO5mJ8Vv1Qz=\n';
     const { dir, env, file } = plaintext(text);
     const result = await runCli(['rotate', '-e', 'production', '--force', 'tls.key'], { cwd: dir, env });
     expect(result).toMatchObject({
@@ -312,14 +322,6 @@ describe('nest-secrets rotate, usage', () => {
 });
 
 describe('nest-secrets rotate, .age', () => {
-  /** production-secrets.ini.age encrypted (armored, by the real age) to alice and bob, both listed. */
-  function encrypted(text = TEXT) {
-    const p = project();
-    write(p.dir, '.age-recipients', `${p.alice.recipient}\n${p.bob.recipient}\n`);
-    const file = write(p.dir, 'production-secrets.ini.age', ageEncrypt([p.alice.recipient, p.bob.recipient], text, true));
-    return { ...p, file, env: withKey(p.env, p.alice) };
-  }
-
   it('decrypts in memory, replaces the token, re-encrypts to .age-recipients; no backup, mode kept', async () => {
     const { dir, env, file, bob } = encrypted();
     const before = readFileSync(file);
@@ -376,19 +378,21 @@ describe('nest-secrets rotate, .age', () => {
 });
 
 describe('README: Rotate a generated token', () => {
-  it('runs the example', async () => {
-    const { readmeExample } = await import('./helpers/readme');
-    const { shellCommands } = await import('./helpers/readme');
-    const { dir, env, file } = plaintext();
-    writeFileSync(file, TEXT, { mode: 0o600 });
-    const commands = shellCommands(readmeExample('rotate'));
-    expect(commands.length).toBeGreaterThan(0);
-    for (const command of commands) {
-      const args = command.split(/\s+/);
-      expect(args.slice(0, 2)).toEqual(['npx', 'nest-secrets']);
-      const result = await runCli(args.slice(2), { cwd: dir, env });
-      expect(result.stderr).toBe('');
-      expect(result.status).toBe(0);
-    }
+  it('runs the example on an .age file and prints the output shown', async () => {
+    const { dir, env, file, bob } = encrypted();
+    const [command, ...more] = shellCommands(readmeExample('rotate'));
+    expect(more).toEqual([]);
+    const args = command!.split(' ');
+    expect(args.slice(0, 2)).toEqual(['npx', 'nest-secrets']);
+    const result = await runCli(args.slice(2), { cwd: dir, env });
+    expect(result).toEqual({
+      status: 0,
+      signal: null,
+      stdout: readmeOutput('rotate').replaceAll('/srv/app', dir),
+      stderr: '',
+    });
+    const after = ageDecrypt(bob.file, file);
+    const [secret, key] = rotatedValues(TEXT, after, ['session.secret', 'signing.key']);
+    expect(after).toBe(TEXT.replace(SECRET, secret!).replace(SIGNING, key!));
   });
 });

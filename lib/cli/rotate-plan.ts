@@ -103,12 +103,7 @@ export function planRotations(
 }
 
 /** The problem of a section or key that is not in the file, with the closest name there when one is close. */
-function notFound(
-  parsed: ParsedFile,
-  section: ParsedSection | undefined,
-  path: KeyPath,
-  file: string,
-): SecretsProblem {
+function notFound(parsed: ParsedFile, section: ParsedSection | undefined, path: KeyPath, file: string): SecretsProblem {
   if (!section) {
     const near = suggest(path.section, [...parsed.sections.keys()].filter(isPresentableName));
     return {
@@ -157,8 +152,7 @@ function freshToken(template: Template, options: ShapeOptions): { shape: TokenSh
   const shape = sameShape
     ? currentShape
     : shapeOfBytes(encoding, options.bytes ?? (currentShape ? bytesOfShape(currentShape) : DEFAULT_TOKEN_BYTES));
-  const upper =
-    shape.encoding === 'hex' && current !== undefined && /[A-F]/.test(current) && !/[a-f]/.test(current);
+  const upper = shape.encoding === 'hex' && current !== undefined && /[A-F]/.test(current) && !/[a-f]/.test(current);
   for (;;) {
     const token = upper ? tokenOfShape(shape).toUpperCase() : tokenOfShape(shape);
     if (token !== current) return { shape, token };
@@ -195,7 +189,9 @@ export function rewrite(text: string, parsed: ParsedFile, file: string, rotation
       })),
     }));
   if (!isDeepStrictEqual(shape(parsed, true), shape(reparsed, false))) {
-    throw new CliError(`${file}: could not rewrite the values safely (a defect, please report it); nothing was changed`);
+    throw new CliError(
+      `${file}: could not rewrite the values safely (a defect, please report it); nothing was changed`,
+    );
   }
   return next;
 }

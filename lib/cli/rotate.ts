@@ -44,9 +44,10 @@ export function registerRotate(program: Command, ctx: CliContext): void {
     .addOption(OPTIONS.environment())
     .addOption(OPTIONS.dir())
     .addOption(
-      new Option('--bytes <n>', `random bytes of each new token, 1-${MAX_TOKEN_BYTES} (hex: 2n characters, base64url: ⌈4n/3⌉)`).argParser(
-        parseBytes,
-      ),
+      new Option(
+        '--bytes <n>',
+        `random bytes of each new token, 1-${MAX_TOKEN_BYTES} (hex: 2n characters, base64url: ⌈4n/3⌉)`,
+      ).argParser(parseBytes),
     )
     .addOption(new Option('--base64url', 'write base64url tokens (no padding)').conflicts('hex'))
     .addOption(new Option('--hex', 'write lower-case hex tokens'))
