@@ -76,10 +76,11 @@ export function shapeOfBytes(encoding: TokenEncoding, bytes: number): TokenShape
 }
 
 /**
- * How many random bytes a token of `shape` carries, rounded up: ⌈length/2⌉
- * for hex, ⌈3·length/4⌉ for base64url. The inverse of {@link shapeOfBytes}
- * for the lengths it makes.
+ * How many random bytes a token of `shape` carries: the bytes it decodes to,
+ * ⌊3·length/4⌋ for base64url (the last character of an encoding holds
+ * padding bits), and ⌈length/2⌉ for hex (an odd last digit counts as a
+ * byte). The inverse of {@link shapeOfBytes} for the lengths it makes.
  */
 export function bytesOfShape(shape: TokenShape): number {
-  return shape.encoding === 'hex' ? Math.ceil(shape.length / 2) : Math.ceil((3 * shape.length) / 4);
+  return shape.encoding === 'hex' ? Math.ceil(shape.length / 2) : Math.floor((3 * shape.length) / 4);
 }
