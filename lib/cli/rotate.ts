@@ -50,7 +50,7 @@ export function registerRotate(program: Command, ctx: CliContext): void {
       ).argParser(parseBytes),
     )
     .addOption(new Option('--base64url', 'write base64url tokens (no padding)').conflicts('hex'))
-    .addOption(new Option('--hex', 'write lower-case hex tokens'))
+    .addOption(new Option('--hex', 'write hex tokens'))
     .option('--force', 'also replace values that do not look generated (empty, a $VAR reference, a password…)')
     .action(async (targets: string[], options: RotateOptions) => rotate(ctx, targets, options));
 }
