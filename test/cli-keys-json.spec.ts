@@ -290,4 +290,49 @@ describe('nest-secrets keys --json', () => {
         "error: option '-e, --environment <name>' argument 'production,staging' is invalid. this command takes one environment, not a list.\n",
     });
   });
+
+  it('a source that fails after one that warned: the warning, then the error (exit 1)', async () => {
+    const { dir, env } = setup();
+    write(dir, 'production-secrets.ini', '[db]\nuser = app\n', 0o600);
+    const first = path.join(dir, 'first');
+    const second = path.join(dir, 'second');
+    write(first, 'db.password', 'not-printed-1', 0o644);
+    write(second, 'nodot', 'not-printed-2', 0o600);
+    const result = await runCli(
+      ['keys', '-e', 'production', '--secrets-dir', 'first', '--secrets-dir', 'second', '--json'],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    const warning = `1 secret file is accessible by group or others (db.password mode 0644): run chmod 600 on the files (or chmod 700 ${first})`;
+    const error = 'file name has no ".": name it <section>.<key> or move it into a <section>/ directory';
+    const at = { line: null, column: null, section: null, key: null };
+    expect(parse(result.stdout)).toEqual({
+      schema: 'nest-secrets/keys@1',
+      ok: false,
+      environment: 'production',
+      file: path.join(dir, 'production-secrets.ini'),
+      encrypted: false,
+      sources: [],
+      sections: [],
+      problems: [
+        { severity: 'warning', code: 'INSECURE_MODE', file: first, ...at, message: warning },
+        { severity: 'error', code: 'SYNTAX', file: path.join(second, 'nodot'), ...at, message: error },
+      ],
+    });
+    // As text: the warning is printed before the error, as the sources were read.
+    const text = await runCli(['keys', '-e', 'production', '--secrets-dir', 'first', '--secrets-dir', 'second'], {
+      cwd: dir,
+      env,
+    });
+    expect(text).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `warning: ${first}: ${warning}\n${path.join(second, 'nodot')}: ${error}\n`,
+    });
+  });
 });

@@ -85,15 +85,19 @@ export interface KeysReport {
   /** No error: the file (and every `--secrets-dir`) could be read and parsed. */
   readonly ok: boolean;
   readonly environment: string;
-  /** The secrets file that was read; `null` when it could not be. */
+  /** The secrets file that was read; `null` when it could not be (a later source failing leaves it set). */
   readonly file: string | null;
   /** Whether `file` is age-encrypted (decrypted in memory). */
   readonly encrypted: boolean;
-  /** The sources read after the file, in order: each `--secrets-dir`, then `--env-prefix`. */
+  /** The sources read after the file, in order: each `--secrets-dir`, then `--env-prefix`; `[]` when `ok` is false. */
   readonly sources: readonly LaterSource[];
-  /** In file order, then sections only later sources hold; `[]` when the file could not be read. */
+  /** In file order, then sections only later sources hold; `[]` when `ok` is false. */
   readonly sections: readonly ListedSection[];
-  /** Errors (the file cannot be read, decrypted or parsed) and warnings (a secrets directory's file mode). */
+  /**
+   * Warnings (a secrets directory's file mode) in the order the sources were
+   * read, then the error that stopped the listing (the file or a directory
+   * cannot be read, decrypted or parsed).
+   */
   readonly problems: readonly ReportedProblem[];
 }
 

@@ -43,29 +43,31 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .action(async (options: KeysOptions) => (options.json ? keysJson(ctx, options) : keysText(ctx, options)));
 }
 
-/** What `keys` found: the report's body, with warnings still to print or report. */
+/** What `keys` found: the report's body. */
 interface Listing {
   readonly file: string;
   readonly encrypted: boolean;
   readonly sources: LaterSource[];
   readonly sections: ListedSection[];
-  readonly warnings: readonly SecretsProblem[];
+}
+
+/** What `keys` has found so far, kept when a source fails: the file read and the warnings of the sources read. */
+interface Progress {
+  file?: string;
+  readonly warnings: SecretsProblem[];
 }
 
 /**
- * Reads the file and the later sources into a {@link Listing}.
+ * Reads the file and the later sources into a {@link Listing}, reporting
+ * into `progress` as it goes.
  *
  * @throws SecretsError as the loader for those sources
  */
-async function listing(
-  ctx: CliContext,
-  options: KeysOptions,
-  env: Environment,
-  found: { file?: string },
-): Promise<Listing> {
+async function listing(ctx: CliContext, options: KeysOptions, progress: Progress): Promise<Listing> {
+  const env = commandEnv(ctx.env);
   const { file, encrypted, parsed } = await readParsed(options.environment, resolveDir(ctx, options.dir), env);
-  found.file = file;
-  const later = await laterSources(ctx, options, env, parsed.sections);
+  progress.file = file;
+  const later = await laterSources(ctx, options, env, parsed.sections, progress.warnings);
   const sections: ListedSection[] = [];
   for (const section of parsed.sections.values()) {
     const replaced = later.origins.get(section.name);
@@ -79,13 +81,18 @@ async function listing(
   for (const [name, origins] of later.origins) {
     if (!parsed.sections.has(name)) sections.push({ name, keys: [...origins].map(([k, o]) => laterKey(k, o)) });
   }
-  return { file, encrypted, sources: later.sources, sections, warnings: later.warnings };
+  return { file, encrypted, sources: later.sources, sections };
 }
 
-/** The text listing; warnings on stderr, a `SecretsError` thrown as it comes. */
+/** The text listing; warnings on stderr (also before a `SecretsError`, thrown as it comes). */
 async function keysText(ctx: CliContext, options: KeysOptions): Promise<void> {
-  const found = await listing(ctx, options, commandEnv(ctx.env), {});
-  for (const warning of found.warnings) ctx.stderr(`warning: ${formatProblem(warning)}\n`);
+  const progress: Progress = { warnings: [] };
+  let found: Listing;
+  try {
+    found = await listing(ctx, options, progress);
+  } finally {
+    for (const warning of progress.warnings) ctx.stderr(`warning: ${formatProblem(warning)}\n`);
+  }
   const out: string[] = [`${found.file}${found.encrypted ? ' (decrypted in memory)' : ''}`];
   for (const source of found.sources) {
     out.push(source.kind === 'directory' ? `+ ${source.path} (directory)` : `+ ${source.prefix}* (variables)`);
@@ -99,10 +106,11 @@ async function keysText(ctx: CliContext, options: KeysOptions): Promise<void> {
 
 /** The {@link KeysReport}; a `SecretsError` is reported in it (exit 1), not thrown. */
 async function keysJson(ctx: CliContext, options: KeysOptions): Promise<void> {
-  const read: { file?: string } = {};
+  const progress: Progress = { warnings: [] };
+  const warnings = () => progress.warnings.map((warning) => reportedProblem(warning, 'warning'));
   let report: KeysReport;
   try {
-    const found = await listing(ctx, options, commandEnv(ctx.env), read);
+    const found = await listing(ctx, options, progress);
     report = {
       schema: KEYS_REPORT_SCHEMA,
       ok: true,
@@ -111,7 +119,7 @@ async function keysJson(ctx: CliContext, options: KeysOptions): Promise<void> {
       encrypted: found.encrypted,
       sources: found.sources,
       sections: found.sections,
-      problems: found.warnings.map((warning) => reportedProblem(warning, 'warning')),
+      problems: warnings(),
     };
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
@@ -119,11 +127,11 @@ async function keysJson(ctx: CliContext, options: KeysOptions): Promise<void> {
       schema: KEYS_REPORT_SCHEMA,
       ok: false,
       environment: options.environment,
-      file: read.file ?? null,
-      encrypted: read.file?.endsWith('.age') ?? false,
+      file: progress.file ?? null,
+      encrypted: progress.file?.endsWith('.age') ?? false,
       sources: [],
       sections: [],
-      problems: error.problems.map((problem) => reportedProblem(problem, 'error')),
+      problems: [...warnings(), ...error.problems.map((problem) => reportedProblem(problem, 'error'))],
     };
   }
   printReport(ctx, report);
@@ -187,23 +195,20 @@ const STATE_TEXT: Record<ReferencedVariable['state'], (name: string) => string> 
 
 /**
  * The keys `--secrets-dir` and `--env-prefix` set (a later source winning),
- * each with its origin and whether its value is empty, the sources in order,
- * and the directories' warnings. Values are read (a directory cannot be
- * listed otherwise) but never kept. Without `--sections`, a variable matches
- * only keys the file or a directory holds.
+ * each with its origin and whether its value is empty, and the sources in
+ * order; the directories' warnings are pushed onto `warnings` as each is
+ * read. Values are read (a directory cannot be listed otherwise) but never
+ * kept. Without `--sections`, a variable matches only keys the file or a
+ * directory holds.
  */
 async function laterSources(
   ctx: CliContext,
   options: KeysOptions,
   env: Environment,
   fileSections: ReadonlyMap<string, { readonly entries: ReadonlyMap<string, unknown> }>,
-): Promise<{
-  sources: LaterSource[];
-  origins: Map<string, Map<string, { origin: Origin; empty: boolean }>>;
-  warnings: SecretsProblem[];
-}> {
+  warnings: SecretsProblem[],
+): Promise<{ sources: LaterSource[]; origins: Map<string, Map<string, { origin: Origin; empty: boolean }>> }> {
   const sources: LaterSource[] = [];
-  const warnings: SecretsProblem[] = [];
   const origins = new Map<string, Map<string, { origin: Origin; empty: boolean }>>();
   const loaded = new Map<string, Map<string, true>>();
   for (const [name, section] of fileSections)
@@ -234,7 +239,7 @@ async function laterSources(
       add(read.sections);
     }
   }
-  return { sources, origins, warnings };
+  return { sources, origins };
 }
 
 /** Ends a line with a `$<name not shown>`: why, and what to write if the `$` was meant literally. */
