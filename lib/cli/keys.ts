@@ -53,7 +53,7 @@ interface Listing {
 
 /** What `keys` has found so far, kept when a source fails: the file read and the warnings of the sources read. */
 interface Progress {
-  file?: string;
+  file?: { readonly path: string; readonly encrypted: boolean };
   readonly warnings: SecretsProblem[];
 }
 
@@ -66,7 +66,7 @@ interface Progress {
 async function listing(ctx: CliContext, options: KeysOptions, progress: Progress): Promise<Listing> {
   const env = commandEnv(ctx.env);
   const { file, encrypted, parsed } = await readParsed(options.environment, resolveDir(ctx, options.dir), env);
-  progress.file = file;
+  progress.file = { path: file, encrypted };
   const later = await laterSources(ctx, options, env, parsed.sections, progress.warnings);
   const sections: ListedSection[] = [];
   for (const section of parsed.sections.values()) {
@@ -127,8 +127,8 @@ async function keysJson(ctx: CliContext, options: KeysOptions): Promise<void> {
       schema: KEYS_REPORT_SCHEMA,
       ok: false,
       environment: options.environment,
-      file: progress.file ?? null,
-      encrypted: progress.file?.endsWith('.age') ?? false,
+      file: progress.file?.path ?? null,
+      encrypted: progress.file?.encrypted ?? false,
       sources: [],
       sections: [],
       problems: [...warnings(), ...error.problems.map((problem) => reportedProblem(problem, 'error'))],
