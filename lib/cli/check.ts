@@ -13,10 +13,18 @@ import { describeOrigin, valueProblemAt, type Origin } from '../sources/origin';
 import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
 import type { SecretsSourceDefinition } from '../sources/sources';
 import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
-import { plural, type CliContext } from './context';
+import { EXIT_PROBLEM, plural, type CliContext } from './context';
 import { plaintextPath } from './file-names';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
+import { printReport, ReportedExit } from './json-output';
+import {
+  CHECK_REPORT_SCHEMA,
+  reportedProblem,
+  type CheckedEnvironment,
+  type CheckReport,
+  type ReportedProblem,
+} from './json-report';
 import { placeholderRule } from './placeholders';
 import { commandEnv, commandSources } from './raw-secrets';
 import { loadSectionClasses } from './sections-module';
@@ -31,11 +39,11 @@ const MIN_COMPARED_LENGTH = 4;
 const fingerprintSalt = randomBytes(32);
 
 // `--sections` is a required option: commander never calls the action without it.
-type CheckOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'strict' | 'secretsDir' | 'envPrefix'> & {
+type CheckOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'strict' | 'secretsDir' | 'envPrefix' | 'json'> & {
   sections: string;
 };
 
-/** `nest-secrets check -e <names> [--dir <d>] --sections <module> [--strict] [--secrets-dir <d>]… [--env-prefix <p>]` */
+/** `nest-secrets check -e <names> [--dir <d>] --sections <module> [--strict] [--secrets-dir <d>]… [--env-prefix <p>] [--json]` */
 export function registerCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
@@ -56,6 +64,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .option('--strict', 'treat warnings (file mode, reused values) as errors')
     .addOption(OPTIONS.secretsDir())
     .addOption(OPTIONS.envPrefix())
+    .addOption(OPTIONS.json(CHECK_REPORT_SCHEMA))
     .action(async (options: CheckOptions) => check(ctx, options));
 }
 
@@ -83,23 +92,37 @@ interface CheckRun {
   readonly git: { readonly top: string; readonly allowList: AllowList } | undefined;
   /** Salted hashes of earlier environments' values: no value outlives its file's check. */
   readonly seenAcross: Map<string, Occurrence>;
+  /** `--json`: one document at the end instead of summary lines and warnings as found. */
+  readonly json: boolean;
 }
 
-/** Errors and warnings of the whole run; with `--strict` a warning is an error. */
+/**
+ * Errors and warnings of the whole run; with `--strict` a warning is an
+ * error. Warnings are printed as found, unless the run reports in JSON.
+ */
 class Findings {
   readonly errors: SecretsProblem[] = [];
   warnings = 0;
+  /** The current environment's errors and warnings in the order found (errors in the order printed). */
+  reported: ReportedProblem[] = [];
   constructor(
     private readonly ctx: CliContext,
     private readonly strict: boolean,
+    private readonly json: boolean,
   ) {}
 
   readonly warn = (problem: SecretsProblem): void => {
-    if (this.strict) this.errors.push(problem);
+    if (this.strict) this.error(problem);
     else {
       this.warnings++;
-      this.ctx.stderr(`warning: ${formatProblem(problem)}\n`);
+      this.reported.push(reportedProblem(problem, 'warning'));
+      if (!this.json) this.ctx.stderr(`warning: ${formatProblem(problem)}\n`);
     }
+  };
+
+  readonly error = (problem: SecretsProblem): void => {
+    this.errors.push(problem);
+    this.reported.push(reportedProblem(problem, 'error'));
   };
 }
 
@@ -119,22 +142,36 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
     notSecret: notSecretKeys(classes),
     git: top && allowList ? { top, allowList } : undefined,
     seenAcross: new Map(),
+    json: options.json ?? false,
   };
-  const findings = new Findings(ctx, options.strict ?? false);
-  for (const environment of options.environment) await checkEnvironment(run, findings, environment);
-  if (findings.errors.length) throw new SecretsError(findings.errors);
+  const findings = new Findings(ctx, options.strict ?? false, run.json);
+  const environments: CheckedEnvironment[] = [];
+  for (const environment of options.environment) environments.push(await checkEnvironment(run, findings, environment));
+  if (run.json) {
+    const report: CheckReport = {
+      schema: CHECK_REPORT_SCHEMA,
+      ok: findings.errors.length === 0,
+      strict: options.strict ?? false,
+      environments,
+    };
+    printReport(ctx, report);
+    if (findings.errors.length) throw new ReportedExit(EXIT_PROBLEM);
+  } else if (findings.errors.length) throw new SecretsError(findings.errors);
 }
 
 /**
  * Checks one environment's file: read once through the loader's front half,
  * then validated with the DTOs from those raw sections; then the plaintext
  * file's tracking and mode, placeholders and reused values. Prints a summary
- * line when it is clean.
+ * line when it is clean (not with `--json`).
+ *
+ * @returns the environment's part of the JSON report
  */
-async function checkEnvironment(run: CheckRun, findings: Findings, environment: string): Promise<void> {
+async function checkEnvironment(run: CheckRun, findings: Findings, environment: string): Promise<CheckedEnvironment> {
   const found: SecretsProblem[] = [];
   const warningsBefore = findings.warnings;
   const strictBefore = findings.errors.length;
+  findings.reported = [];
 
   let raw: RawSecrets | undefined;
   let secrets: Secrets | undefined;
@@ -161,16 +198,19 @@ async function checkEnvironment(run: CheckRun, findings: Findings, environment: 
     reusedValues(raw.raw, { environment, file }, run.notSecret, run.seenAcross).forEach(findings.warn);
   }
 
-  findings.errors.push(...found);
-  if (secrets && raw && found.length === 0 && findings.errors.length === strictBefore) {
+  found.forEach(findings.error);
+  const sections = raw ? [...raw.raw.keys()] : [];
+  const keys = raw ? [...raw.raw.values()].reduce((count, section) => count + section.values.size, 0) : 0;
+  const ok = findings.errors.length === strictBefore;
+  if (secrets && ok && !run.json) {
     const warnings = findings.warnings - warningsBefore;
-    const sections = secrets.sectionNames;
-    const keys = [...raw.raw.values()].reduce((count, section) => count + section.values.size, 0);
     run.ctx.stdout(
       `${secrets.file}: ${warnings ? `ok with ${plural(warnings, 'warning')}` : 'ok'} ` +
         `(environment ${environment}; ${plural(sections.length, 'section')}: ${sections.join(', ')}; ${plural(keys, 'key')})\n`,
     );
   }
+  const file = raw?.file ?? null;
+  return { environment, file, encrypted: raw?.encrypted ?? false, ok, sections, keys, problems: findings.reported };
 }
 
 /**

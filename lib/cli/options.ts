@@ -34,6 +34,8 @@ export interface CommandOptions {
   secretsDir?: string[];
   /** `--env-prefix <prefix>`: variables `<prefix><SECTION>__<KEY>` read last. */
   envPrefix?: string;
+  /** `check --json`, `keys --json`: one JSON document on stdout (lib/cli/json-report.ts). */
+  json?: boolean;
 }
 
 /** {@link CommandOptions} of a command taking a list of environments. */
@@ -57,6 +59,9 @@ export const OPTIONS = {
   /** `--env-prefix <prefix>`: as the `envOverrides` source, last. */
   envPrefix: (): Option =>
     new Option('--env-prefix <prefix>', 'also read variables <prefix><SECTION>__<KEY>, last (e.g. SECRETS__)'),
+  /** `--json`: the report as one JSON document on stdout (shapes in json-report.ts). */
+  json: (schema: string): Option =>
+    new Option('--json', `print one JSON document (schema "${schema}") on stdout instead of text; never a value`),
   /** `--dir <dir>` (default: the working directory). */
   dir: (): Option => new Option('--dir <dir>', 'directory holding the secrets files (default: current directory)'),
 };

@@ -16,10 +16,10 @@ function block(kind: 'example' | 'example-output', name: string): string | undef
   const at = readme.indexOf(marker);
   if (at < 0) return undefined;
   if (readme.indexOf(marker, at + marker.length) >= 0) throw new Error(`README marks "${kind}: ${name}" twice`);
-  const rest = readme.slice(at + marker.length);
-  const fenced = /^\s*(`{3,})[^\n]*\n([\s\S]*?)^\1[ \t]*$/m.exec(rest);
   // Blank lines may separate the marker from its fence (prettier puts one there).
-  if (!fenced || fenced.index + fenced[0].indexOf(fenced[1]!) !== rest.search(/\S/)) {
+  const rest = readme.slice(at + marker.length).replace(/^\s*\n/, '');
+  const fenced = /^[ \t]*(`{3,})[^\n]*\n([\s\S]*?)^[ \t]*\1[ \t]*$/m.exec(rest);
+  if (!fenced || fenced.index !== 0) {
     throw new Error(`README "${kind}: ${name}" is not followed by a fenced block`);
   }
   return fenced[2]!;
