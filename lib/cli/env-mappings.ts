@@ -65,31 +65,62 @@ export function parseEnvMapping(text: string): EnvMapping {
  *
  * @throws CliError (exit 2) when two mappings name one variable; when a name
  *   starts with `SECRET_` without `onlyMapped` (it would fight `exec`'s own
- *   variables); when `env` already has the variable (an own property, even
- *   empty) and `override` is not set
+ *   variables); when `env` already has the variable (even empty) and
+ *   `override` is not set. Names compare ignoring case when `platform`
+ *   (default: this process's) is `win32`.
  */
 export function checkEnvMappings(
   mappings: readonly EnvMapping[],
   env: Environment,
-  options: { override: boolean; onlyMapped: boolean },
+  options: { override: boolean; onlyMapped: boolean; platform?: NodeJS.Platform },
 ): void {
+  const fold = variableFolder(options.platform ?? process.platform);
   const seen = new Set<string>();
+  const present = new Set(
+    Object.keys(env)
+      .filter((name) => env[name] !== undefined)
+      .map(fold),
+  );
   for (const { name } of mappings) {
-    if (seen.has(name)) throw new CliError(`exec: --env ${name} is given twice`, EXIT_USAGE);
-    seen.add(name);
-    if (!options.onlyMapped && name.startsWith(OWN_PREFIX)) {
+    if (seen.has(fold(name))) throw new CliError(`exec: --env ${name} is given twice`, EXIT_USAGE);
+    seen.add(fold(name));
+    if (!options.onlyMapped && fold(name).startsWith(fold(OWN_PREFIX))) {
       throw new CliError(
         `exec: --env ${name}: names starting with ${OWN_PREFIX} are exec's own; choose another name or pass --only-mapped`,
         EXIT_USAGE,
       );
     }
-    if (!options.override && Object.prototype.hasOwnProperty.call(env, name) && env[name] !== undefined) {
+    if (!options.override && present.has(fold(name))) {
       throw new CliError(
         `exec: --env ${name}: the environment already has ${name}; pass --override to replace it`,
         EXIT_USAGE,
       );
     }
   }
+}
+
+/**
+ * How variable names compare: exactly, or ignoring case on Windows, where
+ * `Path` and `PATH` are one variable.
+ */
+export function variableFolder(platform: NodeJS.Platform): (name: string) => string {
+  return platform === 'win32' ? (name) => name.toUpperCase() : (name) => name;
+}
+
+/**
+ * The environment of a child: `base` with `variables` set over it. On
+ * Windows a variable of `base` that differs from one of `variables` only in
+ * case is dropped (else the child would get both, and either could win).
+ */
+export function withVariables(
+  base: Environment,
+  variables: Record<string, string>,
+  platform: NodeJS.Platform = process.platform,
+): Record<string, string | undefined> {
+  const fold = variableFolder(platform);
+  const replaced = new Set(Object.keys(variables).map(fold));
+  const kept = Object.entries(base).filter(([name]) => !replaced.has(fold(name)));
+  return { ...Object.fromEntries(kept), ...variables };
 }
 
 /**

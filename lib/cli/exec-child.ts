@@ -7,6 +7,7 @@ import { constants } from 'node:os';
 import type { Masker } from '../mask/masker';
 import { childStdio, copyChildOutput, spawnCommand } from './children';
 import type { CliContext } from './context';
+import { withVariables } from './env-mappings';
 import { maskOutput } from './masked-output';
 
 /** Exit codes of the shell when the command cannot be run. */
@@ -37,7 +38,7 @@ export function runChild(
   const child = spawnCommand(command, args, {
     stdio: childStdio(ctx, masker !== undefined),
     cwd: ctx.cwd,
-    env: { ...ctx.env, ...variables },
+    env: withVariables(ctx.env, variables),
   });
   const output =
     masker && child.stdout && child.stderr
