@@ -4,7 +4,7 @@
  * test), in which case their stdout and stderr are copied into its streams.
  */
 import type { ChildProcess, SpawnOptions, StdioOptions } from 'node:child_process';
-import crossSpawn from 'cross-spawn';
+import type crossSpawnModule from 'cross-spawn';
 import type { CliContext } from './context';
 
 /**
@@ -44,5 +44,8 @@ export function copyChildOutput(child: ChildProcess, ctx: CliContext): { finish(
  * Failing to start is an `error` event (`code` `ENOENT` when not found), as with `spawn`.
  */
 export function spawnCommand(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  // Loaded on first use (it loads `which` and friends): most commands never start a child.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crossSpawn = require('cross-spawn') as typeof crossSpawnModule;
   return crossSpawn(command, [...args], options);
 }

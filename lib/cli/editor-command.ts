@@ -4,7 +4,7 @@
  * split it with shell-quote (POSIX quoting) and refuse what only a shell can
  * run (pipes, `$`, `;`, redirections, globs…) rather than run it wrongly.
  */
-import { parse } from 'shell-quote';
+import type * as shellQuote from 'shell-quote';
 import { ownString, type Environment } from '../environment-variables';
 import { CliError } from './context';
 
@@ -48,7 +48,7 @@ export function chooseEditor(env: Environment, platform: NodeJS.Platform = proce
  * the last argument. On Windows (`platform` `win32`) a backslash is a path
  * separator, never an escape: `"C:\Program Files\Notepad++\notepad++.exe" -multiInst`.
  *
- * @example editorCommandLine('code --wait', '/tmp/x.ini', 'linux') // => { command: 'code', args: ['--wait', '/tmp/x.ini'] }
+ * @example editorCommandLine({ text: 'code --wait', variable: 'EDITOR' }, '/tmp/x.ini', 'linux') // => { command: 'code', args: ['--wait', '/tmp/x.ini'] }
  * @throws CliError naming the first character that needs a shell (`|`, `&`,
  *   `;`, `<`, `>`, `(`, `)`, `$`, a backtick, `*`, `?`, `[`, `]`, `{`, `}`,
  *   `#`, a newline, `~` starting a word, `NAME=` as the first word) or an
@@ -63,6 +63,9 @@ export function editorCommandLine(editor: ChosenEditor, file: string, platform: 
         'edit runs the editor without a shell: set it to a program and its arguments, or to a script.',
     );
   if (problem) throw refuse(problem);
+  // Loaded on first use: only `edit` splits an editor string.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('shell-quote') as typeof shellQuote;
   // shell-quote reads backslashes as POSIX escapes: on Windows, double them so each stays one.
   const words = parse(windows ? literalBackslashes(editor.text) : editor.text, (name) => {
     throw refuse(`uses $${name}`); // unreachable: needsShell refuses every "$"
