@@ -60,6 +60,18 @@ describe('nest-secrets exec --env NAME=section.key', () => {
     expect(result.status).toBe(0);
   });
 
+  it('--env=NAME=section.key works too, and one key may feed two names', async () => {
+    const s = setup();
+    const result = await execWith(
+      ['--env=DATABASE_URL=database.url', '--env', 'PRISMA_URL=database.url'],
+      { DATABASE_URL: 'postgres-url-value-1', PRISMA_URL: 'postgres-url-value-1' },
+      s,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`${ALL_SECRET_NAMES}DATABASE_URL match\nPRISMA_URL match\n`);
+    expect(result.status).toBe(0);
+  });
+
   it('--only-mapped: the parent environment and the mapped variables only', async () => {
     const s = setup();
     const result = await execWith(
