@@ -3,7 +3,8 @@
  * the terminal with `nest-secrets`, unless the context captures the output (a
  * test), in which case their stdout and stderr are copied into its streams.
  */
-import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions, StdioOptions } from 'node:child_process';
+import type crossSpawnModule from 'cross-spawn';
 import type { CliContext } from './context';
 
 /**
@@ -33,4 +34,18 @@ export function copyChildOutput(child: ChildProcess, ctx: CliContext): { finish(
       : Promise.resolve();
   const copied = Promise.all([copy(child.stdout, ctx.streams.stdout), copy(child.stderr, ctx.streams.stderr)]);
   return { finish: () => copied.then(() => undefined) };
+}
+
+/**
+ * Starts `command` with `args`, never through a shell we choose: on Windows
+ * cross-spawn resolves it as npm does (PATH and PATHEXT, so `npx` finds
+ * `npx.cmd`) and runs `.cmd`/`.bat` shims and shebang scripts through
+ * `cmd.exe` with every argument escaped; elsewhere it is `child_process.spawn`.
+ * Failing to start is an `error` event (`code` `ENOENT` when not found), as with `spawn`.
+ */
+export function spawnCommand(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  // Loaded on first use (it loads `which` and friends): most commands never start a child.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crossSpawn = require('cross-spawn') as typeof crossSpawnModule;
+  return crossSpawn(command, [...args], options);
 }

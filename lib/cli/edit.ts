@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants, promises as fs, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -8,12 +7,12 @@ import { SecretsError } from '../errors';
 import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { readRegularFile, type ReadProblem } from '../files/read-file';
 import { CliError, plural, type CliContext } from './context';
-import { childStdio, copyChildOutput } from './children';
+import { childStdio, copyChildOutput, spawnCommand } from './children';
+import { chooseEditor, editorCommandLine, type ChosenEditor } from './editor-command';
 import { encryptedPath, plaintextPath } from './file-names';
 import { describeReadProblem, pathExists } from './files';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { checkSyntax, decryptFile, writeEncrypted } from './secrets-files';
-import { ownString } from '../environment-variables';
 
 /** Prefix of the private directory holding the plaintext while the editor runs. */
 export const EDIT_DIR_PREFIX = 'nest-secrets-edit-';
@@ -26,9 +25,11 @@ export function registerEdit(program: Command, ctx: CliContext): void {
     .command('edit')
     .summary('edit <env>-secrets.ini.age in $VISUAL / $EDITOR')
     .description(
-      'decrypt <env>-secrets.ini.age into a private temp file, open $VISUAL / $EDITOR (default vi), check the syntax,\n' +
+      'decrypt <env>-secrets.ini.age into a private temp file, open $VISUAL / $EDITOR (default vi; notepad on Windows), check the syntax,\n' +
         `re-encrypt for everyone in ${RECIPIENTS_FILE} and replace the file atomically; creates the file if missing.\n` +
-        'The temp file is wiped afterwards; when nothing changed or the editor fails, the .age file is left as it was.',
+        'The temp file is wiped afterwards; when nothing changed or the editor fails, the .age file is left as it was.\n' +
+        'The editor string is split into words as a POSIX shell would (quotes, backslash escapes; on Windows a backslash\n' +
+        'is a path separator) and run without a shell, the file appended: one that needs a shell ($, |, ;, >, globs…) is refused.',
     )
     .addOption(OPTIONS.environment())
     .addOption(OPTIONS.dir())
@@ -67,6 +68,8 @@ async function planEdit(ctx: CliContext, options: EditOptions): Promise<EditPlan
   const target = encryptedPath(dir, options.environment);
   const plaintextFile = plaintextPath(dir, options.environment);
   await recipientsFor(dir);
+  // An editor string that needs a shell is refused before anything is decrypted.
+  editorCommandLine(chooseEditor(ctx.env), target, process.platform);
   const snapshot = await fileState(target);
   const exists = await pathExists(target);
   if (!exists && (await pathExists(plaintextFile))) {
@@ -115,9 +118,9 @@ async function inWorkspace(
 async function editUntilValid(ctx: CliContext, plan: EditPlan, file: string): Promise<Uint8Array | undefined> {
   const { target, exists, original } = plan;
   for (;;) {
-    const editor = ownString(ctx.env, 'VISUAL') ?? ownString(ctx.env, 'EDITOR') ?? 'vi';
+    const editor = chooseEditor(ctx.env);
     const outcome = await runEditor(editor, file, ctx);
-    if (outcome !== 'ok') throw new CliError(`the editor (${editor}) ${outcome}; ${target} is unchanged.`);
+    if (outcome !== 'ok') throw new CliError(`the editor (${editor.text}) ${outcome}; ${target} is unchanged.`);
     const edited = await readEdited(file, target);
     if (Buffer.compare(edited, original) === 0) {
       ctx.stdout(exists ? `No changes; ${target} is unchanged.\n` : `Nothing written; ${target} was not created.\n`);
@@ -206,14 +209,15 @@ function sameState(a: FileState, b: FileState): boolean {
 }
 
 /**
- * Runs the editor as git does, through the shell, so that `code --wait` or
- * an editor with flags works: `sh -c '<editor> "$@"' <editor> <file>`.
- * Like git, ignores Ctrl-C meanwhile (it is meant for the editor).
+ * Runs the editor on `file`, split into words as git's shell would (see
+ * {@link editorCommandLine}; a string that needs a shell is refused before
+ * anything runs). Like git, ignores Ctrl-C meanwhile (it is meant for the editor).
  */
-function runEditor(editor: string, file: string, ctx: CliContext): Promise<'ok' | string> {
+function runEditor(editor: ChosenEditor, file: string, ctx: CliContext): Promise<'ok' | string> {
+  const { command, args } = editorCommandLine(editor, file, process.platform);
   const stopIgnoring = ctx.onSignals(['SIGINT', 'SIGQUIT'], () => undefined);
   return new Promise<'ok' | string>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', `${editor} "$@"`, editor, file], {
+    const child = spawnCommand(command, args, {
       stdio: childStdio(ctx),
       cwd: ctx.cwd,
       env: ctx.env as NodeJS.ProcessEnv,

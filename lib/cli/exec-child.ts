@@ -3,11 +3,11 @@
  * its output relayed (masked with `--mask`), its exit code as the shell
  * reports it. `exec` runs one; `exec --watch` one after another.
  */
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Masker } from '../mask/masker';
-import { childStdio, copyChildOutput } from './children';
+import { childStdio, copyChildOutput, spawnCommand } from './children';
 import type { CliContext } from './context';
+import { withVariables } from './env-mappings';
 import { maskOutput } from './masked-output';
 
 /** Exit codes of the shell when the command cannot be run. */
@@ -35,10 +35,10 @@ export function runChild(
   variables: Record<string, string>,
   masker: Masker | undefined,
 ): ChildRun {
-  const child = spawn(command, [...args], {
+  const child = spawnCommand(command, args, {
     stdio: childStdio(ctx, masker !== undefined),
     cwd: ctx.cwd,
-    env: { ...ctx.env, ...variables },
+    env: withVariables(ctx.env, variables),
   });
   const output =
     masker && child.stdout && child.stderr

@@ -9,6 +9,7 @@ import { DEFAULT_GRACE_SECONDS, superviseChild, type PreparedRun } from './exec-
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { PIPE_GRACE_MS } from './masked-output';
 import { commandEnv } from './raw-secrets';
+import { checkEnvMappings, mappedVariables, parseEnvMapping, type EnvMapping } from './env-mappings';
 
 /** Prefix of every variable `exec` sets. */
 export const SECRET_VARIABLE_PREFIX = 'SECRET_';
@@ -24,7 +25,10 @@ export class ChildExit extends Error {
   }
 }
 
-/** `nest-secrets exec -e <name> [--dir <d>] [--mask] [--watch [--grace <s>]] -- <command> [args…]` */
+/**
+ * `nest-secrets exec -e <name> [--dir <d>] [--env NAME=section.key]… [--override] [--only-mapped] [--mask]
+ * [--watch [--grace <s>]] -- <command> [args…]`
+ */
 export function registerExec(program: Command, ctx: CliContext): void {
   program
     .command('exec')
@@ -33,6 +37,11 @@ export function registerExec(program: Command, ctx: CliContext): void {
       `run <command> with each secret of the environment's file in a variable ${SECRET_VARIABLE_PREFIX}<SECTION>_<KEY> ` +
         '(upper case; every character other than A-Z and 0-9 becomes "_"; two keys with one name are an error). ' +
         "The command also gets this process's variables; nothing is written to a file. Put -- before the command.\n\n" +
+        'With --env NAME=section.key (repeatable), the command also gets NAME set from that key (the last "." ' +
+        'separates the key: --env FB_KEY=authomatic.facebook.consumer_key). A key the file lacks is an error before ' +
+        'the command starts; NAME must be a variable name, given once, not starting with SECRET_, and not already in ' +
+        'the environment unless --override. With --only-mapped the command gets only the mapped variables, none of ' +
+        `the ${SECRET_VARIABLE_PREFIX}… ones.\n\n` +
         'With --mask, every value of the file (and its base64, hex, URL/JSON-escaped and util.inspect forms) in the ' +
         "command's stdout and stderr becomes [REDACTED]. The command then writes to pipes, not to the terminal: " +
         'it may drop colours, buffer its output differently or refuse to be interactive; stdin stays the terminal. ' +
@@ -51,6 +60,16 @@ export function registerExec(program: Command, ctx: CliContext): void {
     // (`exec -e staging ./tool -e production`): commander stops parsing there.
     .passThroughOptions()
     .option(
+      '--env <NAME=section.key>',
+      'also set variable NAME from that key of the file; repeatable',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--override', 'with --env: replace a variable the environment already has (default: an error)')
+    .option(
+      '--only-mapped',
+      `with --env: set only the mapped variables, no ${SECRET_VARIABLE_PREFIX}… ones (default: off)`,
+    )
+    .option(
       '--mask',
       "replace the file's values in the command's output with [REDACTED] (output through pipes; default: off)",
     )
@@ -64,17 +83,27 @@ export function registerExec(program: Command, ctx: CliContext): void {
     .action(async (command: string, args: string[], options: ExecOptions) => exec(ctx, command, args, options));
 }
 
-type ExecOptions = Pick<CommandOptions, 'environment' | 'dir' | 'mask'> & { watch?: boolean; grace?: string };
+type ExecOptions = Pick<CommandOptions, 'environment' | 'dir' | 'mask'> & {
+  watch?: boolean;
+  grace?: string;
+  env?: string[];
+  override?: boolean;
+  onlyMapped?: boolean;
+};
 
 async function exec(ctx: CliContext, command: string, args: readonly string[], options: ExecOptions): Promise<void> {
   const graceMs = graceOption(options);
+  const mappings = mappingsOption(ctx, options);
   const env = commandEnv(ctx.env);
   const directory = resolveDir(ctx, options.dir);
   // As every command: `-e` and `--dir` name the file (see commandEnv).
   const load = () => loadRawSecrets({ environment: options.environment, directory, env });
   const prepare = (raw: RawSecrets): PreparedRun => ({
     // A file was read (no `values` option), so `file` is set.
-    variables: secretVariables(raw.raw, raw.file!),
+    variables: {
+      ...(options.onlyMapped ? {} : secretVariables(raw.raw, raw.file!)),
+      ...mappedVariables(mappings, raw.raw, raw.file!),
+    },
     masker: options.mask ? new Masker(fileValues(raw.raw), { extraForms: true }) : undefined,
   });
   const raw = await load();
@@ -94,6 +123,21 @@ function graceOption(options: ExecOptions): number {
     throw new CliError('exec: --grace must be a number of seconds, 0 or more', EXIT_USAGE);
   }
   return seconds * 1000;
+}
+
+/**
+ * `--env` (repeatable), parsed and checked against the environment.
+ * @throws CliError (usage) for a malformed or conflicting mapping, or
+ *   --override / --only-mapped without --env
+ */
+function mappingsOption(ctx: CliContext, options: ExecOptions): EnvMapping[] {
+  const mappings = (options.env ?? []).map(parseEnvMapping);
+  if (mappings.length === 0) {
+    if (options.override) throw new CliError('exec: --override needs --env', EXIT_USAGE);
+    if (options.onlyMapped) throw new CliError('exec: --only-mapped needs --env', EXIT_USAGE);
+  }
+  checkEnvMappings(mappings, ctx.env, { override: options.override === true, onlyMapped: options.onlyMapped === true });
+  return mappings;
 }
 
 async function runOnce(ctx: CliContext, command: string, args: readonly string[], prepared: PreparedRun) {
