@@ -152,7 +152,8 @@ describe('hook install with lefthook', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'nest-secrets: .lefthook.yml (lefthook) is left as it is: it cannot be edited without changing its other lines ' +
-        '(a syntax the YAML printer does not reproduce byte for byte, or pre-commit not a mapping). ' +
+        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        'or a nest-secrets entry that runs something else). ' +
         'Add this to it, then run `nest-secrets hook install` again to confirm:\n' +
         `pre-commit:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`,
     );
@@ -180,6 +181,16 @@ describe('hook install with lefthook', () => {
     ['pre-commit not a mapping', 'pre-commit: lint\n', undefined],
     ['commands not a mapping', 'pre-commit:\n  commands: [lint]\n', undefined],
     ['not YAML', 'pre-commit: [\n', undefined],
+    [
+      'a nest-secrets command of its own',
+      'pre-commit:\n  commands:\n    nest-secrets:\n      run: echo mine\n',
+      undefined,
+    ],
+    [
+      'a nest-secrets job of its own',
+      'pre-commit:\n  jobs:\n    - name: nest-secrets\n      run: echo mine\n',
+      undefined,
+    ],
     ['a list at the top', '- pre-commit\n', undefined],
   ])('lefthook.yml with %s', (_name, text, edited) => {
     expect(withCommand(text)).toBe(edited);

@@ -36,7 +36,8 @@ export async function installLefthook(ctx: CliContext, config: string, top: stri
   if (edited === undefined) {
     throw new CliError(
       `${relative} (lefthook) is left as it is: it cannot be edited without changing its other lines ` +
-        `(a syntax the YAML printer does not reproduce byte for byte, or pre-commit not a mapping). ` +
+        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        'or a nest-secrets entry that runs something else). ' +
         `Add this to it, then run \`nest-secrets hook install\` again to confirm:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
     );
   }
@@ -53,7 +54,13 @@ function yaml(): typeof import('yaml') {
   return require('yaml') as typeof import('yaml');
 }
 
-/** `text` with the command added, or `undefined` when that cannot be done leaving the rest as it was. */
+/**
+ * `text` (a lefthook configuration) with the command added.
+ *
+ * @returns the new text; `undefined` when that cannot be done leaving the rest
+ *   byte for byte (not YAML, not printed back as read, `pre-commit` /
+ *   `commands` / `jobs` of another shape, or a `nest-secrets` entry already there)
+ */
 export function withCommand(text: string): string | undefined {
   if (text.trim() === '') return LEFTHOOK_SNIPPET;
   const { isMap, isSeq, parseDocument } = yaml();
@@ -64,9 +71,13 @@ export function withCommand(text: string): string | undefined {
   const preCommit = doc.get('pre-commit', true);
   if (preCommit !== undefined && !isMap(preCommit)) return undefined;
   const jobs = isMap(preCommit) ? preCommit.get('jobs', true) : undefined;
-  if (jobs !== undefined) return isSeq(jobs) ? addJob(doc, jobs) : undefined;
+  if (jobs !== undefined) {
+    const named = isSeq(jobs) && jobs.items.some((job) => isMap(job) && job.get('name') === 'nest-secrets');
+    return isSeq(jobs) && !named ? addJob(doc, jobs) : undefined;
+  }
   const commands = isMap(preCommit) ? preCommit.get('commands', true) : undefined;
-  if (commands !== undefined && !isMap(commands)) return undefined;
+  // An entry of that name that does not run the check is the user's: never replaced.
+  if (commands !== undefined && (!isMap(commands) || commands.has('nest-secrets'))) return undefined;
   doc.setIn(['pre-commit', 'commands', 'nest-secrets'], doc.createNode({ run: PORTABLE_HOOK_COMMAND }));
   return doc.toString();
 }
