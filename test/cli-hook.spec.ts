@@ -78,6 +78,51 @@ describe('nest-secrets hook install', () => {
     );
   });
 
+  it.each([
+    ['production-secrets.ini~'],
+    ['config/.production-secrets.ini.swp'],
+    ['config/.production-secrets.ini.swo'],
+    ['#production-secrets.ini#'],
+    ['production-secrets.ini.bak'],
+    ['production-secrets.ini.orig'],
+    ['production-secrets.ini.tmp'],
+    ['production-secrets.ini___jb_tmp___'],
+    ['production-secrets.ini___jb_old___'],
+  ])('refuses a staged editor backup %s, naming it and what it is (hook run in-process)', async (name) => {
+    const { dir, env } = repo();
+    write(dir, name, '[session]\nsecret = 0123456789abcdef\n');
+    write(dir, 'production-secrets.ini.age', 'armored stand-in\n');
+    run('git', ['add', '-f', '--', name, 'production-secrets.ini.age'], { cwd: dir, env });
+    const result = await runCli(['hook', 'run'], { cwd: dir, env });
+    const quoted = /^[A-Za-z0-9_./-]+$/.test(name) ? name : `'${name}'`;
+    expect(result.stderr).toBe(
+      'nest-secrets: refusing to commit plaintext secrets:\n' +
+        `  ${name}: an editor's backup or swap file of a secrets file, holding the same secrets; ` +
+        `unstage it (git rm --cached ${quoted}) and delete it\n` +
+        'A file that holds only placeholders may be listed in .nest-secrets-allow.\n',
+    );
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(1);
+  });
+
+  it('lets through names that only look like backups, and a listed backup', async () => {
+    const { dir, env } = repo();
+    for (const name of ['production-secrets.ini.age', 'production-secrets.ini.example', 'notes.swp', 'a.ini~']) {
+      write(dir, name, 'x\n');
+    }
+    run('git', ['add', '.'], { cwd: dir, env });
+    expect(await runCli(['hook', 'run'], { cwd: dir, env })).toEqual({
+      status: 0,
+      signal: null,
+      stdout: '',
+      stderr: '',
+    });
+    write(dir, 'fixtures/test-secrets.ini~', '[a]\nb = placeholder\n');
+    write(dir, '.nest-secrets-allow', 'fixtures/\n');
+    run('git', ['add', '.'], { cwd: dir, env });
+    expect((await runCli(['hook', 'run'], { cwd: dir, env })).status).toBe(0);
+  });
+
   it('paths and globs in .nest-secrets-allow may be committed; others still may not', async () => {
     const { dir, env } = repo();
     expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);

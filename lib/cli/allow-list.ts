@@ -3,27 +3,36 @@
  * placeholder files of a sample app, fixtures of tests). Read by `check` and
  * by the pre-commit hook, from the top of the git work tree.
  *
- * One path or glob per line, relative to the top of the work tree, `/` as
- * separator; a leading `/` is ignored (every entry is anchored there). Blank
- * lines and lines starting with `#` are ignored; spaces and tabs around an
- * entry are trimmed. In globs `*` matches within one path segment, `?` one
- * character other than `/`, and `**` any number of whole segments
- * (`sample/**` or `**\/fixtures/*-secrets.ini`); an entry ending in `/` is
- * a directory and allows everything below it.
+ * One pattern per line in `.gitignore` syntax, matched by the `ignore`
+ * package (the matcher eslint and prettier use): `*`, `?`, `[abc]` /
+ * `[a-z]` / `[!abc]`, `**` for any number of directories, a trailing `/` for
+ * a directory (everything below it is allowed), `!` to take a path back out
+ * (a path below an allowed directory cannot be taken back, as in git), `#`
+ * comments, `\#` / `\!` for a literal first `#` / `!`, `\ ` for a trailing
+ * space. There are no braces (`{a,b}` is literal, as in git): write one line
+ * per alternative.
+ *
+ * One difference from `.gitignore`, kept from the first versions of this
+ * file: every pattern is anchored at the top of the work tree, so
+ * `production-secrets.ini` allows only the file at the top, never
+ * `config/production-secrets.ini` (write `**\/production-secrets.ini` for
+ * every directory). A leading `/` changes nothing, and spaces and tabs before
+ * a pattern or after it (unless escaped with `\`) are ignored.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import ignore from 'ignore';
 
 /** Name of the allow list, at the top of the git work tree. */
 export const ALLOW_FILE = '.nest-secrets-allow';
 
 /** The allow list of the work tree at `top`: a matcher for paths relative to `top`. */
 export interface AllowList {
-  /** Whether `relative` (to the top of the work tree, `/` separators) is listed. */
+  /** Whether `relative` (to the top of the work tree, `/` separators, no `./`) is listed. */
   allows(relative: string): boolean;
 }
 
-/** Reads `<top>/.nest-secrets-allow`; a missing file allows nothing. */
+/** Reads `<top>/.nest-secrets-allow`; a missing file allows nothing. Other read errors are thrown. */
 export async function readAllowList(top: string): Promise<AllowList> {
   let text = '';
   try {
@@ -34,36 +43,22 @@ export async function readAllowList(top: string): Promise<AllowList> {
   return parseAllowList(text);
 }
 
-/** Parses the text of an allow list (see the module comment). */
+/**
+ * Parses the text of an allow list (see the module comment).
+ *
+ * @param text the file's content; any line ending (`\n`, `\r\n`, `\r`)
+ * @returns a matcher; `allows` is `false` for every path when no line is a pattern
+ */
 export function parseAllowList(text: string): AllowList {
-  const patterns = text
-    .split(/\r\n|\r|\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => line.replace(/^\/+/, ''))
-    .map((entry) => globToRegExp(entry.endsWith('/') ? `${entry}**` : entry));
-  return { allows: (relative) => patterns.some((pattern) => pattern.test(relative)) };
+  const matcher = ignore().add(text.split(/\r\n|\r|\n/).map(anchored));
+  return { allows: (relative) => relative !== '' && matcher.ignores(relative) };
 }
 
-/** A glob as described in the module comment, matched against the whole path. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      const atStart = i === 0 || glob[i - 1] === '/';
-      const atEnd = i + 2 === glob.length || glob[i + 2] === '/';
-      if (atStart && atEnd) {
-        // `**/` is zero or more whole segments; a final `**` is everything below.
-        if (i + 2 === glob.length) source += '.*';
-        else source += '(?:[^/]*/)*';
-        i += glob[i + 2] === '/' ? 2 : 1;
-        continue;
-      }
-    }
-    if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+/** One line of the allow list as a `.gitignore` line anchored at the top (comments and blank lines as they are). */
+function anchored(line: string): string {
+  const pattern = line.replace(/^[ \t]+/, '').replace(/(?<!\\)[ \t]+$/, '');
+  if (pattern === '' || pattern.startsWith('#')) return pattern;
+  const negated = pattern.startsWith('!');
+  const body = negated ? pattern.slice(1) : pattern;
+  return `${negated ? '!' : ''}/${body.replace(/^\/+/, '')}`;
 }

@@ -1,10 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { ALLOW_FILE, readAllowList } from './allow-list';
-import { CliError, EXIT_USAGE, type CliContext } from './context';
-import { BACKUP_FILE_PATH, environmentOf, PLAINTEXT_FILE_PATH } from './file-names';
-import { git, gitTopLevel } from './git';
+import { ALLOW_FILE } from './allow-list';
+import { CliError, type CliContext } from './context';
+import { gitTopLevel } from './git';
+import { installHusky } from './hook-husky';
+import { hookLayout } from './hook-layout';
+import { installLefthook } from './hook-lefthook';
+import { runHook } from './hook-run';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { shellQuote } from './shell';
 
@@ -20,8 +23,11 @@ export function registerHook(program: Command, ctx: CliContext): void {
   hook
     .command('install')
     .description(
-      'write the pre-commit hook of the repository holding --dir (honouring core.hooksPath). ' +
-        'When a pre-commit hook exists already, it is left alone and the line to add to it is printed (exit 1).\n\n' +
+      'install the pre-commit check in the repository holding --dir. husky 9 (core.hooksPath in .husky/): ' +
+        'adds `npx --no-install nest-secrets hook run` to .husky/pre-commit. lefthook (lefthook.yml at the top): ' +
+        'adds it to pre-commit in lefthook.yml, or prints the snippet to add (exit 1). Otherwise writes the ' +
+        'git pre-commit hook (honouring core.hooksPath); when one exists that it did not write, it is left alone ' +
+        'and the line to add to it is printed (exit 1).\n\n' +
         `Paths listed in ${ALLOW_FILE} at the top of the work tree may be committed.`,
     )
     .addOption(OPTIONS.dir())
@@ -29,9 +35,10 @@ export function registerHook(program: Command, ctx: CliContext): void {
   hook
     .command('run')
     .description(
-      `check the staged files (what the hook runs): exit 1 naming each plaintext *-secrets.ini not in ${ALLOW_FILE}`,
+      'check the staged files (what the hook runs): exit 1 naming each plaintext *-secrets.ini, backup or ' +
+        `editor backup of one not in ${ALLOW_FILE}`,
     )
-    .action(async () => run(ctx));
+    .action(async () => runHook(ctx));
 }
 
 /** The command the hook runs: this CLI by absolute path, so that only git, sh and node are needed. */
@@ -59,12 +66,15 @@ async function install(ctx: CliContext, options: Pick<CommandOptions, 'dir'>): P
   const dir = resolveDir(ctx, options.dir);
   const top = gitTopLevel(dir, ctx.env);
   if (!top) throw new CliError(`${dir} is not inside a git work tree.`);
-  // `--git-path hooks` honours core.hooksPath and linked work trees.
-  const hooks = git(['rev-parse', '--git-path', 'hooks'], top, ctx.env)?.trim();
-  if (!hooks) throw new CliError(`\`git rev-parse --git-path hooks\` failed in ${top}.`);
-  const file = path.resolve(top, hooks, 'pre-commit');
-  const { cli, line } = hookCommand(ctx);
+  const layout = await hookLayout(top, ctx.env);
+  if (layout.kind === 'husky') return installHusky(ctx, layout.file, top);
+  if (layout.kind === 'lefthook') return installLefthook(ctx, layout.config, top);
+  await installGitHook(ctx, layout.file, top);
+}
 
+/** Writes (or rewrites) this command's own hook at `file`, or tells how to add it to another one. */
+async function installGitHook(ctx: CliContext, file: string, top: string): Promise<void> {
+  const { cli, line } = hookCommand(ctx);
   const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -86,34 +96,5 @@ async function install(ctx: CliContext, options: Pick<CommandOptions, 'dir'>): P
   ctx.stdout(
     `${existing === undefined ? 'Installed' : 'Updated'} ${file}: commits that stage a plaintext *-secrets.ini are refused ` +
       `(list placeholder-only files in ${path.join(top, ALLOW_FILE)}).\n`,
-  );
-}
-
-async function run(ctx: CliContext): Promise<void> {
-  const top = gitTopLevel(ctx.cwd, ctx.env);
-  if (!top) throw new CliError(`${ctx.cwd} is not inside a git work tree.`, EXIT_USAGE);
-  const staged = git(['diff', '--cached', '--name-only', '-z', '--diff-filter=d'], top, ctx.env);
-  if (staged === undefined) throw new CliError(`\`git diff --cached\` failed in ${top}.`);
-  const allowList = await readAllowList(top);
-  const refused = staged
-    .split('\0')
-    .filter((name) => name !== '' && (PLAINTEXT_FILE_PATH.test(name) || BACKUP_FILE_PATH.test(name)))
-    .filter((name) => !allowList.allows(name));
-  if (refused.length === 0) return;
-  const lines = refused.map((name) => {
-    if (BACKUP_FILE_PATH.test(name)) {
-      return `  ${name}: a backup of a secrets file; unstage it (git rm --cached ${shellQuote(name)}) and delete it`;
-    }
-    const environment = environmentOf(name);
-    const dir = path.posix.dirname(name);
-    const where = dir === '.' ? '' : ` --dir ${shellQuote(dir)}`;
-    return (
-      `  ${name}: encrypt it (nest-secrets encrypt --environment ${environment}${where}), ` +
-      `stage the .age file, and unstage this one (git rm --cached ${shellQuote(name)})`
-    );
-  });
-  throw new CliError(
-    `refusing to commit plaintext secrets:\n${lines.join('\n')}\n` +
-      `A file that holds only placeholders may be listed in ${ALLOW_FILE}.`,
   );
 }

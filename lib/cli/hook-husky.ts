@@ -1,0 +1,60 @@
+/**
+ * `hook install` in a husky 9 repository: one portable line in the
+ * committed `.husky/pre-commit` (husky runs that file with `sh -e`, with
+ * `node_modules/.bin` on PATH), never in husky's generated `.husky/_/`.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ALLOW_FILE } from './allow-list';
+import type { CliContext } from './context';
+
+/**
+ * The command the husky and lefthook hooks run: through the package's bin,
+ * so the line is the same in every clone. `--no-install`: npx never
+ * downloads anything, and fails (refusing the commit) when nest-secrets is not
+ * installed.
+ */
+export const PORTABLE_HOOK_COMMAND = 'npx --no-install nest-secrets hook run';
+
+/** Whether a hook file or configuration already runs `nest-secrets … hook run` on a line of its own. */
+export function runsHook(text: string): boolean {
+  return text.split(/\r\n|\r|\n/).some((line) => !/^\s*#/.test(line) && /nest-secrets\b.*\bhook run\b/.test(line));
+}
+
+/**
+ * Adds {@link PORTABLE_HOOK_COMMAND} to husky's `file` (`<dir>/.husky/pre-commit`):
+ * first, after a leading `#!` line, so that it runs before slower checks;
+ * the other lines are left as they are. Creates the file (mode 0755) when
+ * missing. Prints what it did, or that it was already installed.
+ */
+export async function installHusky(ctx: CliContext, file: string, top: string): Promise<void> {
+  const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  const relative = path.relative(top, file).split(path.sep).join('/');
+  if (existing !== undefined && runsHook(existing)) {
+    ctx.stdout(`Already installed: ${relative} (husky) runs \`nest-secrets hook run\`.\n`);
+    return;
+  }
+  if (existing === undefined) {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, `${PORTABLE_HOOK_COMMAND}\n`, { mode: 0o755 });
+  } else {
+    const shebang = /^#![^\n]*\n/.exec(existing)?.[0] ?? '';
+    await fs.writeFile(file, `${shebang}${PORTABLE_HOOK_COMMAND}\n${existing.slice(shebang.length)}`);
+  }
+  const what =
+    existing === undefined
+      ? `Created ${relative} (husky) running \`${PORTABLE_HOOK_COMMAND}\``
+      : `Added \`${PORTABLE_HOOK_COMMAND}\` to ${relative} (husky)`;
+  ctx.stdout(`${what}: ${installedTail(relative)}\n`);
+}
+
+/** The end of `hook install`'s message for a committed hook file or configuration (`relative` to the top). */
+export function installedTail(relative: string): string {
+  return (
+    `commits that stage a plaintext *-secrets.ini are refused (list placeholder-only files in ${ALLOW_FILE}). ` +
+    `Commit ${relative} so that every clone runs it.`
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * `hook install` in a lefthook repository: the command goes into lefthook's
+ * configuration (`pre-commit` → `commands` → `nest-secrets` → `run`), edited
+ * through the `yaml` package's Document API, which keeps comments and layout.
+ * The file is changed only when that is sure to leave the rest of it byte for
+ * byte: it must parse without error and print back exactly as it was read;
+ * otherwise it is left alone and the snippet to add is printed (exit 1, as
+ * for a git hook that `hook install` did not write).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Document } from 'yaml';
+import { CliError, type CliContext } from './context';
+import { installedTail, PORTABLE_HOOK_COMMAND, runsHook } from './hook-husky';
+
+/** The YAML to add to lefthook's configuration, as `hook install` prints it when it cannot add it itself. */
+export const LEFTHOOK_SNIPPET = `pre-commit:
+  commands:
+    nest-secrets:
+      run: ${PORTABLE_HOOK_COMMAND}
+`;
+
+/**
+ * Adds the command to lefthook's `config` file (an absolute path).
+ *
+ * @throws CliError (exit 1) with {@link LEFTHOOK_SNIPPET} when the file cannot be edited safely
+ */
+export async function installLefthook(ctx: CliContext, config: string, top: string): Promise<void> {
+  const relative = path.relative(top, config).split(path.sep).join('/');
+  const text = await fs.readFile(config, 'utf8');
+  if (runsHook(text)) {
+    ctx.stdout(`Already installed: ${relative} (lefthook) runs \`nest-secrets hook run\`.\n`);
+    return;
+  }
+  const edited = withCommand(text);
+  if (edited === undefined) {
+    throw new CliError(
+      `${relative} (lefthook) is left as it is: it cannot be edited without changing its other lines ` +
+        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        'or a nest-secrets entry that runs something else). ' +
+        `Add this to it, then run \`nest-secrets hook install\` again to confirm:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
+    );
+  }
+  await fs.writeFile(config, edited);
+  ctx.stdout(
+    `Added \`${PORTABLE_HOOK_COMMAND}\` to pre-commit in ${relative} (lefthook): ${installedTail(relative)} ` +
+      '(Each clone runs `npx lefthook install` once, as for every lefthook command.)\n',
+  );
+}
+
+/** The `yaml` package, loaded on first use: `hook run`, which runs on every commit, never needs it. */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof import('yaml');
+}
+
+/**
+ * `text` (a lefthook configuration) with the command added.
+ *
+ * @returns the new text; `undefined` when that cannot be done leaving the rest
+ *   byte for byte (not YAML, not printed back as read, `pre-commit` /
+ *   `commands` / `jobs` of another shape, or a `nest-secrets` entry already there)
+ */
+export function withCommand(text: string): string | undefined {
+  if (text.trim() === '') return LEFTHOOK_SNIPPET;
+  const { isMap, isSeq, parseDocument } = yaml();
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || doc.warnings.length > 0 || !isMap(doc.contents) || doc.toString() !== text) {
+    return undefined;
+  }
+  const preCommit = doc.get('pre-commit', true);
+  if (preCommit !== undefined && !isMap(preCommit)) return undefined;
+  const jobs = isMap(preCommit) ? preCommit.get('jobs', true) : undefined;
+  if (jobs !== undefined) {
+    const named = isSeq(jobs) && jobs.items.some((job) => isMap(job) && job.get('name') === 'nest-secrets');
+    return isSeq(jobs) && !named ? addJob(doc, jobs) : undefined;
+  }
+  const commands = isMap(preCommit) ? preCommit.get('commands', true) : undefined;
+  // An entry of that name that does not run the check is the user's: never replaced.
+  if (commands !== undefined && (!isMap(commands) || commands.has('nest-secrets'))) return undefined;
+  doc.setIn(['pre-commit', 'commands', 'nest-secrets'], doc.createNode({ run: PORTABLE_HOOK_COMMAND }));
+  return doc.toString();
+}
+
+/** lefthook 1.10+'s `jobs` list: the command as a named job, first (it is the fastest check). */
+function addJob(doc: Document, jobs: { items: unknown[] }): string {
+  jobs.items.unshift(doc.createNode({ name: 'nest-secrets', run: PORTABLE_HOOK_COMMAND }));
+  return doc.toString();
+}

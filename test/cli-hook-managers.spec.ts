@@ -1,0 +1,198 @@
+/**
+ * `hook install` with husky 9 and lefthook, each checked by a real `git
+ * commit` (a subprocess: git runs the hooks, which run `npx --no-install
+ * nest-secrets`, resolved through the temp repository's node_modules/.bin to
+ * the built CLI). husky and lefthook are the real packages (devDependencies).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LEFTHOOK_SNIPPET, withCommand } from '../lib/cli/hook-lefthook';
+import { CLI, cleanEnv, gitInit, run, runCli, tempDir, write } from './helpers/cli';
+
+const COMMAND = 'npx --no-install nest-secrets hook run';
+const REFUSAL =
+  'nest-secrets: refusing to commit plaintext secrets:\n' +
+  '  production-secrets.ini: encrypt it (nest-secrets encrypt --environment production), ' +
+  'stage the .age file, and unstage this one (git rm --cached production-secrets.ini)\n' +
+  'A file that holds only placeholders may be listed in .nest-secrets-allow.\n';
+const TAIL = (file: string) =>
+  'commits that stage a plaintext *-secrets.ini are refused (list placeholder-only files in .nest-secrets-allow). ' +
+  `Commit ${file} so that every clone runs it.`;
+
+/** A git work tree whose node_modules has `nest-secrets` (the built CLI) and the given packages of this one. */
+function repo(packages: readonly string[] = []): { dir: string; env: Record<string, string> } {
+  const home = tempDir('nis-hookm-');
+  const dir = path.join(home, 'project');
+  const env = cleanEnv(home, { npm_config_update_notifier: 'false', npm_config_fund: 'false' });
+  gitInit(dir, env);
+  mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  symlinkSync(CLI, path.join(dir, 'node_modules/.bin/nest-secrets'));
+  for (const name of packages) symlinkSync(path.resolve('node_modules', name), path.join(dir, 'node_modules', name));
+  write(dir, '.gitignore', '/node_modules/\n');
+  write(dir, 'package.json', '{ "name": "app", "private": true, "scripts": { "test": "echo tests ran" } }\n');
+  return { dir, env };
+}
+
+function commit(dir: string, env: Record<string, string>) {
+  return spawnSync('git', ['commit', '-q', '-m', 'change'], { cwd: dir, env, encoding: 'utf8' });
+}
+
+/** Stages a plaintext secrets file: the commit must be refused; then unstages it and stages README. */
+function stagePlaintextThenReadme(dir: string, env: Record<string, string>, refused: () => void): void {
+  write(dir, 'production-secrets.ini', '[session]\nsecret = 0123456789abcdef\n');
+  run('git', ['add', '.'], { cwd: dir, env });
+  refused();
+  run('git', ['rm', '-q', '--cached', 'production-secrets.ini'], { cwd: dir, env });
+  write(dir, 'README', 'hello\n');
+  run('git', ['add', '.gitignore', 'README'], { cwd: dir, env });
+}
+
+describe('hook install with husky 9', () => {
+  it('adds one portable line to .husky/pre-commit (after `husky init`), keeps its lines, never touches .husky/_', async () => {
+    const { dir, env } = repo(['husky']);
+    run(process.execPath, ['node_modules/husky/bin.js', 'init'], { cwd: dir, env });
+    expect(run('git', ['config', 'core.hooksPath'], { cwd: dir, env }).toString()).toBe('.husky/_\n');
+    const generated = readFileSync(path.join(dir, '.husky/_/pre-commit'), 'utf8');
+
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`Added \`${COMMAND}\` to .husky/pre-commit (husky): ${TAIL('.husky/pre-commit')}\n`);
+    expect(result.status).toBe(0);
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${COMMAND}\nnpm test\n`);
+    expect(readFileSync(path.join(dir, '.husky/_/pre-commit'), 'utf8')).toBe(generated);
+
+    const again = await runCli(['hook', 'install', '--dir', dir], { cwd: path.dirname(dir), env });
+    expect(again.stdout).toBe('Already installed: .husky/pre-commit (husky) runs `nest-secrets hook run`.\n');
+    expect(again.status).toBe(0);
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${COMMAND}\nnpm test\n`);
+
+    stagePlaintextThenReadme(dir, env, () => {
+      const refused = commit(dir, env);
+      // git sends a hook's stdout to stderr: husky's last line follows the refusal.
+      expect(refused.stderr).toBe(`${REFUSAL}husky - pre-commit script failed (code 1)\n`);
+      expect(refused.status).toBe(1);
+    });
+    const allowed = commit(dir, env);
+    expect(allowed.stderr).toContain('\n> echo tests ran\n\ntests ran\n');
+    expect(allowed.status).toBe(0);
+  });
+
+  it('creates .husky/pre-commit (mode 0755) when husky is installed without one', async () => {
+    const { dir, env } = repo(['husky']);
+    run(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env });
+    const result = await runCli(['hook', 'install'], { cwd: path.join(dir, 'node_modules'), env });
+    expect(result.stdout).toBe(
+      `Created .husky/pre-commit (husky) running \`${COMMAND}\`: ${TAIL('.husky/pre-commit')}\n`,
+    );
+    expect(result.status).toBe(0);
+    const file = path.join(dir, '.husky/pre-commit');
+    expect(readFileSync(file, 'utf8')).toBe(`${COMMAND}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o755);
+
+    stagePlaintextThenReadme(dir, env, () => {
+      const refused = commit(dir, env);
+      expect(refused.stderr).toBe(`${REFUSAL}husky - pre-commit script failed (code 1)\n`);
+      expect(refused.status).toBe(1);
+    });
+    expect(commit(dir, env).status).toBe(0);
+  });
+
+  it('a .husky directory without core.hooksPath yet (a fresh clone) is husky too; a shebang stays first', async () => {
+    const { dir, env } = repo();
+    write(dir, '.husky/pre-commit', '#!/usr/bin/env sh\nnpm run lint\n');
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result.stdout).toBe(`Added \`${COMMAND}\` to .husky/pre-commit (husky): ${TAIL('.husky/pre-commit')}\n`);
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(
+      `#!/usr/bin/env sh\n${COMMAND}\nnpm run lint\n`,
+    );
+  });
+});
+
+describe('hook install with lefthook', () => {
+  const CONFIG = '# git hooks of this app\npre-commit:\n  commands:\n    lint:\n      run: echo lint ran\n';
+
+  it('adds the command to lefthook.yml, comments kept; lefthook runs it on a real commit', async () => {
+    const { dir, env } = repo(['lefthook', `lefthook-${process.platform}-${process.arch}`]);
+    write(dir, 'lefthook.yml', CONFIG);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      `Added \`${COMMAND}\` to pre-commit in lefthook.yml (lefthook): ${TAIL('lefthook.yml')} ` +
+        '(Each clone runs `npx lefthook install` once, as for every lefthook command.)\n',
+    );
+    expect(result.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'lefthook.yml'), 'utf8')).toBe(
+      `${CONFIG}    nest-secrets:\n      run: ${COMMAND}\n`,
+    );
+    const again = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(again.stdout).toBe('Already installed: lefthook.yml (lefthook) runs `nest-secrets hook run`.\n');
+    expect(again.status).toBe(0);
+
+    run(process.execPath, ['node_modules/lefthook/bin/index.js', 'install'], { cwd: dir, env });
+    stagePlaintextThenReadme(dir, env, () => {
+      const refused = commit(dir, env);
+      // git sends a hook's stdout to stderr; lefthook frames each command's output with its own lines.
+      expect(refused.stderr).toContain(`\n${REFUSAL}`);
+      expect(refused.stderr).toContain('\nlint ran\n');
+      expect(refused.status).toBe(1);
+    });
+    const allowed = commit(dir, env);
+    expect(allowed.stderr).not.toContain('refusing');
+    expect(allowed.stderr).toContain('\nlint ran\n');
+    expect(allowed.status).toBe(0);
+  });
+
+  it('a file the YAML printer would change is left alone: the snippet is printed (exit 1); added by hand, it confirms', async () => {
+    const { dir, env } = repo();
+    const config = 'pre-commit:\n  commands:\n    lint:\n      run: npm run lint   # aligned comment\n';
+    write(dir, '.lefthook.yml', config);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'nest-secrets: .lefthook.yml (lefthook) is left as it is: it cannot be edited without changing its other lines ' +
+        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        'or a nest-secrets entry that runs something else). ' +
+        'Add this to it, then run `nest-secrets hook install` again to confirm:\n' +
+        `pre-commit:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`,
+    );
+    expect(result.status).toBe(1);
+    expect(readFileSync(path.join(dir, '.lefthook.yml'), 'utf8')).toBe(config);
+
+    write(dir, '.lefthook.yml', `${config}    nest-secrets:\n      run: ${COMMAND}\n`);
+    const confirmed = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(confirmed.stdout).toBe('Already installed: .lefthook.yml (lefthook) runs `nest-secrets hook run`.\n');
+    expect(confirmed.status).toBe(0);
+  });
+
+  it.each([
+    ['an empty file', '', LEFTHOOK_SNIPPET],
+    [
+      'no pre-commit',
+      'pre-push:\n  commands:\n    test:\n      run: npm test\n',
+      `pre-push:\n  commands:\n    test:\n      run: npm test\n${LEFTHOOK_SNIPPET}`,
+    ],
+    [
+      'a jobs list (first job)',
+      'pre-commit:\n  jobs:\n    - name: lint\n      run: npm run lint\n',
+      `pre-commit:\n  jobs:\n    - name: nest-secrets\n      run: ${COMMAND}\n    - name: lint\n      run: npm run lint\n`,
+    ],
+    ['pre-commit not a mapping', 'pre-commit: lint\n', undefined],
+    ['commands not a mapping', 'pre-commit:\n  commands: [lint]\n', undefined],
+    ['not YAML', 'pre-commit: [\n', undefined],
+    [
+      'a nest-secrets command of its own',
+      'pre-commit:\n  commands:\n    nest-secrets:\n      run: echo mine\n',
+      undefined,
+    ],
+    [
+      'a nest-secrets job of its own',
+      'pre-commit:\n  jobs:\n    - name: nest-secrets\n      run: echo mine\n',
+      undefined,
+    ],
+    ['a list at the top', '- pre-commit\n', undefined],
+  ])('lefthook.yml with %s', (_name, text, edited) => {
+    expect(withCommand(text)).toBe(edited);
+  });
+});
