@@ -22,6 +22,14 @@ const TAIL = (file: string) =>
   `Commit ${file} so that every clone runs it.`;
 
 /** A git work tree whose node_modules has `nest-secrets` (the built CLI) and the given packages of this one. */
+/**
+ * lefthook's binary package for this machine (a devDependency). The \`lefthook\`
+ * wrapper package is not used: its optional dependencies name a platform
+ * package (android-arm64) that the registry this project installs from does
+ * not have, which breaks \`npm ci\`.
+ */
+const LEFTHOOK_BINARY_PACKAGE = 'lefthook-linux-x64';
+
 function repo(packages: readonly string[] = []): { dir: string; env: Record<string, string> } {
   const home = tempDir('nis-hookm-');
   const dir = path.join(home, 'project');
@@ -114,7 +122,7 @@ describe('hook install with lefthook', () => {
   const CONFIG = '# git hooks of this app\npre-commit:\n  commands:\n    lint:\n      run: echo lint ran\n';
 
   it('adds the command to lefthook.yml, comments kept; lefthook runs it on a real commit', async () => {
-    const { dir, env } = repo(['lefthook', `lefthook-${process.platform}-${process.arch}`]);
+    const { dir, env } = repo([LEFTHOOK_BINARY_PACKAGE]);
     write(dir, 'lefthook.yml', CONFIG);
     const result = await runCli(['hook', 'install'], { cwd: dir, env });
     expect(result.stderr).toBe('');
@@ -130,7 +138,7 @@ describe('hook install with lefthook', () => {
     expect(again.stdout).toBe('Already installed: lefthook.yml (lefthook) runs `nest-secrets hook run`.\n');
     expect(again.status).toBe(0);
 
-    run(process.execPath, ['node_modules/lefthook/bin/index.js', 'install'], { cwd: dir, env });
+    run(`node_modules/${LEFTHOOK_BINARY_PACKAGE}/bin/lefthook`, ['install'], { cwd: dir, env });
     stagePlaintextThenReadme(dir, env, () => {
       const refused = commit(dir, env);
       // git sends a hook's stdout to stderr; lefthook frames each command's output with its own lines.

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -11,7 +11,12 @@ import * as path from 'node:path';
  */
 export default function setup(): void {
   const built = path.resolve('dist/cli/main.js');
-  if (existsSync(built) && statSync(built).mtimeMs > newestSource()) return;
+  if (!(existsSync(built) && statSync(built).mtimeMs > newestSource())) build(built);
+  // As npm does for a package's bin when it installs it: git hooks run the CLI by name.
+  chmodSync(built, 0o755);
+}
+
+function build(built: string): void {
   const tsc = path.resolve('node_modules/typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
   if (result.status !== 0 || !existsSync(built)) {
