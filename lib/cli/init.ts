@@ -251,7 +251,7 @@ async function protectWithGitignore(
     if (ignored(sampleName(line, environment))) continue;
     if (await ensureLine(gitignore, line)) added.push(line);
   }
-  if (added.length) ctx.stdout(`Added ${added.join(' ')} to ${gitignore}.\n`);
+  if (added.length) ctx.stdout(`Added ${added.join(', ')} to ${gitignore}.\n`);
   const age = path.basename(encryptedPath(dir, environment));
   if (ignored(age)) {
     ctx.stderr(
