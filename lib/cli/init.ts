@@ -42,7 +42,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
         "or from the app's DTOs (--sections): every section and key, a token for each secret string key whose " +
         'rules allow one, "# fill in" above the others. Every token is different in every file.\n\n' +
         'Existing files are kept unless --force, which saves each as <file>.bak-<timestamp>. ' +
-        `Inside a git work tree, .gitignore gets "${GITIGNORE_PLAINTEXT}".`,
+        `Inside a git work tree, .gitignore gets "${GITIGNORE_PLAINTEXT}" and the names of editor copies ` +
+        `(${GITIGNORE_EDITOR_BACKUPS.join(' ')}), each unless git ignores such a file already.`,
     )
     .option(
       '-e, --environment <names>',
