@@ -1,7 +1,7 @@
 /**
  * The template `init --sections` builds from the app's `@SecretsSection`
- * classes: every section and every declared key, in export and declaration
- * order, with a fresh token for each key whose rules allow one (see
+ * classes: every section and every declared key (sections in the order of
+ * their first class, keys in declaration order, base classes first), with a fresh token for each key whose rules allow one (see
  * `token-rules.ts`) and `# fill in (<reason>)` above each other key.
  */
 import { getSectionOptions } from '../dto/decorators';

@@ -17,8 +17,9 @@ const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
 
 /**
  * Imports `specifier` (a path, relative to `cwd`) and returns every exported
- * class that carries its own `@SecretsSection`, in export order. A CommonJS
- * module's `module.exports` properties count as exports.
+ * class that carries its own `@SecretsSection`, in the order the module
+ * namespace lists them (export names sorted, then the `default` export's
+ * properties). A CommonJS module's `module.exports` properties count as exports.
  *
  * @throws CliError (exit 2) when `specifier` is not a regular `.js`, `.cjs`
  *   or `.mjs` file or exports no such class; (exit 1) when importing it throws.

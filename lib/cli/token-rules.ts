@@ -67,6 +67,7 @@ export interface FillPlan {
   readonly optional: boolean;
 }
 
+/** What `init --sections` writes for one key: a fresh token, or an empty value to fill in. */
 export type KeyPlan = TokenPlan | FillPlan;
 
 /** One declaration of a key: the property (of one claiming class) and its class-validator rules. */
