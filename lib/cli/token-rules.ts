@@ -11,7 +11,7 @@
  * base64url when every rule accepts those (e.g. a `@Matches` that needs a
  * capital letter), else the key is left to fill in.
  */
-import type { ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
+import { ValidationTypes, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import type { DtoProperty } from '../dto/keys';
 import { placeholderRule } from './placeholders';
@@ -41,6 +41,13 @@ export const TOKEN_RULES: ReadonlySet<string> = new Set([
   'isAscii',
   'isLowercase',
   'matches',
+]);
+
+/** Rules that never stand in the way of a token (`@IsOptional`/`@ValidateIf` make the key optional first). */
+const NEUTRAL_RULE_TYPES: ReadonlySet<string> = new Set([
+  ValidationTypes.CONDITIONAL_VALIDATION,
+  ValidationTypes.IS_DEFINED,
+  ValidationTypes.WHITELIST,
 ]);
 
 /** Sample tokens that must all pass the rules for an encoding to be chosen. */
@@ -83,19 +90,15 @@ export interface KeyDeclaration {
 export function planKey(declarations: readonly KeyDeclaration[]): KeyPlan {
   const optional = declarations.some(({ property }) => property.conditional);
   const fill = (reason: string): FillPlan => ({ kind: 'fill', reason, optional });
-  if (declarations.some(({ property }) => property.notSecret))
+  if (declarations.some(({ property }) => property.notSecret)) {
     return fill(optional ? 'not secret, optional' : 'not secret');
+  }
   if (optional) return fill('optional');
   for (const { property } of declarations) {
     if (property.transforms.length) return fill('@Transform');
     if (property.designType !== String) return fill(typeName(property.designType));
   }
-  const rules = declarations
-    .flatMap((declaration) => declaration.rules)
-    .filter(
-      (rule) =>
-        rule.type !== 'conditionalValidation' && rule.type !== 'isDefined' && rule.type !== 'whitelistValidation',
-    );
+  const rules = declarations.flatMap((declaration) => declaration.rules).filter((r) => !NEUTRAL_RULE_TYPES.has(r.type));
   const refused = [...new Set(rules.filter((rule) => rule.each || !TOKEN_RULES.has(rule.name ?? '')).map(ruleName))];
   if (refused.length) return fill(`rules: ${refused.join(', ')}`);
   const [min, max] = lengthBounds(rules);
