@@ -6,11 +6,16 @@ import {
   IsDefined,
   IsHexadecimal,
   IsLowercase,
+  IsOptional,
   IsString,
   Length,
   Matches,
   MaxLength,
   MinLength,
+  Validate,
+  ValidateIf,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { planDtoTemplate, type SectionPlan } from '../lib/cli/dto-template';
@@ -81,9 +86,18 @@ describe('init --sections: which keys get a token, of which shape', () => {
     });
   });
 
-  it('not secret, optional, transformed, a list or another type: filled in, saying why', () => {
+  it('not secret, optional, transformed, a list, another type or an unknown constraint: filled in, saying why', () => {
+    @ValidatorConstraint()
+    class PrimeConstraint implements ValidatorConstraintInterface {
+      validate(value: unknown): boolean {
+        return value === '7';
+      }
+    }
     @SecretsSection('others')
     class Others {
+      @Validate(PrimeConstraint) prime!: string;
+      @IsOptional() @IsString() webhook?: string;
+      @ValidateIf(() => true) @NotSecret() @IsString() host?: string;
       @NotSecret() @IsString() region!: string;
       @Transform(({ value }) => String(value).trim()) @IsString() trimmed!: string;
       @IsString({ each: true }) names!: string;
@@ -91,6 +105,9 @@ describe('init --sections: which keys get a token, of which shape', () => {
       @IsString() when!: Date;
     }
     expect(plans(Others)).toEqual({
+      prime: fill('rules: PrimeConstraint'),
+      webhook: fill('optional', true),
+      host: fill('not secret, optional', true),
       region: fill('not secret'),
       trimmed: fill('@Transform'),
       names: fill('rules: isString (each)'),

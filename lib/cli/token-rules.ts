@@ -167,8 +167,10 @@ function ruleAccepts(rule: ValidationMetadata, value: string): boolean {
   return result === true;
 }
 
+/** `isUrl`, a `@Validate(Constraint)`'s class name, or the metadata type; ` (each)` for list rules. */
 function ruleName(rule: ValidationMetadata): string {
-  return `${rule.name ?? rule.type}${rule.each ? ' (each)' : ''}`;
+  const name = rule.name ?? ((rule.constraintCls as Function | undefined)?.name || rule.type);
+  return `${name}${rule.each ? ' (each)' : ''}`;
 }
 
 function typeName(type: Function | undefined): string {
