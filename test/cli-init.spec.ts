@@ -26,62 +26,85 @@ function values(file: string): Map<string, string> {
   return out;
 }
 
+/** The lines `init` adds to `.gitignore` in a new repository: the plaintext files and their editor copies. */
+const EDITOR_LINES = [
+  '*-secrets.ini',
+  '*-secrets.ini~',
+  '.*-secrets.ini.sw[a-p]',
+  '\\#*-secrets.ini#',
+  '*-secrets.ini.bak',
+  '*-secrets.ini.orig',
+  '*-secrets.ini.tmp',
+  '*-secrets.ini___jb_*___',
+];
+
 const NEXT_STEPS =
   'Next steps:\n' +
-  '  1. Fill in the empty values you need: [facebook] consumer_key, consumer_secret; [twitter] consumer_key, consumer_secret. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.\n' +
+  '  1. Fill in the empty values you need: [facebook] consumer_key, consumer_secret, callback_url; [twitter] consumer_key, consumer_secret, callback_url. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.\n' +
   '  2. Encrypt production before it goes anywhere: nest-secrets encrypt --environment production, commit production-secrets.ini.age, delete production-secrets.ini.\n' +
   '  3. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.\n';
 
+/** The built-in template as written, its two tokens as `<session>` and `<jwt>`. */
+const BUILT_IN_NEST_EXAMPLE = `# Secrets of this environment, made by \`nest-secrets init\`.
+# Keep this file out of git: commit it encrypted (\`nest-secrets encrypt\`) instead.
+# An example: keep the sections your app declares with @SecretsSection, delete the others
+# (\`nest-secrets init --sections <module>\` writes exactly the sections of your DTOs).
+
+[session]
+# Signs the session cookie (express-session's secret).
+secret = <session>
+
+[jwt]
+# Signs access tokens (@nestjs/jwt's secret).
+secret = <jwt>
+
+[facebook]
+# OAuth2ProviderSecrets (passport-facebook). Fill in both keys to enable it; both empty = not configured.
+consumer_key =
+consumer_secret =
+scope = email
+# e.g. http://localhost:3000/auth/facebook/callback
+callback_url =
+
+[twitter]
+# OAuth1ProviderSecrets (passport-twitter). Fill in both keys to enable it; both empty = not configured.
+consumer_key =
+consumer_secret =
+# e.g. http://localhost:3000/auth/twitter/callback
+callback_url =
+`;
+
 describe('nest-secrets init', () => {
-  it('writes development, test and production files in the Websauna layout, mode 0600, and says what to do next', async () => {
+  it('writes development, test and production files from the built-in Nest example, mode 0600, and says what to do next', async () => {
     const { dir, env } = setup();
     const result = await runCli(['init'], { cwd: dir, env });
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
       ['development', 'test', 'production']
-        .map((e) => `Wrote ${path.join(dir, `${e}-secrets.ini`)} (mode 0600, 3 random tokens).\n`)
+        .map((e) => `Wrote ${path.join(dir, `${e}-secrets.ini`)} (mode 0600, 2 random tokens).\n`)
         .join('') + NEXT_STEPS,
     );
     expect(readdirSync(dir).sort()).toEqual(['development-secrets.ini', 'production-secrets.ini', 'test-secrets.ini']);
     for (const environment of ['development', 'test', 'production']) {
       const file = path.join(dir, `${environment}-secrets.ini`);
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      const v = values(file);
-      expect([...v.keys()]).toEqual([
-        'authentication.secret',
-        'authomatic.secret',
-        'facebook.class',
-        'facebook.consumer_key',
-        'facebook.consumer_secret',
-        'facebook.scope',
-        'facebook.mapper',
-        'twitter.class',
-        'twitter.consumer_key',
-        'twitter.consumer_secret',
-        'session.secret',
-      ]);
-      expect(v.get('authentication.secret')).toMatch(HEX40);
-      expect(v.get('authomatic.secret')).toMatch(HEX40);
-      expect(v.get('session.secret')).toMatch(HEX40);
-      expect(v.get('facebook.class')).toBe('authomatic.providers.oauth2.Facebook');
-      expect(v.get('facebook.consumer_key')).toBe('');
-      expect(v.get('facebook.consumer_secret')).toBe('');
-      expect(v.get('facebook.scope')).toBe('user_about_me, email');
-      expect(v.get('twitter.class')).toBe('authomatic.providers.oauth1.Twitter');
-      expect(v.get('twitter.consumer_key')).toBe('');
-      expect(v.get('twitter.consumer_secret')).toBe('');
+      const text = readFileSync(file, 'utf8');
+      const [session, jwt] = [...text.matchAll(/^secret = (.*)$/gm)].map((match) => match[1]!);
+      expect(session).toMatch(HEX40);
+      expect(jwt).toMatch(HEX40);
+      expect(text.replace(session!, '<session>').replace(jwt!, '<jwt>')).toBe(BUILT_IN_NEST_EXAMPLE);
     }
   });
 
-  it('every token is fresh: 3 environments × 3 placeholders give 9 different values', async () => {
+  it('every token is fresh: 3 environments × 2 placeholders give 6 different values', async () => {
     const { dir, env } = setup();
     expect((await runCli(['init'], { cwd: dir, env })).status).toBe(0);
     const tokens = ['development', 'test', 'production'].flatMap((e) =>
       [...values(path.join(dir, `${e}-secrets.ini`)).values()].filter((value) => HEX40.test(value)),
     );
-    expect(tokens).toHaveLength(9);
-    expect(new Set(tokens).size).toBe(9);
+    expect(tokens).toHaveLength(6);
+    expect(new Set(tokens).size).toBe(6);
   });
 
   it('a custom template: {{random}} is 20 bytes (40 hex), {{random:N}} N bytes; all distinct, anywhere in a value', async () => {
@@ -186,7 +209,7 @@ describe('nest-secrets init', () => {
     expect(statSync(backup).mode & 0o777).toBe(0o600);
     expect(result.stdout.split('\n').slice(0, 2)).toEqual([
       `Kept the old production-secrets.ini as ${backup} (mode 0600).`,
-      `Wrote ${file} (mode 0600, 3 random tokens).`,
+      `Wrote ${file} (mode 0600, 2 random tokens).`,
     ]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(values(file).get('session.secret')).toMatch(HEX40);
@@ -258,11 +281,10 @@ describe('nest-secrets init', () => {
     const result = await runCli(['init', '-e', 'production', '--force'], { cwd: dir, env });
     expect(result.status).toBe(0);
     const gitignore = path.join(dir, '.gitignore');
-    expect(result.stdout.split('\n').slice(0, 4)).toEqual([
-      `Added *-secrets.ini to ${gitignore}.`,
-      `Added *-secrets.ini.bak-* to ${gitignore}.`,
+    expect(result.stdout.split('\n').slice(0, 3)).toEqual([
+      `Added ${[...EDITOR_LINES, '*-secrets.ini.bak-*'].join(', ')} to ${gitignore}.`,
       expect.stringMatching(/^Kept the old production-secrets\.ini as .*\.bak-\d{8}T\d{6}Z \(mode 0600\)\.$/),
-      `Wrote ${file} (mode 0600, 3 random tokens).`,
+      `Wrote ${file} (mode 0600, 2 random tokens).`,
     ]);
     expect(result.stdout + result.stderr).not.toContain('CANARY-old-4b8e');
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
@@ -281,13 +303,19 @@ describe('nest-secrets init', () => {
     expect(existsSync(path.join(dir, 'production-secrets.ini'))).toBe(false);
   });
 
-  it('inside a git work tree, .gitignore gains *-secrets.ini once, and the files are ignored but .age files are not', async () => {
+  it('inside a git work tree, .gitignore gains *-secrets.ini and the editor-backup lines once; .age files are not ignored', async () => {
     const { dir, env } = setup({ git: true });
     write(dir, '.gitignore', 'node_modules/'); // no final newline
     const result = await runCli(['init', '--dir', 'config'], { cwd: dir, env });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`Added *-secrets.ini to ${path.join(dir, '.gitignore')}.\n`);
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*-secrets.ini\n');
+    const gitignore = path.join(dir, '.gitignore');
+    expect(result.stdout.split('\n')[0]).toBe(`Added ${EDITOR_LINES.join(', ')} to ${gitignore}.`);
+    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${EDITOR_LINES.join('\n')}\n`);
+    // What editors leave next to a secrets file is ignored too.
+    const copies = ['~', '.orig', '___jb_tmp___'].map((suffix) => `production-secrets.ini${suffix}`);
+    for (const name of [...copies, '.production-secrets.ini.swp', '#production-secrets.ini#']) {
+      write(dir, `config/${name}`, 'an editor copy');
+    }
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
       '?? .gitignore\n',
     );
@@ -295,28 +323,43 @@ describe('nest-secrets init', () => {
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
       '?? .gitignore\n?? config/production-secrets.ini.age\n',
     );
-    // Again, for another environment: the line is there already.
+    // Again, for another environment: the lines are there already.
     const again = await runCli(['init', '-e', 'staging', '--dir', 'config'], { cwd: dir, env });
     expect(again.status).toBe(0);
     expect(again.stdout).not.toContain('Added');
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n*-secrets.ini\n');
+    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${EDITOR_LINES.join('\n')}\n`);
     // --force also ignores the backups it keeps, once.
     expect((await runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env })).status).toBe(0);
     expect((await runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env })).status).toBe(0);
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe(
-      'node_modules/\n*-secrets.ini\n*-secrets.ini.bak-*\n',
-    );
+    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${EDITOR_LINES.join('\n')}\n*-secrets.ini.bak-*\n`);
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
       '?? .gitignore\n?? config/production-secrets.ini.age\n',
     );
   });
 
-  it('adds no line when git already ignores the files, and warns when .age files would be ignored too', async () => {
+  it('adds only the .gitignore lines whose files git does not ignore yet (a line present, or a rule of yours)', async () => {
     const { dir, env } = setup({ git: true });
-    write(dir, '.gitignore', '*.ini\n*.age\n');
+    const gitignore = write(dir, '.gitignore', '*-secrets.ini~\n*.orig\n*.sw?\n');
     const result = await runCli(['init', '-e', 'production'], { cwd: dir, env });
     expect(result.status).toBe(0);
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('*.ini\n*.age\n');
+    const added = [
+      '*-secrets.ini',
+      '\\#*-secrets.ini#',
+      '*-secrets.ini.bak',
+      '*-secrets.ini.tmp',
+      '*-secrets.ini___jb_*___',
+    ];
+    expect(result.stdout.split('\n')[0]).toBe(`Added ${added.join(', ')} to ${gitignore}.`);
+    expect(readFileSync(gitignore, 'utf8')).toBe(`*-secrets.ini~\n*.orig\n*.sw?\n${added.join('\n')}\n`);
+  });
+
+  it('adds no line when git already ignores the files, and warns when .age files would be ignored too', async () => {
+    const { dir, env } = setup({ git: true });
+    write(dir, '.gitignore', '*.ini*\n');
+    const result = await runCli(['init', '-e', 'production'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('Added');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('*.ini*\n');
     expect(result.stderr).toBe(
       'warning: git ignores production-secrets.ini.age too; encrypted secrets files are meant to be committed: ' +
         'make sure no .gitignore rule matches *-secrets.ini.age (`git check-ignore -v production-secrets.ini.age` shows which does).\n',

@@ -1,19 +1,26 @@
 import { readFileOrThrow } from '../files/read-file';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
 import { SecretsError, type SecretsProblem } from '../errors';
 import { parseIni } from '../sources/parse';
-import { decodeUtf8, DEFAULT_MAX_FILE_SIZE } from '../sources/read';
+import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { plural, type CliContext } from './context';
 import { isLocalEnvironment } from '../sources/locate';
 import { parseEnvironmentList } from './environments';
-import { backupPath, encryptedPath, GITIGNORE_BACKUPS, GITIGNORE_PLAINTEXT, plaintextPath } from './file-names';
+import {
+  backupPath,
+  encryptedPath,
+  GITIGNORE_BACKUPS,
+  GITIGNORE_EDITOR_BACKUPS,
+  GITIGNORE_PLAINTEXT,
+  plaintextPath,
+} from './file-names';
 import { pathExists } from './files';
 import { ensureLine, git, gitTopLevel } from './git';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
-import { BUILT_IN_TEMPLATE, compileTemplate, renderTemplate, type Template } from './templates';
+import { loadInitTemplate, type InitTemplate } from './init-template';
 
 /** Environments `init` writes when `--environment` is not given. */
 export const DEFAULT_INIT_ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -22,19 +29,21 @@ export const DEFAULT_INIT_ENVIRONMENTS = ['development', 'test', 'production'] a
 const SECRET_FILE_MODE = 0o600;
 
 type InitOptions = Partial<Pick<ListCommandOptions, 'environment'>> &
-  Pick<ListCommandOptions, 'dir' | 'template' | 'force'>;
+  Pick<ListCommandOptions, 'dir' | 'template' | 'force' | 'sections'>;
 
-/** `nest-secrets init [-e <names>] [--dir <d>] [--template <file>] [--force]` */
+/** `nest-secrets init [-e <names>] [--dir <d>] [--template <file> | --sections <module>] [--force]` */
 export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .summary('write <env>-secrets.ini files with fresh random tokens')
     .description(
-      'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Websauna layout or ' +
-        '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes; ' +
-        'every token is different in every file.\n\n' +
+      'write <env>-secrets.ini for each environment (mode 0600, atomically) from the built-in Nest example, from ' +
+        '--template, where each {{random}} becomes 40 fresh hex digits (20 random bytes) and {{random:N}} N bytes, ' +
+        "or from the app's DTOs (--sections): every section and key, a token for each secret string key whose " +
+        'rules allow one, "# fill in" above the others. Every token is different in every file.\n\n' +
         'Existing files are kept unless --force, which saves each as <file>.bak-<timestamp>. ' +
-        `Inside a git work tree, .gitignore gets "${GITIGNORE_PLAINTEXT}".`,
+        `Inside a git work tree, .gitignore gets "${GITIGNORE_PLAINTEXT}" and the names of editor copies ` +
+        `(${GITIGNORE_EDITOR_BACKUPS.join(' ')}), each unless git ignores such a file already.`,
     )
     .option(
       '-e, --environment <names>',
@@ -42,7 +51,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
       parseEnvironmentList,
     )
     .addOption(OPTIONS.dir())
-    .option('--template <file>', 'template to use instead of the built-in one')
+    .addOption(new Option('--template <file>', 'template to use instead of the built-in one').conflicts('sections'))
+    .option('--sections <module>', 'built JS module exporting the @SecretsSection classes, e.g. dist/secrets.js')
     .option('--force', 'replace existing files, keeping each as <file>.bak-<timestamp> (mode 0600)')
     .action(async (options: InitOptions) => init(ctx, options));
 }
@@ -60,7 +70,7 @@ interface InitTarget {
 
 async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
-  const template = await loadTemplate(ctx, options.template);
+  const template = await loadInitTemplate(ctx, options);
   const environments = options.environment ?? [...DEFAULT_INIT_ENVIRONMENTS];
   const targets = await planInit(dir, environments, template, options.force === true);
   await applyInit(ctx, dir, targets, template);
@@ -77,7 +87,7 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
 async function planInit(
   dir: string,
   environments: readonly string[],
-  template: Template,
+  template: InitTemplate,
   force: boolean,
 ): Promise<InitTarget[]> {
   const problems: SecretsProblem[] = [];
@@ -140,8 +150,8 @@ async function obstacle(
  *
  * @throws SecretsError `FILE_TOO_LARGE` or a syntax problem: the loader would refuse it
  */
-function renderLoadable(template: Template, file: string): string {
-  const text = renderTemplate(template);
+function renderLoadable(template: InitTemplate, file: string): string {
+  const text = template.render();
   const size = Buffer.byteLength(text, 'utf8');
   if (size > DEFAULT_MAX_FILE_SIZE) {
     throw new SecretsError([
@@ -161,7 +171,7 @@ async function applyInit(
   ctx: CliContext,
   dir: string,
   targets: readonly InitTarget[],
-  template: Template,
+  template: InitTemplate,
 ): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   // Before any write, so that the backups are ignored even if a write fails.
@@ -181,16 +191,6 @@ async function applyInit(
     await writeFileAtomic(file, text, { mode: SECRET_FILE_MODE, beforeRename: ctx.beforeRename });
     ctx.stdout(`Wrote ${file} (mode 0600, ${plural(template.tokens, 'random token')}).\n`);
   }
-}
-
-async function loadTemplate(ctx: CliContext, file: string | undefined): Promise<Template> {
-  if (file === undefined) return compileTemplate(BUILT_IN_TEMPLATE, undefined);
-  const absolute = path.resolve(ctx.cwd, file);
-  const bytes = await readFileOrThrow(absolute, DEFAULT_MAX_FILE_SIZE, 'template');
-  const template = compileTemplate(decodeUtf8(bytes, absolute), absolute);
-  // Line numbers of the rendered text are those of the template.
-  parseIni(renderTemplate(template), absolute);
-  return template;
 }
 
 /**
@@ -227,9 +227,10 @@ function timestamp(date: Date): string {
 
 /**
  * Makes `.gitignore` at the top of the work tree ignore the written files
- * (`*-secrets.ini`, and the backups when there are some), unless git already
- * ignores them. Warns when git would ignore the encrypted files too: those
- * are the ones to commit.
+ * (`*-secrets.ini`), the copies editors leave next to them
+ * ({@link GITIGNORE_EDITOR_BACKUPS}) and, when there are some, the backups,
+ * each line unless git already ignores such a file. Warns when git would
+ * ignore the encrypted files too: those are the ones to commit.
  */
 async function protectWithGitignore(
   ctx: CliContext,
@@ -240,21 +241,19 @@ async function protectWithGitignore(
   const top = gitTopLevel(dir, ctx.env);
   if (!top) return;
   const real = await fs.realpath(dir);
-  const relative = (file: string) =>
-    path
-      .relative(top, path.join(real, path.basename(file)))
-      .split(path.sep)
-      .join('/');
-  const ignored = (file: string) =>
-    git(['check-ignore', '-q', '--no-index', '--', relative(file)], top, ctx.env) !== undefined;
+  const relative = (name: string) => path.relative(top, path.join(real, name)).split(path.sep).join('/');
+  const ignored = (name: string) =>
+    git(['check-ignore', '-q', '--no-index', '--', relative(name)], top, ctx.env) !== undefined;
   const gitignore = path.join(top, '.gitignore');
-  const lines = [GITIGNORE_PLAINTEXT, ...(backups ? [GITIGNORE_BACKUPS] : [])];
-  const samples = [targets[0]!.file, `${targets[0]!.file}.bak-x`];
-  for (const [index, line] of lines.entries()) {
-    if (ignored(samples[index]!)) continue;
-    if (await ensureLine(gitignore, line)) ctx.stdout(`Added ${line} to ${gitignore}.\n`);
+  const { environment } = targets[0]!;
+  const lines = [GITIGNORE_PLAINTEXT, ...GITIGNORE_EDITOR_BACKUPS, ...(backups ? [GITIGNORE_BACKUPS] : [])];
+  const added: string[] = [];
+  for (const line of lines) {
+    if (ignored(sampleName(line, environment))) continue;
+    if (await ensureLine(gitignore, line)) added.push(line);
   }
-  const age = encryptedPath(dir, targets[0]!.environment);
+  if (added.length) ctx.stdout(`Added ${added.join(', ')} to ${gitignore}.\n`);
+  const age = path.basename(encryptedPath(dir, environment));
   if (ignored(age)) {
     ctx.stderr(
       `warning: git ignores ${relative(age)} too; encrypted secrets files are meant to be committed: ` +
@@ -263,30 +262,32 @@ async function protectWithGitignore(
   }
 }
 
-function nextSteps(ctx: CliContext, template: Template, environments: readonly string[]): void {
-  const empty = emptyKeys(renderTemplate(template));
+/**
+ * A file name that the `.gitignore` line `pattern` matches, for `git
+ * check-ignore`: the first `*` becomes `environment`, any other `x`, a
+ * bracket class its first character, and `\#` a plain `#`.
+ *
+ * @example sampleName('.*-secrets.ini.sw[a-p]', 'production') === '.production-secrets.ini.swa'
+ */
+function sampleName(pattern: string, environment: string): string {
+  let stars = 0;
+  return pattern.replace(/\\(.)|\*|\[(.)[^\]]*\]/g, (_match, escaped?: string, first?: string) => {
+    if (escaped !== undefined) return escaped;
+    if (first !== undefined) return first;
+    return stars++ === 0 ? environment : 'x';
+  });
+}
+
+function nextSteps(ctx: CliContext, template: InitTemplate, environments: readonly string[]): void {
   const deployed = environments.filter((environment) => !isLocalEnvironment(environment));
-  const steps: string[] = [];
-  if (empty.length) {
-    steps.push(
-      `Fill in the empty values you need: ${empty.join('; ')}. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.`,
-    );
-  }
+  const steps: string[] = template.fillIn ? [template.fillIn] : [];
   for (const environment of deployed) {
     steps.push(
       `Encrypt ${environment} before it goes anywhere: nest-secrets encrypt --environment ${environment}, commit ${environment}-secrets.ini.age, delete ${environment}-secrets.ini.`,
     );
   }
-  steps.push('Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.');
+  steps.push(
+    `Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections ${template.sections ?? '<module>'}.`,
+  );
   ctx.stdout(`Next steps:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
-}
-
-/** `[facebook] consumer_key, consumer_secret` for each section with keys left empty in the template. */
-function emptyKeys(text: string): string[] {
-  const result: string[] = [];
-  for (const section of parseIni(text).sections.values()) {
-    const keys = [...section.entries.values()].filter((entry) => entry.template.length === 0).map((e) => e.key);
-    if (keys.length) result.push(`[${section.name}] ${keys.join(', ')}`);
-  }
-  return result;
 }

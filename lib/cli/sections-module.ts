@@ -1,6 +1,9 @@
 /**
- * `check --sections <module>`: the app's own DTO classes, taken from a built
- * JS module (CommonJS or ES module) the way the app would import them.
+ * `check --sections <module>` and `init --sections <module>`: the app's own
+ * DTO classes, taken from a built JS module (CommonJS or ES module) the way
+ * the app would import them. The classes may be decorated by another copy of
+ * this package than the command's: `@SecretsSection` records under a
+ * registered symbol (see `../dto/decorators.ts`).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -14,8 +17,9 @@ const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
 
 /**
  * Imports `specifier` (a path, relative to `cwd`) and returns every exported
- * class that carries its own `@SecretsSection`, in export order. A CommonJS
- * module's `module.exports` properties count as exports.
+ * class that carries its own `@SecretsSection`, in the order the module
+ * namespace lists them (export names sorted, then the `default` export's
+ * properties). A CommonJS module's `module.exports` properties count as exports.
  *
  * @throws CliError (exit 2) when `specifier` is not a regular `.js`, `.cjs`
  *   or `.mjs` file or exports no such class; (exit 1) when importing it throws.
@@ -55,7 +59,7 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   if (classes.length === 0) {
     throw new CliError(
       `${file} exports no class decorated with @SecretsSection (export the DTO classes themselves; ` +
-        'the module must use the same nestjs-ini-secrets installation as this command).',
+        'a class decorated by an older copy of nestjs-ini-secrets is recorded where this command cannot see it).',
       EXIT_USAGE,
     );
   }

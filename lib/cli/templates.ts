@@ -1,5 +1,5 @@
 /**
- * Templates of `nest-secrets init`: the built-in Websauna layout and the
+ * Templates of `nest-secrets init`: the built-in Nest example and the
  * `{{random}}` / `{{random:N}}` tokens of custom templates.
  */
 import { SecretsError, type SecretsProblem } from '../errors';
@@ -8,38 +8,39 @@ import { DEFAULT_TOKEN_BYTES, hexToken, MAX_TOKEN_BYTES } from './tokens';
 export { DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES };
 
 /**
- * The built-in template: the layout of the origin framework's generated
- * project (Websauna). OAuth providers start with empty keys, which means
- * "not configured"; the three secrets get fresh random tokens.
+ * The built-in template, for a Nest app without secrets DTOs yet: a session
+ * secret and a JWT signing secret with fresh random tokens, and two OAuth
+ * provider sections in the shape of the package's own
+ * `OAuth2ProviderSecrets` / `OAuth1ProviderSecrets` (keys empty: "not
+ * configured"). `init --sections` writes the app's own sections instead.
  */
 export const BUILT_IN_TEMPLATE = `# Secrets of this environment, made by \`nest-secrets init\`.
 # Keep this file out of git: commit it encrypted (\`nest-secrets encrypt\`) instead.
+# An example: keep the sections your app declares with @SecretsSection, delete the others
+# (\`nest-secrets init --sections <module>\` writes exactly the sections of your DTOs).
 
-[authentication]
-# Signs password-reset and activation tokens.
+[session]
+# Signs the session cookie (express-session's secret).
 secret = {{random}}
 
-[authomatic]
-# authomatic's own state (CSRF) secret.
+[jwt]
+# Signs access tokens (@nestjs/jwt's secret).
 secret = {{random}}
 
 [facebook]
-# Fill in both keys to enable Facebook login; both empty = not configured.
-class = authomatic.providers.oauth2.Facebook
+# OAuth2ProviderSecrets (passport-facebook). Fill in both keys to enable it; both empty = not configured.
 consumer_key =
 consumer_secret =
-scope = user_about_me, email
-mapper = websauna.system.user.social.FacebookMapper
+scope = email
+# e.g. http://localhost:3000/auth/facebook/callback
+callback_url =
 
 [twitter]
-# Fill in both keys to enable Twitter login; both empty = not configured.
-class = authomatic.providers.oauth1.Twitter
+# OAuth1ProviderSecrets (passport-twitter). Fill in both keys to enable it; both empty = not configured.
 consumer_key =
 consumer_secret =
-
-[session]
-# Signs the session cookie.
-secret = {{random}}
+# e.g. http://localhost:3000/auth/twitter/callback
+callback_url =
 `;
 
 /** `{{random}}`, `{{random:N}}`, and anything else that starts like them (an error). */

@@ -1,7 +1,11 @@
 /**
  * `@SecretsSection` and `@NotSecret`, and the internal readers of what they
- * record. Metadata lives under private symbols via reflect-metadata, so it
- * never collides with (or shows up as) user properties.
+ * record. Metadata lives under symbols via reflect-metadata, so it never
+ * collides with (or shows up as) user properties. The symbols are registered
+ * (`Symbol.for`): a second installation of this package (a global
+ * `nest-secrets`, a sibling package's copy in a monorepo) reads what the
+ * app's copy recorded, as long as both use the same reflect-metadata registry
+ * (reflect-metadata 0.2 shares one per process).
  */
 import 'reflect-metadata';
 import { SecretsError } from '../errors';
@@ -29,8 +33,10 @@ export interface ResolvedSectionOptions {
   readonly allowUnknownKeys: boolean;
 }
 
-const SECTION_KEY = Symbol('nestjs-ini-secrets:section');
-const NOT_SECRET_KEY = Symbol('nestjs-ini-secrets:not-secret');
+/** Where `@SecretsSection` records its options; shared by every copy of the package. */
+const SECTION_KEY = Symbol.for('nestjs-ini-secrets:section');
+/** Where `@NotSecret` records its property list; shared by every copy of the package. */
+const NOT_SECRET_KEY = Symbol.for('nestjs-ini-secrets:not-secret');
 
 /**
  * Marks a class as the DTO of the INI section `name`. The name is literal

@@ -1,0 +1,97 @@
+/**
+ * The template `init --sections` builds from the app's `@SecretsSection`
+ * classes: every section and every declared key (sections in the order of
+ * their first class, keys in declaration order, base classes first), with a fresh token for each key whose rules allow one (see
+ * `token-rules.ts`) and `# fill in (<reason>)` above each other key.
+ */
+import { getSectionOptions } from '../dto/decorators';
+import { describeDto, validationMetadatas } from '../dto/keys';
+import type { SecretsClass } from '../load-secrets';
+import { drawToken, planKey, type KeyDeclaration, type KeyPlan } from './token-rules';
+
+/** One section of the template. */
+export interface SectionPlan {
+  readonly name: string;
+  /** Names of the classes claiming the section, in export order. */
+  readonly classes: readonly string[];
+  /** Whether every claiming class is `optional`: the section is written commented out. */
+  readonly optional: boolean;
+  readonly keys: readonly { readonly key: string; readonly plan: KeyPlan }[];
+}
+
+/** What `init --sections` writes, decided once; {@link renderDtoTemplate} draws the tokens per file. */
+export interface DtoTemplate {
+  readonly sections: readonly SectionPlan[];
+  /** Number of tokens per rendered file. */
+  readonly tokens: number;
+  /** `[section] key, key` for each section with required keys to fill in, optional sections left out. */
+  readonly required: readonly string[];
+}
+
+const HEADER =
+  "# Secrets of this environment, made by `nest-secrets init --sections` from the app's DTOs.\n" +
+  '# Keep this file out of git: commit it encrypted (`nest-secrets encrypt`) instead.\n' +
+  '# Keys marked "fill in" have no generated value; those not marked optional need one before `nest-secrets check` passes.\n';
+
+/**
+ * Plans the template of `classes` (each carrying its own `@SecretsSection`,
+ * as `loadSectionClasses` returns them). Sections claimed by several classes
+ * are written once, with the keys of all of them; a key declared by several
+ * gets a token only when the rules of every declaration accept it.
+ */
+export function planDtoTemplate(classes: readonly SecretsClass[]): DtoTemplate {
+  type Claimed = { classes: string[]; optional: boolean; keys: Map<string, KeyDeclaration[]> };
+  const sections = new Map<string, Claimed>();
+  for (const cls of classes) {
+    const { name, optional } = getSectionOptions(cls);
+    const section: Claimed = sections.get(name) ?? { classes: [], optional: true, keys: new Map() };
+    sections.set(name, section);
+    section.classes.push(cls.name || 'an anonymous class');
+    section.optional &&= optional;
+    const rules = validationMetadatas(cls);
+    for (const property of describeDto(cls, name).description.properties) {
+      const declaration = { property, rules: rules.filter((rule) => rule.propertyName === property.property) };
+      section.keys.set(property.key, [...(section.keys.get(property.key) ?? []), declaration]);
+    }
+  }
+  const planned: SectionPlan[] = [...sections].map(([name, section]) => ({
+    name,
+    classes: section.classes,
+    optional: section.optional,
+    keys: [...section.keys].map(([key, declarations]) => ({ key, plan: planKey(declarations) })),
+  }));
+  const tokens = planned.flatMap((s) => s.keys).filter(({ plan }) => plan.kind === 'token').length;
+  const required = planned
+    .filter((s) => !s.optional)
+    .map((s) => ({ name: s.name, keys: s.keys.filter(({ plan }) => plan.kind === 'fill' && !plan.optional) }))
+    .filter((s) => s.keys.length)
+    .map((s) => `[${s.name}] ${s.keys.map(({ key }) => key).join(', ')}`);
+  return { sections: planned, tokens, required };
+}
+
+/**
+ * The file text of `template`, with fresh tokens. An optional section is
+ * written commented out (`# [mail]`, `# password = …`): absent, it loads as
+ * `null`; uncommented, its keys are checked like any other.
+ */
+export function renderDtoTemplate(template: DtoTemplate): string {
+  const parts = [HEADER];
+  for (const section of template.sections) {
+    const lines = [`[${section.name}]`];
+    for (const { key, plan } of section.keys) {
+      if (plan.kind === 'token') lines.push(`${key} = ${drawToken(plan)}`);
+      else {
+        if (!section.optional) lines.push(`# fill in (${plan.reason})`);
+        lines.push(`${key} =`);
+      }
+    }
+    const from = `# ${section.classes.join(', ')}`;
+    parts.push(
+      section.optional
+        ? `${from}: an optional section; to configure it, remove the "# " of the lines below and fill in the empty values.\n` +
+            lines.map((line) => `# ${line}\n`).join('')
+        : `${from}\n${lines.map((line) => `${line}\n`).join('')}`,
+    );
+  }
+  return parts.join('\n');
+}
