@@ -358,7 +358,7 @@ describe('nest-secrets check --json', () => {
       status: 2,
       signal: null,
       stdout: '',
-      stderr: `nest-secrets: ${NO_SECTIONS} exports no class decorated with @SecretsSection (export the DTO classes themselves; the module must use the same nestjs-ini-secrets installation as this command).\n`,
+      stderr: `nest-secrets: ${NO_SECTIONS} exports no class decorated with @SecretsSection (export the DTO classes themselves; a class decorated by an older copy of nestjs-ini-secrets is recorded where this command cannot see it).\n`,
     });
   });
 
