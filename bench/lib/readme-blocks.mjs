@@ -5,6 +5,7 @@
  * replaced.
  */
 import { ageTable, appTable, cliTable, importsTable, loadTable, machineLine, tableIn } from './tables.mjs';
+import { targetList } from './targets.mjs';
 
 /** Each block's Markdown from bench/results.json's object, in README order. */
 const RENDER = {
@@ -17,6 +18,7 @@ const RENDER = {
   mask: (results) => tableIn(results.sub.mask, 0),
   logger: (results) => tableIn(results.sub.logger, 0),
   'exec-mask': (results) => tableIn(results.sub.execMask, 0),
+  targets: targetList,
 };
 
 /** Every block the regeneration writes, in README order. */

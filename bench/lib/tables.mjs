@@ -62,13 +62,14 @@ export function importsTable(imports) {
       lines.push(row([r.label, `(${r.skipped})`, '', '', '', '', '', '']));
       continue;
     }
+    const base = r.id === 'node';
     lines.push(
       row([
         r.label,
-        ms(r.importMs.median),
+        base ? '—' : ms(r.importMs.median),
         ms(r.processMs.median),
-        ms(r.netMs.median),
-        spread(r.netMs),
+        base ? '—' : ms(r.netMs.median),
+        base ? '—' : spread(r.netMs),
         ratio(r.ratio.median),
         r.rssMiB.median.toFixed(0),
         String(r.processMs.n),
