@@ -69,7 +69,7 @@ export function measureCliStartup(fx, { quick }) {
   const run = all.filter((c) => !c.skip);
   const plan = quick
     ? { warmup: 1, minRounds: 5, maxRounds: 5, budgetMs: 0 }
-    : { warmup: 2, minRounds: 15, maxRounds: 60, budgetMs: 45000 };
+    : { warmup: 2, minRounds: 15, maxRounds: 60, budgetMs: 35000 };
   const measured = measureProcesses(run, plan);
   return {
     rounds: measured.rounds,

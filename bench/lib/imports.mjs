@@ -49,7 +49,7 @@ export function measureImports(fx, { quick }) {
   const all = commands(fx);
   const plan = quick
     ? { warmup: 1, minRounds: 5, maxRounds: 5, budgetMs: 0 }
-    : { warmup: 2, minRounds: 15, maxRounds: 40, budgetMs: 20000 };
+    : { warmup: 2, minRounds: 15, maxRounds: 40, budgetMs: 15000 };
   const measured = measureProcesses(
     all.filter((c) => !c.skip),
     plan,
