@@ -103,7 +103,7 @@ export function writeCliFixtures(dir) {
   return {
     work,
     staged,
-    cli: path.join(repoRoot, 'dist', 'cli', 'main.js'),
+    cli: path.join(repoRoot, JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).bin['nest-secrets']),
     dotenvx: path.resolve(path.dirname(dotenvxManifest), dotenvxBin),
     coreBuilt: coreEntryBuilt(),
   };
