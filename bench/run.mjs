@@ -9,7 +9,8 @@
  * a child process (bench/worker.mjs, repository root as cwd, one at a time so
  * that they do not compete for the two cores), prints Markdown tables and
  * writes the results, raw samples included, to bench/results.json (not
- * committed): `npm run bench:readme` writes its tables into README.
+ * committed; a quick or partial run to bench/results.partial.json):
+ * `npm run bench:readme` writes its tables into README.
  *
  * --quick              fewer rounds (a smoke test, not numbers to publish)
  * --default-container  keep class-validator's default container (see lib/shared.mjs)
@@ -17,7 +18,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -241,9 +242,10 @@ try {
   if (only.includes('sub')) phase('sub', measureSubBenches);
   results.elapsedMs = Date.now() - started;
   console.log(report(results));
-  mkdirSync(benchDir, { recursive: true });
-  writeFileSync(path.join(benchDir, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  progress(`results in ${path.relative(process.cwd(), path.join(benchDir, 'results.json'))}`);
+  // A quick or partial run never replaces the last full run's results, which README is written from.
+  const out = path.join(benchDir, quick || only.length < PARTS.length ? 'results.partial.json' : 'results.json');
+  writeFileSync(out, JSON.stringify(results, null, 1) + '\n');
+  progress(`results in ${path.relative(process.cwd(), out)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
