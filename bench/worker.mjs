@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { appModuleClass, makeCompetitors, verify } from './lib/competitors.mjs';
 import { makeSpec } from './lib/data.mjs';
 import { checkSingleCopies, nestCore, useMapContainer } from './lib/shared.mjs';
+import { isStable } from './lib/stats.mjs';
 
 const task = JSON.parse(process.argv[2]);
 const spec = makeSpec(task.size);
@@ -39,17 +40,35 @@ async function startApp(competitor) {
   return nestCore.NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
 }
 
-/** Runs `once(name)` for each name per round, rotating the order, until the budget is spent. */
-async function interleave(names, once, { warmup, minRounds, maxRounds, budgetMs }) {
+/**
+ * Runs `once(name)` for each name per round, rotating the order. After
+ * `minRounds`, stops once every name's median and its per-round ratio to the
+ * first name are known to ±`tolerance` (95%); otherwise once `budgetMs` is
+ * spent and at least `budgetRounds` (default `minRounds`) were measured; at
+ * the latest after `maxRounds`.
+ */
+async function interleave(names, once, { warmup, minRounds, maxRounds, budgetMs, budgetRounds, tolerance = 0.05 }) {
   const samples = Object.fromEntries(names.map((name) => [name, []]));
-  const started = performance.now();
+  const base = samples[names[0]];
+  const stable = () =>
+    names.every(
+      (name) =>
+        isStable(samples[name], tolerance) &&
+        isStable(
+          samples[name].map((ms, i) => ms / base[i]),
+          tolerance,
+        ),
+    );
+  let started = performance.now();
   for (let round = 0; round < warmup + maxRounds; round++) {
-    const measuring = round >= warmup;
-    if (measuring && round - warmup >= minRounds && performance.now() - started > budgetMs) break;
+    if (round === warmup) started = performance.now();
+    const measured = round - warmup;
+    if (measured >= minRounds && stable()) break;
+    if (measured >= Math.max(minRounds, budgetRounds ?? 0) && performance.now() - started > budgetMs) break;
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length];
       const ms = await once(name, round === 0);
-      if (measuring) samples[name].push(ms);
+      if (measured >= 0) samples[name].push(ms);
     }
   }
   return samples;

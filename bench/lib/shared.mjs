@@ -3,7 +3,8 @@
  * repository root's install: Nest, class-validator, class-transformer,
  * reflect-metadata, ini — and our package from its build (`dist/`).
  *
- * bench/ installs only @nestjs/config and nest-typed-config, with
+ * bench/ installs only @nestjs/config and nest-typed-config (and
+ * @dotenvx/dotenvx, a CLI the start-up table runs as a process), with
  * `legacy-peer-deps` (bench/.npmrc) so npm adds no second Nest as their peer:
  * their `require('@nestjs/common')` walks up to the root's copy.
  * nest-typed-config resolves class-validator and class-transformer from
