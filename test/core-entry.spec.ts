@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as core from '../lib/core';
 import * as root from '../lib/index';
+import { tempDir } from './helpers/cli';
+import { readmeExample } from './helpers/readme';
 
 /**
  * Runs `script` in a fresh Node process in the repository, where
@@ -102,5 +107,35 @@ describe('nestjs-ini-secrets/core: the loader without Nest', () => {
       same: true,
       module: 'function',
     });
+  });
+});
+
+describe("README's DTO file importing /core", () => {
+  it('imports the decorators from nestjs-ini-secrets/core, and loadSecrets builds its section', async () => {
+    const code = readmeExample('core-dto');
+    expect(code.split('\n').filter((line) => line.includes("from 'nestjs-ini-secrets"))).toEqual([
+      "import { NotSecret, SecretsSection } from 'nestjs-ini-secrets/core';",
+    ]);
+    const dir = tempDir('nis-core-dto-');
+    // The compiler options a `nest new` app has, for SWC to find next to the file.
+    const compilerOptions = { experimentalDecorators: true, emitDecoratorMetadata: true };
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions }));
+    const file = path.join(dir, 'secrets.ts');
+    const library = pathToFileURL(path.resolve('lib/core.ts')).href;
+    writeFileSync(file, code.replace(`from 'nestjs-ini-secrets/core'`, `from '${library}'`));
+    const { SessionSecrets } = (await import(pathToFileURL(file).href)) as { SessionSecrets: new () => object };
+    const secrets = await root.loadSecrets({
+      sections: [SessionSecrets],
+      values: { session: { secret: 'k'.repeat(32), cookie_name: 'sid' } },
+    });
+    // The same loader whichever entry imported the decorators: the root's loadSecrets reads /core's metadata.
+    expect(JSON.stringify(secrets.section(SessionSecrets))).toBe('{"secret":"[REDACTED]","cookie_name":"sid"}');
+    const error = await root
+      .loadSecrets({ sections: [SessionSecrets], values: { session: { secret: 'short', cookie_name: 'sid' } } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(core.SecretsError);
+    expect((error as InstanceType<typeof core.SecretsError>).problems.map((p) => p.message)).toEqual([
+      'secret must be longer than or equal to 32 characters',
+    ]);
   });
 });

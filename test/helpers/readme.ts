@@ -16,8 +16,10 @@ function block(kind: 'example' | 'example-output', name: string): string | undef
   const at = readme.indexOf(marker);
   if (at < 0) return undefined;
   if (readme.indexOf(marker, at + marker.length) >= 0) throw new Error(`README marks "${kind}: ${name}" twice`);
-  const fenced = /^\s*(`{3,})[^\n]*\n([\s\S]*?)^\1[ \t]*$/m.exec(readme.slice(at + marker.length));
-  if (!fenced || fenced.index !== readme.slice(at + marker.length).search(/\S/)) {
+  const rest = readme.slice(at + marker.length);
+  // The fence must be the next thing after the marker (blank lines allowed, as prettier writes them).
+  const fenced = /^(`{3,})[^\n]*\n([\s\S]*?)^\1[ \t]*$/m.exec(rest.slice(rest.search(/\S/)));
+  if (!fenced || fenced.index !== 0) {
     throw new Error(`README "${kind}: ${name}" is not followed by a fenced block`);
   }
   return fenced[2]!;
