@@ -34,7 +34,7 @@ export function classTransformer(): ClassTransformer {
  */
 export function classTransformerStorage(): TransformerStorage {
   transformerStorage ??= // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
+    (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
   return transformerStorage;
 }
 
