@@ -3,10 +3,11 @@
  * when the new ones do not load, swap the whole result at once. Shared by
  * `SecretsModule` (`watch` option) and {@link watchSecrets} (no Nest).
  */
-import { type Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { errorName, SecretsError } from './errors';
 import { buildSecrets, type LoadSecretsOptions, type Secrets, snapshotOptions } from './load-secrets';
-import type { RawSections } from './model';
+import { changedSections } from './sources/changed-sections';
+export { changedSections };
 import { loadRawSecrets, type RawSecrets } from './sources/raw-secrets';
 import { watchPaths, type PathWatcher } from './sources/watch';
 import { watchTargets } from './sources/watch-targets';
@@ -145,26 +146,6 @@ export function startRotation(
   return watchPaths(watchTargets(first.raw), reload, watch);
 }
 
-/** Names of the sections whose keys or values differ: new order first, then the removed ones. */
-export function changedSections(before: RawSections, after: RawSections): string[] {
-  const changed: string[] = [];
-  for (const [name, section] of after) {
-    const old = before.get(name);
-    if (!old || old.values.size !== section.values.size) {
-      changed.push(name);
-      continue;
-    }
-    for (const [key, { value }] of section.values) {
-      if (old.values.get(key)?.value !== value) {
-        changed.push(name);
-        break;
-      }
-    }
-  }
-  for (const name of before.keys()) if (!after.has(name)) changed.push(name);
-  return changed;
-}
-
 /** Every stage throws `SecretsError`; anything else is named, never quoted (its message may hold input). */
 function asSecretsError(error: unknown): SecretsError {
   if (error instanceof SecretsError) return error;
@@ -227,6 +208,9 @@ export async function watchSecrets(
   const first = await loadRepeatably(loadOptions);
   let current = first.secrets;
   let queue: Promise<unknown> = Promise.resolve();
+  // Required here, not imported: the loader-only entry (`nestjs-ini-secrets/core`) loads no rxjs until a watch starts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Subject } = require('rxjs') as typeof import('rxjs');
   const changes = new Subject<SecretsChange>();
   let closed = false;
   const watcher = startRotation(

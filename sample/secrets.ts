@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString, MinLength } from 'class-validator';
-import { OAuth1ProviderSecrets, OAuth2ProviderSecrets, SecretsSection } from '../lib';
+import { OAuth1ProviderSecrets, OAuth2ProviderSecrets, SecretsSection } from '../lib/core';
 
 /** `[authentication] secret`: signs password-reset and activation tokens. */
 @SecretsSection('authentication')

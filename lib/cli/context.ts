@@ -80,6 +80,17 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Ends a command with `exitCode`, printing nothing more: the command has
+ * spoken for itself (a `--json` report, `exec`'s child).
+ */
+export class ReportedExit extends Error {
+  override readonly name: string = 'ReportedExit';
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
 /** "1 recipient", "2 recipients". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -11,7 +11,7 @@ import type { Masker } from '../mask/masker';
 import type { RawSecrets } from '../sources/raw-secrets';
 import { watchPaths } from '../sources/watch';
 import { watchTargets } from '../sources/watch-targets';
-import { changedSections } from '../watch-secrets';
+import { changedSections } from '../sources/changed-sections';
 import type { CliContext } from './context';
 import { FORWARDED_SIGNALS, runChild, type ChildRun } from './exec-child';
 

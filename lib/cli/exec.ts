@@ -3,7 +3,7 @@ import { isPresentableName, SecretsError, type SecretsProblem } from '../errors'
 import { inspectedForms, Masker } from '../mask/masker';
 import type { RawSections } from '../model';
 import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
-import { CliError, EXIT_USAGE, type CliContext } from './context';
+import { CliError, EXIT_USAGE, ReportedExit, type CliContext } from './context';
 import { FORWARDED_SIGNALS, runChild } from './exec-child';
 import { DEFAULT_GRACE_SECONDS, superviseChild, type PreparedRun } from './exec-watch';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
@@ -18,11 +18,8 @@ export const SECRET_VARIABLE_PREFIX = 'SECRET_';
  * Ends `nest-secrets` with the child's exit code, printing nothing: the
  * command has already spoken for itself.
  */
-export class ChildExit extends Error {
+export class ChildExit extends ReportedExit {
   override readonly name = 'ChildExit';
-  constructor(readonly exitCode: number) {
-    super(`child exited with ${exitCode}`);
-  }
 }
 
 /**

@@ -4,30 +4,64 @@
  * per command (`keygen.ts`, `encrypt.ts`, …), each exporting a `register…`
  * function; this file wires them and maps outcomes to exit codes:
  * 0 success, 1 a secrets problem, 2 bad usage.
+ *
+ * Only the command being run is loaded (every one for the overall help or a
+ * misspelt name): `exec` and `hook run` run many times a day, and loading
+ * every command's files was most of their start-up. Each command loads its
+ * heavy libraries (class-validator, age-encryption, …) itself, when it needs them.
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
-import { CRASH_BEFORE_RENAME_VARIABLE } from '../files/atomic-write';
+import { CRASH_BEFORE_RENAME_VARIABLE } from '../files/crash-before-rename';
 import { SecretsError } from '../errors';
-import { CliError, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
-import { registerCheck } from './check';
-import { registerDecrypt } from './decrypt';
-import { registerDiffDriver } from './diff-driver';
-import { registerEdit } from './edit';
-import { registerEncrypt } from './encrypt';
-import { ChildExit, registerExec } from './exec';
-import { registerHook } from './hook';
-import { registerInit } from './init';
-import { registerKeys } from './keys';
-import { registerKeygen } from './keygen';
-import { registerRecipients } from './recipients';
-import { registerRotate } from './rotate';
+import { CliError, ReportedExit, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
 
-/** Builds the program; every command registered on it inherits the exit and output settings. */
-export function buildProgram(ctx: CliContext): Command {
+type Register = (program: Command, ctx: CliContext) => void;
+
+/**
+ * `require(specifier)` once built; `viaImport` where the sources run as
+ * TypeScript (vitest), which `require` cannot load. An `import()` of the
+ * built CommonJS would also work, but costs Node's ES-module loader and its
+ * export scan on every start (≈ 10 ms).
+ */
+function load<M>(specifier: string, viaImport: () => Promise<M>): Promise<M> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return __filename.endsWith('.js') ? Promise.resolve(require(specifier) as M) : viaImport();
+}
+
+/** Each command's name → its `register…` function, loaded on demand. */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  keygen: async () => (await load('./keygen.js', () => import('./keygen.js'))).registerKeygen,
+  encrypt: async () => (await load('./encrypt.js', () => import('./encrypt.js'))).registerEncrypt,
+  decrypt: async () => (await load('./decrypt.js', () => import('./decrypt.js'))).registerDecrypt,
+  edit: async () => (await load('./edit.js', () => import('./edit.js'))).registerEdit,
+  recipients: async () => (await load('./recipients.js', () => import('./recipients.js'))).registerRecipients,
+  'diff-driver': async () => (await load('./diff-driver.js', () => import('./diff-driver.js'))).registerDiffDriver,
+  init: async () => (await load('./init.js', () => import('./init.js'))).registerInit,
+  check: async () => (await load('./check.js', () => import('./check.js'))).registerCheck,
+  hook: async () => (await load('./hook.js', () => import('./hook.js'))).registerHook,
+  keys: async () => (await load('./keys.js', () => import('./keys.js'))).registerKeys,
+  exec: async () => (await load('./exec.js', () => import('./exec.js'))).registerExec,
+  rotate: async () => (await load('./rotate.js', () => import('./rotate.js'))).registerRotate,
+};
+
+/**
+ * The commands `args` (the arguments after node and the script) can run:
+ * the one named first (also after `help`), else every one, for the
+ * overall help and the suggestion after a misspelt name.
+ */
+export function commandsFor(args: readonly string[]): string[] {
+  const named = args[0] === 'help' ? args[1] : args[0];
+  return named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+}
+
+/** Builds the program with `commands` (see {@link commandsFor}); every command inherits the exit and output settings. */
+export async function buildProgram(
+  ctx: CliContext,
+  commands: readonly string[] = Object.keys(COMMANDS),
+): Promise<Command> {
   const program = new Command('nest-secrets')
     .description('Create, check, encrypt, edit and use per-environment <env>-secrets.ini files (age-encrypted or not).')
     .version(packageVersion(), '-V, --version')
@@ -36,18 +70,9 @@ export function buildProgram(ctx: CliContext): Command {
     .enablePositionalOptions()
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (text) => ctx.stdout(text), writeErr: (text) => ctx.stderr(text) });
-  registerKeygen(program, ctx);
-  registerEncrypt(program, ctx);
-  registerDecrypt(program, ctx);
-  registerEdit(program, ctx);
-  registerRecipients(program, ctx);
-  registerDiffDriver(program, ctx);
-  registerInit(program, ctx);
-  registerCheck(program, ctx);
-  registerHook(program, ctx);
-  registerKeys(program, ctx);
-  registerExec(program, ctx);
-  registerRotate(program, ctx);
+  // Loaded together, registered in the help's order.
+  const registers = await Promise.all(commands.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, ctx);
   return program;
 }
 
@@ -57,7 +82,8 @@ export function buildProgram(ctx: CliContext): Command {
  * @returns the exit code; output goes through `ctx`
  */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const program = buildProgram(ctx);
+  const commands = commandsFor(argv.slice(2));
+  const program = await buildProgram(ctx, commands);
   try {
     await program.parseAsync([...argv]);
     return EXIT_OK;
@@ -69,8 +95,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
 function report(error: unknown, ctx: CliContext, program: Command): number {
   // Commander has printed its message already; help and --version end with 0.
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-  // `exec` ends with its child's code; the child has spoken for itself.
-  if (error instanceof ChildExit) return error.exitCode;
+  // A `--json` report or `exec`'s child has spoken for itself.
+  if (error instanceof ReportedExit) return error.exitCode;
   // The message is built from names, paths and lines only: never a value.
   if (error instanceof SecretsError) {
     ctx.stderr(`${error.message}\n`);
@@ -114,6 +140,9 @@ export function processContext(): CliContext {
     // Ctrl-C or end of input rejects (an AbortError); either way the terminal is
     // released, so that nothing keeps the process alive afterwards.
     ask: async (question) => {
+      // Required here: most commands never ask, and readline costs every start.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createInterface } = require('node:readline/promises') as typeof import('node:readline/promises');
       const readline = createInterface({ input: process.stdin, output: process.stderr });
       const closed = new Promise<never>((_, reject) =>
         readline.once('close', () => reject(Object.assign(new Error('input closed'), { name: 'AbortError' }))),

@@ -4,7 +4,8 @@
  * `Number('12abc')` is `NaN` and `Boolean('false')` is `true`, none of which
  * may reach a DTO. Messages name the class and property, never the value.
  */
-import { TransformationType, type TransformFnParams } from 'class-transformer';
+import type { TransformFnParams } from 'class-transformer';
+import { PLAIN_TO_CLASS } from './libraries';
 import type { DtoDescription, DtoProperty } from './keys';
 import { errorName, isPresentableName, type SecretsProblem } from '../errors';
 import type { RawSection } from '../model';
@@ -206,7 +207,7 @@ function runTransforms(property: DtoProperty, raw: string, plain: Record<string,
         value,
         key: property.property,
         obj: plain,
-        type: TransformationType.PLAIN_TO_CLASS,
+        type: PLAIN_TO_CLASS,
         options: {},
       } satisfies TransformFnParams);
     } catch (error) {

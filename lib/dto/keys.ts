@@ -5,27 +5,16 @@
  * itself. Reads only metadata — never a value.
  */
 import 'reflect-metadata';
-import { TransformationType } from 'class-transformer';
 import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import { classTransformerStorage, classValidator, PLAIN_TO_CLASS } from './libraries';
 import type { TransformFnParams } from 'class-transformer';
-import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { notSecretProperties } from './decorators';
 import type { SecretsProblem } from '../errors';
 
-/**
- * class-transformer keeps its metadata in a module-level storage that its
- * public API does not export. This is the same module instance that
- * `class-transformer`'s own `require` graph uses (the package has no
- * `exports` map and `main` is CJS), so decorators applied by user code land
- * here.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage: TransformerStorage = require('class-transformer/cjs/storage').defaultMetadataStorage;
-
 /** The class-transformer metadata storage (shared with user code). */
 export function getTransformerStorage(): TransformerStorage {
-  return transformerStorage;
+  return classTransformerStorage();
 }
 
 // The storage's per-class maps are private; declared keys need all of them,
@@ -93,7 +82,7 @@ export function classChain(cls: Function): Function[] {
  * sections. Falls back to it when the storage is not keyed by class.
  */
 export function validationMetadatas(cls: Function): ValidationMetadata[] {
-  const storage = getMetadataStorage();
+  const storage = classValidator().getMetadataStorage();
   const byClass = (storage as unknown as { validationMetadatas?: unknown }).validationMetadatas;
   if (!(byClass instanceof Map)) {
     return storage.getTargetValidationMetadatas(cls, '', true, false).filter(isPropertyMetadata);
@@ -168,7 +157,7 @@ export function describeDto(
     }
   }
 
-  const hasRules = metas.some((m) => m.type !== ValidationTypes.CONDITIONAL_VALIDATION);
+  const hasRules = metas.some((m) => m.type !== classValidator().ValidationTypes.CONDITIONAL_VALIDATION);
   if (!hasRules) {
     problems.push({
       code: 'NO_RULES',
@@ -211,7 +200,7 @@ function decoratedProperties(
   metas: readonly ValidationMetadata[],
   notSecret: ReadonlySet<string>,
 ): string[] {
-  const internals = transformerStorage as unknown as TransformerStorageInternals;
+  const internals = classTransformerStorage() as unknown as TransformerStorageInternals;
   const names: string[] = [];
   const seen = new Set<string>();
   const add = (property: unknown): void => {
@@ -243,9 +232,9 @@ function describeProperty(
   notSecret: boolean,
 ): DtoProperty {
   const own = metas.filter((m) => m.propertyName === property);
-  const expose = transformerStorage.findExposeMetadata(cls, property);
+  const expose = classTransformerStorage().findExposeMetadata(cls, property);
   const key = expose?.options?.name && expose.options.toPlainOnly !== true ? expose.options.name : property;
-  const typeMeta = transformerStorage.findTypeMetadata(cls, property);
+  const typeMeta = classTransformerStorage().findTypeMetadata(cls, property);
   return {
     property,
     key,
@@ -253,9 +242,9 @@ function describeProperty(
     typeFunction: typeMeta?.typeFunction
       ? () => typeMeta.typeFunction({ newObject: {}, object: {}, property })
       : undefined,
-    conditional: own.some((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION),
-    transforms: transformerStorage
-      .findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS)
+    conditional: own.some((m) => m.type === classValidator().ValidationTypes.CONDITIONAL_VALIDATION),
+    transforms: classTransformerStorage()
+      .findTransformMetadatas(cls, property, PLAIN_TO_CLASS)
       .map((t) => t.transformFn),
     notSecret,
   };

@@ -26,12 +26,13 @@
  * DTO's own `toJSON`/`toString`/inspect method is shadowed.
  */
 import { inspect } from 'node:util';
-import { Exclude, Expose, Transform, TransformationType, Type, type TransformFnParams } from 'class-transformer';
+import type { TransformFnParams } from 'class-transformer';
 import { isNotSecret } from './decorators';
 import { getTransformerStorage } from './keys';
+import { CLASS_TO_PLAIN, classTransformer } from './libraries';
+import { REDACTED } from './redacted';
 
-/** What every representation of a loaded DTO shows instead of a secret value. */
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
 interface RedactedClass {
   readonly cls: new () => object;
@@ -76,12 +77,13 @@ export function redactedClassOf(dto: Function, properties: Iterable<string> = []
     // class-transformer reads a class-level @Exclude()/@Expose() strategy
     // from the exact class only, so the subclass has to repeat it.
     const strategy = getTransformerStorage().getStrategy(dto);
-    if (strategy === 'excludeAll') Exclude()(Redacted);
-    if (strategy === 'exposeAll') Expose()(Redacted);
+    if (strategy === 'excludeAll') classTransformer().Exclude()(Redacted);
+    if (strategy === 'exposeAll') classTransformer().Expose()(Redacted);
     redactedClassSet.add(Redacted);
     entry = { cls: Redacted, covered: new Set(), display, exposed: new Set() };
     redactedClasses.set(dto, entry);
   }
+  const { Transform, Type } = classTransformer();
   for (const property of properties) {
     if (entry.covered.has(property) || isNotSecret(dto, property)) continue;
     entry.covered.add(property);
@@ -109,13 +111,13 @@ const quieted = new WeakSet<object>();
  * of the class are transformed as before.
  */
 function quietUserTransforms(dto: Function, property: string): void {
-  const metadatas = getTransformerStorage().findTransformMetadatas(dto, property, TransformationType.CLASS_TO_PLAIN);
+  const metadatas = getTransformerStorage().findTransformMetadatas(dto, property, CLASS_TO_PLAIN);
   for (const metadata of metadatas as Array<{ transformFn: (params: TransformFnParams) => unknown }>) {
     if (quieted.has(metadata)) continue;
     quieted.add(metadata);
     const original = metadata.transformFn;
     metadata.transformFn = (params) =>
-      params.type === TransformationType.CLASS_TO_PLAIN &&
+      params.type === CLASS_TO_PLAIN &&
       params.obj !== null &&
       typeof params.obj === 'object' &&
       redactedClassSet.has((params.obj as object).constructor)
@@ -226,6 +228,7 @@ function exposeToTransformer(entry: RedactedClass, dto: Function, property: stri
   const storage = getTransformerStorage();
   if (storage.getStrategy(dto) === 'excludeAll') return;
   const own = storage.findExposeMetadata(dto, property);
+  const { Expose } = classTransformer();
   if (!own) {
     Expose({ toPlainOnly: true })(entry.cls.prototype, property);
   } else if (own.options?.toClassOnly === true && own.options.toPlainOnly !== true) {

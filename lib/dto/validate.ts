@@ -7,22 +7,18 @@
  * is rebuilt here from its metadata with the value replaced by
  * `[REDACTED]`, then checked against every value as a last defence.
  */
-import {
-  getMetadataStorage,
-  validate,
-  ValidationTypes,
-  type ValidationArguments,
-  type ValidationError,
-} from 'class-validator';
+import type { ValidationArguments, ValidationError } from 'class-validator';
 import type { ConstraintMetadata } from 'class-validator/types/metadata/ConstraintMetadata';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { convertSection, findUnknownKeys, type SectionClaim } from './convert';
 import { getSectionOptions, type ResolvedSectionOptions } from './decorators';
-import { describeDto, validationMetadatas, type DtoDescription } from './keys';
+import { describedDto } from './known-sections';
+import { validationMetadatas, type DtoDescription } from './keys';
 import { errorName, SecretsError, type SecretsProblem } from '../errors';
 import type { RawSection, RawSections } from '../model';
-import type { KnownSections } from '../sources/env-overrides';
 import { valueProblemAt } from '../sources/origin';
+import { classValidator } from './libraries';
+import { validateInstance } from './validate-instance';
 import { deepFreeze, hideSecrets, REDACTED, redactedClassOf, secretProperties, shownKeys } from './redact';
 
 interface Plan<C extends Function = Function> {
@@ -38,46 +34,6 @@ interface Built {
   readonly section: RawSection;
   readonly instance: object;
   readonly failed: Set<string>;
-}
-
-// A class's decorators are applied once, when it is defined: describing it
-// once per process is enough (forRoot, forFeature and test suites load the
-// same classes again and again).
-const descriptions = new WeakMap<Function, Map<string, ReturnType<typeof describeDto>>>();
-
-/** `describeDto(cls, section)`, described once per process. */
-export function describedDto(cls: Function, section: string): ReturnType<typeof describeDto> {
-  let bySection = descriptions.get(cls);
-  if (!bySection) descriptions.set(cls, (bySection = new Map()));
-  let described = bySection.get(section);
-  if (!described) bySection.set(section, (described = describeDto(cls, section)));
-  return described;
-}
-
-/**
- * What the DTO classes declare, for matching `envOverrides` variables: each
- * section's keys (of every class claiming it) and whether any claiming class
- * allows unknown keys. A class that is not a valid DTO is left out here:
- * {@link buildSections} reports it.
- */
-export function knownSections(classes: readonly Function[]): KnownSections {
-  const sections = new Map<string, { keys: string[]; allowUnknownKeys: boolean }>();
-  for (const cls of new Set(classes)) {
-    let options: ResolvedSectionOptions;
-    try {
-      options = getSectionOptions(cls);
-    } catch (error) {
-      if (error instanceof SecretsError) continue;
-      throw error;
-    }
-    const known = sections.get(options.name) ?? { keys: [], allowUnknownKeys: false };
-    sections.set(options.name, known);
-    known.allowUnknownKeys ||= options.allowUnknownKeys;
-    for (const key of describedDto(cls, options.name).description.byKey.keys()) {
-      if (!known.keys.includes(key)) known.keys.push(key);
-    }
-  }
-  return { sections };
 }
 
 /**
@@ -245,7 +201,9 @@ async function validateBuilt(
   const problems: SecretsProblem[] = [];
   let leaks: LeakCheck | undefined;
   for (const item of built) {
-    const errors = await runValidation(item, file);
+    const result = runValidation(item, file);
+    // Awaited only when a constraint was asynchronous: a promise per section is measurable.
+    const errors = result instanceof Promise ? await result : result;
     if (!Array.isArray(errors)) {
       problems.push(errors);
       continue;
@@ -267,24 +225,29 @@ async function validateBuilt(
   return problems;
 }
 
-/** class-validator's errors, or the problem to report when validating threw. */
-async function runValidation(item: Built, file: string | undefined): Promise<ValidationError[] | SecretsProblem> {
+/** class-validator's errors, or the problem to report when validating threw; a promise only when a constraint was asynchronous. */
+function runValidation(
+  item: Built,
+  file: string | undefined,
+): ValidationError[] | SecretsProblem | Promise<ValidationError[] | SecretsProblem> {
+  // A throwing validator or message function: its message may quote the value.
+  const threw = (error: unknown): SecretsProblem => ({
+    code: 'VALIDATION',
+    file,
+    section: item.section.name,
+    line: item.section.line,
+    message: `validating ${item.plan.dto.name} threw ${errorName(error)} (its message is not shown: it may quote a value)`,
+  });
   try {
-    return await validate(item.instance, {
+    const errors = validateInstance(item.instance, {
       validationError: { target: false, value: false },
       // NO_RULES is reported per class beforehand; class-validator's own
       // "an unknown value was passed" must never be seen.
       forbidUnknownValues: false,
     });
+    return errors instanceof Promise ? errors.catch(threw) : errors;
   } catch (error) {
-    // A throwing validator or message function: its message may quote the value.
-    return {
-      code: 'VALIDATION',
-      file,
-      section: item.section.name,
-      line: item.section.line,
-      message: `validating ${item.plan.dto.name} threw ${errorName(error)} (its message is not shown: it may quote a value)`,
-    };
+    return threw(error);
   }
 }
 
@@ -368,6 +331,7 @@ async function rebuildMessage(
   const lookupCls = arrayOwner?.cls ?? (owner !== null && typeof owner === 'object' ? owner.constructor : undefined);
   const lookupProperty = arrayOwner?.property ?? property;
   if (typeof lookupCls !== 'function') return fallback;
+  const { getMetadataStorage, ValidationTypes } = classValidator();
   const storage = getMetadataStorage();
   const candidates: Candidate[] = [];
   for (const metadata of validationMetadatas(lookupCls)) {

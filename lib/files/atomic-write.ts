@@ -5,13 +5,7 @@ import * as path from 'node:path';
 /** Every temp file written next to a target starts with this. */
 export const TEMP_PREFIX = '.nest-secrets-tmp-';
 
-/**
- * Test-only fault injection: when this variable is `1`, the CLI process kills
- * itself with SIGKILL after the temp file is written and synced, before the
- * rename — the worst moment for a crash (the CLI's context turns it into
- * {@link AtomicWriteOptions.beforeRename}).
- */
-export const CRASH_BEFORE_RENAME_VARIABLE = 'NEST_SECRETS_TEST_CRASH_BEFORE_RENAME';
+export { CRASH_BEFORE_RENAME_VARIABLE } from './crash-before-rename';
 
 export interface AtomicWriteOptions {
   /** Permission bits of the new file, set exactly (umask does not apply). */

@@ -16,7 +16,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { inspect } from 'node:util';
-import { REDACTED } from '../dto/redact';
+import { REDACTED } from '../dto/redacted';
 
 /** Values shorter than this many characters (UTF-16 code units) are not masked. */
 export const MASK_MIN_LENGTH = 8;

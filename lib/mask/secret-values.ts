@@ -8,7 +8,7 @@
 import { getSectionOptions } from '../dto/decorators';
 import { inspectedForms, MASK_MIN_LENGTH } from './masker';
 import type { RawSections } from '../model';
-import { describedDto } from '../dto/validate';
+import { describedDto } from '../dto/known-sections';
 
 /**
  * The strings to mask: each raw value of `raw` unless every loaded DTO that

@@ -9,7 +9,7 @@
  * sections whose values carry their `origin`.
  */
 import * as path from 'node:path';
-import { knownSections } from '../dto/validate';
+import { knownSections } from '../dto/known-sections';
 import type { Environment } from '../environment-variables';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
 import type { RawSection, RawSections, RawValue } from '../model';

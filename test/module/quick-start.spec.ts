@@ -2,7 +2,8 @@
  * README's Quick start, as written there: the blocks marked
  * `<!-- quick-start: <file> -->` (read as test/packaging/run.mjs reads them) are
  * written to a temporary app, next to the `nest new` files they import, and
- * imported in-process with 'nestjs-ini-secrets' pointing at lib/.
+ * imported in-process with 'nestjs-ini-secrets' pointing at lib/ (and
+ * 'nestjs-ini-secrets/core' at lib/core.ts).
  */
 import { Test } from '@nestjs/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -69,9 +70,13 @@ async function applyQuickStart() {
     JSON.stringify({ compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true } }),
   );
   const library = pathToFileURL(path.join(root, 'lib/index.ts')).href;
+  const core = pathToFileURL(path.join(root, 'lib/core.ts')).href;
   for (const [file, text] of [...GENERATED, ...blocks]) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text.replaceAll(`from 'nestjs-ini-secrets'`, `from '${library}'`));
+    const imports = text
+      .replaceAll(`from 'nestjs-ini-secrets/core'`, `from '${core}'`)
+      .replaceAll(`from 'nestjs-ini-secrets'`, `from '${library}'`);
+    writeFileSync(path.join(dir, file), imports);
   }
   const load = async (file: string) =>
     (await import(pathToFileURL(path.join(dir, file)).href)) as Record<string, Class>;

@@ -20,6 +20,7 @@
 
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -253,7 +254,8 @@ async function packTarball(workDir) {
   );
   await check('the tarball holds the build, its types and the CLI, and no sources or tests', () => {
     const bin = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).bin ?? {};
-    const missing = ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', ...Object.values(bin)]
+    const entries = ['dist/index.js', 'dist/index.d.ts', 'dist/core.js', 'dist/core.d.ts', 'core/package.json'];
+    const missing = ['package.json', 'README.md', ...entries, ...Object.values(bin)]
       .map((required) => required.replace(/^\.\//, ''))
       .filter((required) => !paths.includes(required));
     assert(missing.length === 0, `not in the tarball: ${missing.join(', ')}`);
@@ -374,6 +376,34 @@ async function testFixture(fixture, sources, workDir) {
       await mustRun(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir });
     });
 
+    await check(
+      `${fixture}: nestjs-ini-secrets/core loads no @nestjs/* or rxjs and hands out the root's objects`,
+      async () => {
+        // The app's DTO file (src/secrets.ts) imports /core: `check` and plain scripts load it without Nest.
+        const script = `
+        const core = require('nestjs-ini-secrets/core');
+        const nest = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](@nestjs|rxjs)[\\\\/]/.test(f));
+        const root = require('nestjs-ini-secrets');
+        const differing = Object.keys(core).filter((name) => root[name] !== core[name]);
+        console.log(JSON.stringify({ nest: nest.length, differing, exports: Object.keys(core).length > 0 }));`;
+        const output = (await mustRun(process.execPath, ['-e', script], { cwd: appDir })).trim();
+        const expected = JSON.stringify({ nest: 0, differing: [], exports: true });
+        assert(output === expected, `expected ${expected}\n     got ${output}`);
+      },
+    );
+
+    await check(`${fixture}: import { … } from 'nestjs-ini-secrets/core' sees every CommonJS export`, async () => {
+      const script = `
+        import { createRequire } from 'node:module';
+        import { SecretsError as FromCore } from 'nestjs-ini-secrets/core';
+        import { SecretsError as FromRoot } from 'nestjs-ini-secrets';
+        const cjs = Object.keys(createRequire(process.cwd() + '/')('nestjs-ini-secrets/core')).filter((k) => k !== '__esModule');
+        const esm = Object.keys(await import('nestjs-ini-secrets/core'));
+        const missing = cjs.filter((k) => !esm.includes(k));
+        if (missing.length || FromCore !== FromRoot) { console.error('not named exports: ' + missing); process.exit(1); }`;
+      await mustRun(process.execPath, ['--input-type=module', '-e', script], { cwd: appDir });
+    });
+
     // tsconfig.commonjs.json, where present: the `module: commonjs` of older apps,
     // which finds our types through package.json's `types`, not `exports`.
     for (const tsconfig of ['tsconfig.json', 'tsconfig.commonjs.json']) {
@@ -391,6 +421,19 @@ async function testFixture(fixture, sources, workDir) {
       },
       { fatal: true },
     );
+
+    await check(`${fixture}: nest-secrets check validates the built DTO file (importing /core)`, async () => {
+      // As a developer keeps it (a group-readable file is a warning, which changes the line).
+      chmodSync(path.join(appDir, 'development-secrets.ini'), 0o600);
+      const output = await mustRun(
+        path.join(appDir, 'node_modules/.bin/nest-secrets'),
+        ['check', '-e', 'development', '--sections', 'dist/secrets.js'],
+        { cwd: appDir, env: childEnv({ FACEBOOK_API_KEY: API_KEY }) },
+      );
+      const expected = `${path.join(appDir, 'development-secrets.ini')}: ok (environment development; 1 section: facebook; 4 keys)`;
+      assert(output.split('\n').includes(expected), `expected the line ${expected}\n     got ${output}`);
+      assert(!output.includes(API_KEY), 'the secret appears in the output');
+    });
 
     await check(`${fixture}: with FACEBOOK_API_KEY set, GET /facebook answers from the injected section`, async () => {
       const { status, body, output } = await startAndRequest(appDir, await freePort(), '/facebook');

@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, gitInit, runCliProcess, tempDir } from './helpers/cli';
+
+/**
+ * The packages that start-up must not load for the commands run most often
+ * (`exec` wraps every deployment command, `hook run` every commit): the
+ * validation libraries, the age library, Nest and rxjs.
+ */
+const FORBIDDEN = ['@nestjs/common', '@nestjs/core', 'age-encryption', 'class-transformer', 'class-validator', 'rxjs'];
+
+/**
+ * A preload (`--import`) recording every package a process loads: CommonJS
+ * ones from the require cache at exit, ES-module ones (age-encryption) from a
+ * resolve hook. Written one per line to `$OBSERVED_MODULES`.
+ */
+const OBSERVER = `
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+const out = process.env.OBSERVED_MODULES;
+register('data:text/javascript,' + encodeURIComponent(\`
+  import { appendFileSync } from 'node:fs';
+  export async function resolve(specifier, context, next) {
+    const resolved = await next(specifier, context);
+    appendFileSync(\${JSON.stringify(out)}, resolved.url + '\\\\n');
+    return resolved;
+  }\`));
+process.on('exit', () => appendFileSync(out, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));
+`;
+
+/** Runs the built CLI with the observer; the packages its process loaded, sorted. */
+function packagesLoaded(dir: string, args: string[]): { status: number | null; stderr: string; packages: string[] } {
+  const observer = path.join(dir, '..', `observer-${path.basename(dir)}.mjs`);
+  const observed = path.join(dir, '..', `observed-${path.basename(dir)}.txt`);
+  writeFileSync(observer, OBSERVER);
+  writeFileSync(observed, '');
+  const { status, stderr } = runCliProcess(args, {
+    cwd: dir,
+    env: cleanEnv(dir, { NODE_OPTIONS: `--import=${observer}`, OBSERVED_MODULES: observed }),
+  });
+  const packages = new Set<string>();
+  for (const line of readFileSync(observed, 'utf8').split('\n')) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(line);
+    if (match) packages.add(match[1]!);
+  }
+  return { status, stderr, packages: [...packages].sort() };
+}
+
+// Processes of their own: what matters is which modules a fresh `nest-secrets` process loads.
+describe('start-up: each command loads only what it uses', () => {
+  const INI = '[smtp]\nhost = smtp.example.com\npassword = ${SMTP_PASSWORD:-development-only}\n';
+
+  function app(): string {
+    const dir = path.join(tempDir('nis-startup-'), 'app');
+    gitInit(dir, cleanEnv(dir));
+    writeFileSync(path.join(dir, 'development-secrets.ini'), INI, { mode: 0o600 });
+    return dir;
+  }
+
+  it.each([
+    ['exec -- true', ['exec', '-e', 'development', '--', 'true']],
+    ['keys', ['keys', '-e', 'development']],
+    ['hook run', ['hook', 'run']],
+    ['--help', ['--help']],
+  ])('%s loads none of class-validator, class-transformer, age-encryption, @nestjs/*, rxjs', (_name, args) => {
+    const { status, stderr, packages } = packagesLoaded(app(), args);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(packages.filter((name) => FORBIDDEN.includes(name))).toEqual([]);
+    // The observer sees packages at all: commander is always there.
+    expect(packages).toContain('commander');
+  });
+
+  it('check with a DTO file importing /core loads class-validator and class-transformer, and no Nest', () => {
+    const dir = app();
+    // A built DTO file as tsc writes it, importing the package's loader-only entry.
+    const dto = `
+      const { IsString } = require(${JSON.stringify(path.resolve('node_modules/class-validator'))});
+      const { SecretsSection } = require(${JSON.stringify(path.resolve('dist/core.js'))});
+      class SmtpSecrets {}
+      for (const key of ['host', 'password']) {
+        IsString()(SmtpSecrets.prototype, key);
+        Reflect.defineMetadata('design:type', String, SmtpSecrets.prototype, key);
+      }
+      exports.SmtpSecrets = SecretsSection('smtp')(SmtpSecrets) ?? SmtpSecrets;`;
+    writeFileSync(path.join(dir, 'secrets.js'), dto);
+    const { status, stderr, packages } = packagesLoaded(dir, [
+      'check',
+      '-e',
+      'development',
+      '--sections',
+      'secrets.js',
+    ]);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(packages.filter((name) => FORBIDDEN.includes(name))).toEqual(['class-transformer', 'class-validator']);
+  });
+
+  it('keygen, which needs age, loads age-encryption (an ES module: seen through the resolve hook)', () => {
+    const dir = app();
+    const { status, packages } = packagesLoaded(dir, ['keygen', '--out', path.join(dir, 'key.txt')]);
+    expect(status).toBe(0);
+    expect(packages.filter((name) => FORBIDDEN.includes(name))).toEqual(['age-encryption']);
+  });
+});
