@@ -11,7 +11,8 @@
  * base64url when every rule accepts those (e.g. a `@Matches` that needs a
  * capital letter), else the key is left to fill in.
  */
-import { ValidationTypes, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import type { ValidationArguments, ValidatorConstraintInterface } from 'class-validator';
+import { classValidator } from '../dto/libraries';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import type { DtoProperty } from '../dto/keys';
 import { placeholderRule } from './placeholders';
@@ -44,11 +45,10 @@ export const TOKEN_RULES: ReadonlySet<string> = new Set([
 ]);
 
 /** Rules that never stand in the way of a token (`@IsOptional`/`@ValidateIf` make the key optional first). */
-const NEUTRAL_RULE_TYPES: ReadonlySet<string> = new Set([
-  ValidationTypes.CONDITIONAL_VALIDATION,
-  ValidationTypes.IS_DEFINED,
-  ValidationTypes.WHITELIST,
-]);
+function neutralRuleTypes(): ReadonlySet<string> {
+  const { ValidationTypes } = classValidator();
+  return new Set([ValidationTypes.CONDITIONAL_VALIDATION, ValidationTypes.IS_DEFINED, ValidationTypes.WHITELIST]);
+}
 
 /** Sample tokens that must all pass the rules for an encoding to be chosen. */
 const SAMPLES = 20;
@@ -98,7 +98,8 @@ export function planKey(declarations: readonly KeyDeclaration[]): KeyPlan {
     if (property.transforms.length) return fill('@Transform');
     if (property.designType !== String) return fill(typeName(property.designType));
   }
-  const rules = declarations.flatMap((declaration) => declaration.rules).filter((r) => !NEUTRAL_RULE_TYPES.has(r.type));
+  const neutral = neutralRuleTypes();
+  const rules = declarations.flatMap((declaration) => declaration.rules).filter((r) => !neutral.has(r.type));
   const refused = [...new Set(rules.filter((rule) => rule.each || !TOKEN_RULES.has(rule.name ?? '')).map(ruleName))];
   if (refused.length) return fill(`rules: ${refused.join(', ')}`);
   const [min, max] = lengthBounds(rules);
