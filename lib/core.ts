@@ -41,3 +41,14 @@ export {
   type OAuth1PassportOptions,
   type OAuth2PassportOptions,
 } from './providers/oauth-provider.secrets';
+export type {
+  CheckReport,
+  CheckedEnvironment,
+  KeysReport,
+  ListedSection,
+  ListedKey,
+  KeyOrigin,
+  LaterSource,
+  ReferencedVariable,
+  ReportedProblem,
+} from './cli/json-report';
