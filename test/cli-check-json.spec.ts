@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CheckReport, ReportedProblem } from '../lib/cli/json-report';
+import type { CheckReport, ReportedProblem } from '../lib/core';
 import { ageEncrypt, ageKeygen, cleanEnv, run, runCli, tempDir, write } from './helpers/cli';
 
 const SECTIONS = path.resolve('test/fixtures/check/sections.js');

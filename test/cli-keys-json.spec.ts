@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KeysReport, ListedKey } from '../lib/cli/json-report';
+import type { KeysReport, ListedKey } from '../lib/core';
 import { ageEncrypt, ageKeygen, cleanEnv, run, runCli, tempDir, write } from './helpers/cli';
 
 function setup(): { dir: string; env: Record<string, string>; home: string } {
