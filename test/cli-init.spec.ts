@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIni } from '../lib/sources/parse';
 import { CLI, cleanEnv, gitInit, leftovers, run, runCli, tempDir, write } from './helpers/cli';
+import { readmeExample } from './helpers/readme';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
@@ -419,5 +420,17 @@ describe('usage of the hygiene commands', () => {
     expect(result.stderr).toBe("error: unknown option '--forse'\n(Did you mean --force?)\n");
     expect(result.status).toBe(2);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('README: the built-in template', () => {
+  it('is what init writes, each {{random}} standing for a 40-hex-digit token', async () => {
+    const { dir, env } = setup();
+    const result = await runCli(['init', '-e', 'staging'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    const written = readFileSync(path.join(dir, 'staging-secrets.ini'), 'utf8');
+    const tokens = written.match(/(?<== )[0-9a-f]{40}$/gm) ?? [];
+    expect(tokens).toHaveLength(2);
+    expect(written.replace(/(?<== )[0-9a-f]{40}$/gm, '{{random}}')).toBe(readmeExample('init-built-in-template'));
   });
 });
