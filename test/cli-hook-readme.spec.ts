@@ -39,11 +39,10 @@ describe("README's hook examples", () => {
     const { dir, env } = repo();
     write(dir, '.gitignore', [GITIGNORE_PLAINTEXT, ...GITIGNORE_EDITOR_BACKUPS, ''].join('\n'));
     write(dir, 'production-secrets.ini', '[session]\nsecret = 0123456789abcdef\n');
-    write(dir, 'production-secrets.ini~', '[session]\nsecret = 0123456789abcdef\n');
     const results = await runExample(readmeExample('hook-refuses'), dir, env);
-    expect(results.map((r) => r.status)).toEqual([0, 1, 0, 1]);
+    expect(results.map((r) => r.status)).toEqual([0, 1, 0, 0, 1]);
     expect(results[1]!.stderr).toContain('Use -f if you really want to add them.');
-    expect(results[3]!.stderr).toBe(readmeOutput('hook-refuses'));
+    expect(results[4]!.stderr).toBe(readmeOutput('hook-refuses'));
     expect(run('git', ['rev-list', '--all', '--count'], { cwd: dir, env }).toString()).toBe('0\n');
   });
 
