@@ -189,3 +189,88 @@ describe('rotate: parse(new) equals parse(old) but for the rotated keys', () => 
     );
   });
 });
+
+describe('planRotations: the shape of the current value is kept exactly', () => {
+  const plan = (value: string, options: { bytes?: number; encoding?: 'hex' | 'base64url' } = {}) => {
+    const text = `[s]\nk = ${value}\n`;
+    const [rotation] = planRotations(text, parseIni(text), 'f', [{ section: 's', key: 'k' }], {
+      force: false,
+      ...options,
+    });
+    return rotation!;
+  };
+
+  it('a base64url token without a digit (as rotate --base64url writes about 1 time in 100) is rotated again', () => {
+    const rotation = plan('Xb_kQzT-wLmVnRtYpHcJdFgKsAeWqAbCdEfGhIjKlMn');
+    expect(rotation.shape).toEqual({ encoding: 'base64url', length: 43 });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('standard base64 with padding (openssl rand -base64 32) stays base64 of 32 bytes, padding included', () => {
+    const rotation = plan('MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=');
+    expect(rotation.shape).toEqual({ encoding: 'base64', length: 44, padding: 1 });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(rotation.token, 'base64')).toHaveLength(32);
+    expect(bytesOfShape(rotation.shape)).toBe(32);
+  });
+
+  it('standard base64 with two "=" (31 bytes) keeps both', () => {
+    const rotation = plan('MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1A==');
+    expect(rotation.shape).toEqual({ encoding: 'base64', length: 44, padding: 2 });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9+/]{42}==$/);
+  });
+
+  it('standard base64 --hex: the same 32 bytes as 64 hex digits', () => {
+    expect(plan('MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=', { encoding: 'hex' }).shape).toEqual({
+      encoding: 'hex',
+      length: 64,
+    });
+  });
+
+  it('standard base64 --bytes 48: 64 characters, no padding', () => {
+    const rotation = plan('MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=', { bytes: 48 });
+    expect(rotation.shape).toEqual({ encoding: 'base64', length: 64, padding: 0 });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9+/]{64}$/);
+  });
+
+  it('letters and digits only (no "-" or "_") stay letters and digits: @IsAlphanumeric / @IsBase64 still pass', () => {
+    const rotation = plan('Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eabc');
+    expect(rotation.shape).toEqual({
+      encoding: 'alphanumeric',
+      length: 44,
+      alphabet: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+    });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9]{44}$/);
+    // 44 characters of 62 carry 261 bits: 32 whole bytes, as --hex shows.
+    expect(bytesOfShape(rotation.shape)).toBe(32);
+  });
+
+  it('lower-case letters and digits only stay so (36 characters: 5.17 bits each)', () => {
+    const rotation = plan('k3q9z7x2m4n8p1r5t6v0w3y7b2c9d4f8');
+    expect(rotation.shape).toEqual({
+      encoding: 'alphanumeric',
+      length: 32,
+      alphabet: 'abcdefghijklmnopqrstuvwxyz0123456789',
+    });
+    expect(rotation.token).toMatch(/^[a-z0-9]{32}$/);
+    expect(bytesOfShape(rotation.shape)).toBe(20);
+  });
+
+  it('letters and digits --bytes 32 keeps the alphabet: 43 of 62 characters (256 bits)', () => {
+    expect(plan('Xb3kQ9zTw7Lm2VnRt5Yp8Hc1', { bytes: 32 }).shape).toEqual({
+      encoding: 'alphanumeric',
+      length: 43,
+      alphabet: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+    });
+  });
+
+  it.each([
+    ['one letter case and "-" only (a phrase)', 'correct-horse-battery'],
+    ['letters only', 'correcthorsebatterystaple'],
+    ['base64 whose "=" is not at the end', 'MBg2B/xxs0era=QF7KufU8yjgL'],
+    ['base64 with padding but a length not a multiple of 4', 'MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K='],
+    ['both alphabets ("+" and "_")', 'MBg2B+xxs0eraQF7_KufU8yjgL'],
+  ])('%s is refused without --force', (_name, value) => {
+    expect(() => plan(value)).toThrow(SecretsError);
+  });
+});

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { isAlphanumeric, isBase64 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main';
 import type { ParsedFile } from '../lib/model';
@@ -128,19 +129,34 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(rotatedValues(TEXT, readFileSync(file, 'utf8'), ['signing.key'])[0]).toMatch(/^[0-9a-f]{60}$/);
   });
 
+  it('standard base64 (openssl rand -base64 32) and letters-and-digits tokens keep their alphabet: @IsBase64 / @IsAlphanumeric still pass', async () => {
+    const base64 = 'MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=';
+    const alphanumeric = 'Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eabc';
+    const text = `[jwt]\nsecret = ${base64}\napi = "${alphanumeric}" # rotated monthly\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'jwt.secret', 'jwt.api'], { cwd: dir, env });
+    expect(result.stdout.split('\n')[1]).toBe(`Rotated jwt.secret, jwt.api in ${file}.`);
+    const after = readFileSync(file, 'utf8');
+    const [secret, api] = rotatedValues(text, after, ['jwt.secret', 'jwt.api']);
+    expect(secret).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(api).toMatch(/^[A-Za-z0-9]{44}$/);
+    expect([isBase64(secret), isBase64(api), isAlphanumeric(api!)]).toEqual([true, true, true]);
+    expect(after).toBe(text.replace(base64, secret!).replace(alphanumeric, api!));
+  });
+
   it('refuses values that do not look generated, all at once, naming section.key and why; nothing written', async () => {
     const { dir, env, file } = plaintext();
     const names = ['database.password', 'database.url', 'database.empty', 'database.from_env', 'session.secret'];
     const result = await runCli(['rotate', '-e', 'production', ...names], { cwd: dir, env });
     const force =
-      '; rotate replaces generated-looking tokens only (16 or more hex or base64url characters): use --force to replace it anyway';
+      '; rotate replaces generated-looking tokens only (16 or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway';
     expect(result).toEqual({
       status: 1,
       signal: null,
       stdout: '',
       stderr:
         `${file}:7 [database] password: is shorter than 16 characters${force}\n` +
-        `${file}:8 [database] url: is not written in hex or base64url (letters and digits)${force}\n` +
+        `${file}:8 [database] url: is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "=")${force}\n` +
         `${file}:9 [database] empty: is empty${force}\n` +
         `${file}:10 [database] from_env: reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token\n`,
     });
@@ -360,7 +376,7 @@ describe('nest-secrets rotate, .age', () => {
     const result = await runCli(['rotate', '-e', 'production', 'database.password'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `${file}:7 [database] password: is shorter than 16 characters; rotate replaces generated-looking tokens only (16 or more hex or base64url characters): use --force to replace it anyway\n`,
+      `${file}:7 [database] password: is shorter than 16 characters; rotate replaces generated-looking tokens only (16 or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway\n`,
     );
     expect(readFileSync(file).equals(before)).toBe(true);
   });

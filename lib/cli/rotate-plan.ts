@@ -124,7 +124,7 @@ function notFound(parsed: ParsedFile, section: ParsedSection | undefined, path: 
   };
 }
 
-const WITHOUT_FORCE = `; rotate replaces generated-looking tokens only (${MIN_GENERATED_LENGTH} or more hex or base64url characters): use --force to replace it anyway`;
+const WITHOUT_FORCE = `; rotate replaces generated-looking tokens only (${MIN_GENERATED_LENGTH} or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway`;
 
 /** Why a value is not taken for a generated token (a sentence ending), or `undefined` when it is one. */
 function whyNotGenerated(template: Template): string | undefined {
@@ -135,7 +135,7 @@ function whyNotGenerated(template: Template): string | undefined {
   const value = template.join('');
   if (tokenShape(value) !== undefined) return undefined;
   if (value.length < MIN_GENERATED_LENGTH) return `is shorter than ${MIN_GENERATED_LENGTH} characters${WITHOUT_FORCE}`;
-  return `is not written in hex or base64url (letters and digits)${WITHOUT_FORCE}`;
+  return `is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "=")${WITHOUT_FORCE}`;
 }
 
 /**
@@ -151,7 +151,11 @@ function freshToken(template: Template, options: ShapeOptions): { shape: TokenSh
   const sameShape = currentShape && options.bytes === undefined && encoding === currentShape.encoding;
   const shape = sameShape
     ? currentShape
-    : shapeOfBytes(encoding, options.bytes ?? (currentShape ? bytesOfShape(currentShape) : DEFAULT_TOKEN_BYTES));
+    : shapeOfBytes(
+        encoding,
+        options.bytes ?? (currentShape ? bytesOfShape(currentShape) : DEFAULT_TOKEN_BYTES),
+        currentShape?.alphabet,
+      );
   const upper = shape.encoding === 'hex' && current !== undefined && /[A-F]/.test(current) && !/[a-f]/.test(current);
   for (;;) {
     const token = upper ? tokenOfShape(shape).toUpperCase() : tokenOfShape(shape);

@@ -32,11 +32,12 @@ export function registerRotate(program: Command, ctx: CliContext): void {
     .command('rotate')
     .summary('replace generated tokens with fresh random ones (plaintext or .age), never showing a value')
     .description(
-      'replace the value of each section.key with a fresh random token of the same shape (same encoding, hex or ' +
-        'base64url, and length), in <env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted ' +
+      'replace the value of each section.key with a fresh random token of the same shape (same encoding: hex, ' +
+        'base64url, base64 with its padding, or letters and digits of the same kinds; same length), in <env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted ' +
         `for everyone in ${RECIPIENTS_FILE}). Only those characters change; the file is replaced atomically, a ` +
         'plaintext file after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated ' +
-        `(16+ hex or base64url characters), an empty one or a $VAR reference is refused unless --force ` +
+        `(16+ characters: hex, or letters and digits mixed, alone or as base64url or base64 write them), an ` +
+        `empty one or a $VAR reference is refused unless --force ` +
         `(then ${DEFAULT_TOKEN_BYTES} bytes as hex unless --bytes / --base64url say otherwise). ` +
         'Every key is checked before anything is written.',
     )
