@@ -314,6 +314,25 @@ describe('nest-secrets rotate, usage', () => {
     });
   });
 
+  it('a pasted value with dots (a JWT) or a token as the key is never echoed: named by its argument number', async () => {
+    const { dir, env, file } = plaintext();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    const token = 'Xb3kQ9zT_w7Lm2Vn-Rt5Yp8Hc1Jd4Fg6Ks0Ae3Wq';
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret', jwt, `session.${token}`], {
+      cwd: dir,
+      env,
+    });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `${file}: no such section (argument 2; its name is not shown: it looks like a value)\n` +
+        `${file}:2 [session]: no such key in this section (argument 3; its name is not shown: it looks like a value)\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(TEXT);
+  });
+
   it.each(['0', '1025', '2.5', 'x'])('--bytes %s is a usage error', async (bytes) => {
     const { dir, env } = plaintext();
     const result = await runCli(['rotate', '-e', 'production', '--bytes', bytes, 'session.secret'], { cwd: dir, env });

@@ -80,13 +80,13 @@ export function planRotations(
   const problems = new ProblemCollector();
   const rotations: Rotation[] = [];
   const seen = new Set<string>();
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
     if (seen.has(`${path.section}\n${path.key}`)) continue;
     seen.add(`${path.section}\n${path.key}`);
     const section = parsed.sections.get(path.section);
     const entry = section?.entries.get(path.key);
     if (!section || !entry) {
-      problems.add(notFound(parsed, section, path, file));
+      problems.add(notFound(parsed, section, path, file, index + 1));
       continue;
     }
     const at = { file, line: entry.line, section: path.section, key: path.key };
@@ -102,9 +102,24 @@ export function planRotations(
   return rotations;
 }
 
-/** The problem of a section or key that is not in the file, with the closest name there when one is close. */
-function notFound(parsed: ParsedFile, section: ParsedSection | undefined, path: KeyPath, file: string): SecretsProblem {
+/** Names a value-like name (a pasted token, a JWT's dotted parts) by its argument, never by itself. */
+const notShown = (argument: number) => ` (argument ${argument}; its name is not shown: it looks like a value)`;
+
+/**
+ * The problem of a section or key that is not in the file, with the closest
+ * name there when one is close; a name from the command line that looks like
+ * a value is replaced by its argument number (1-based among the keys).
+ */
+function notFound(
+  parsed: ParsedFile,
+  section: ParsedSection | undefined,
+  path: KeyPath,
+  file: string,
+  argument: number,
+): SecretsProblem {
   if (!section) {
+    if (!isPresentableName(path.section))
+      return { code: 'NOT_FOUND', file, message: `no such section${notShown(argument)}` };
     const near = suggest(path.section, [...parsed.sections.keys()].filter(isPresentableName));
     return {
       code: 'NOT_FOUND',
@@ -113,12 +128,11 @@ function notFound(parsed: ParsedFile, section: ParsedSection | undefined, path: 
       message: `no such section${near === undefined ? '' : ` (did you mean [${near}]?)`}`,
     };
   }
+  const at = { code: 'NOT_FOUND', file, line: section.line, section: section.name } as const;
+  if (!isPresentableName(path.key)) return { ...at, message: `no such key in this section${notShown(argument)}` };
   const near = suggest(path.key, [...section.entries.keys()].filter(isPresentableName));
   return {
-    code: 'NOT_FOUND',
-    file,
-    line: section.line,
-    section: section.name,
+    ...at,
     key: path.key,
     message: `no such key in this section${near === undefined ? '' : ` (did you mean ${near}?)`}`,
   };
