@@ -209,6 +209,21 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(after).toBe(text.replace(SECRET, secret!));
   });
 
+  it('an unquoted token followed by " ; comment" (part of the value: no inline comments) is refused saying so', async () => {
+    const text = `[session]\nsecret = ${SECRET} ; rotated 2026-01\nother = ${SECRET} # x\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret', 'session.other'], { cwd: dir, env });
+    const why =
+      'holds a token then a "#" or ";" comment, which in an unquoted value is part of the value (there are no inline comments): quote the token (key = "token" ; comment) and rotate again, or use --force to replace the whole value';
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `${file}:2 [session] secret: ${why}\n${file}:3 [session] other: ${why}\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
   it('refuses a value continued over lines, even with --force', async () => {
     const text =
       '[tls]\nkey = MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKKUxcnH8j4YkO5mJ8Vv1Qz=\n';

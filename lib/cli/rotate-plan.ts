@@ -91,7 +91,7 @@ export function planRotations(
     }
     const at = { file, line: entry.line, section: path.section, key: path.key };
     const span = valueSpan(lines, entry.line);
-    const refusal = options.force ? undefined : whyNotGenerated(entry.template);
+    const refusal = options.force ? undefined : whyNotGenerated(entry.template, 'refused' in span || !span.quote);
     if (refusal !== undefined || 'refused' in span) {
       problems.add({ code: 'INVALID_OPTION', ...at, message: refusal ?? (span as { refused: string }).refused });
       continue;
@@ -140,14 +140,25 @@ function notFound(
 
 const WITHOUT_FORCE = `; rotate replaces generated-looking tokens only (${MIN_GENERATED_LENGTH} or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway`;
 
-/** Why a value is not taken for a generated token (a sentence ending), or `undefined` when it is one. */
-function whyNotGenerated(template: Template): string | undefined {
+/** A token, blanks, then what reads as a comment but is not one in an unquoted value. */
+const TOKEN_THEN_COMMENT = /^(\S+)[ \t]+[#;]/;
+
+/**
+ * Why a value is not taken for a generated token (a sentence ending), or
+ * `undefined` when it is one; `unquoted` tells a ` ; comment` after a token
+ * (part of an unquoted value) apart from other values.
+ */
+function whyNotGenerated(template: Template, unquoted: boolean): string | undefined {
   if (template.length === 0) return `is empty${WITHOUT_FORCE}`;
   if (template.some((part) => typeof part !== 'string')) {
     return 'reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token';
   }
   const value = template.join('');
   if (tokenShape(value) !== undefined) return undefined;
+  const first = unquoted ? TOKEN_THEN_COMMENT.exec(value)?.[1] : undefined;
+  if (first !== undefined && tokenShape(first) !== undefined) {
+    return 'holds a token then a "#" or ";" comment, which in an unquoted value is part of the value (there are no inline comments): quote the token (key = "token" ; comment) and rotate again, or use --force to replace the whole value';
+  }
   if (value.length < MIN_GENERATED_LENGTH) return `is shorter than ${MIN_GENERATED_LENGTH} characters${WITHOUT_FORCE}`;
   return `is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "=")${WITHOUT_FORCE}`;
 }
