@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { chownSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { isAlphanumeric, isBase64 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
@@ -255,6 +255,19 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(statSync(path.join(dir, backups(dir)[0]!)).mode & 0o777).toBe(0o600);
   });
 
+  // Only root can give a file to another user: the case of `sudo nest-secrets rotate` on a server.
+  it.runIf(process.getuid?.() === 0)(
+    'run as root, keeps the owner of the file, so the app user can still read it',
+    async () => {
+      const { dir, env, file } = plaintext();
+      chownSync(file, 4321, 4322);
+      expect((await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env })).status).toBe(0);
+      const { uid, gid, mode } = statSync(file);
+      expect([uid, gid, mode & 0o777]).toEqual([4321, 4322, 0o600]);
+      expect(readFileSync(file, 'utf8')).not.toBe(TEXT);
+    },
+  );
+
   it('in a git work tree, makes git ignore the backups first', async () => {
     const p = project({ git: true });
     const file = write(p.dir, 'production-secrets.ini', TEXT, 0o600);
@@ -389,6 +402,15 @@ describe('nest-secrets rotate, .age', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----\n/);
     expect(readdirSync(dir).sort()).toEqual(['.age-recipients', 'production-secrets.ini.age']);
     expect(statSync(file).mode & 0o777).toBe(0o644);
+  });
+
+  it.runIf(process.getuid?.() === 0)('run as root, keeps the owner, group and mode of the .age file', async () => {
+    const { dir, env, file } = encrypted();
+    chownSync(file, 4321, 4322);
+    run('chmod', ['640', file]);
+    expect((await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env })).status).toBe(0);
+    const { uid, gid, mode } = statSync(file);
+    expect([uid, gid, mode & 0o777]).toEqual([4321, 4322, 0o640]);
   });
 
   it('without .age-recipients nothing is written', async () => {

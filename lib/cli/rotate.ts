@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
-import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
+import { encryptArmored } from '../age/cipher';
+import { cleanLeftovers, writeFileAtomic, type AtomicWriteOptions } from '../files/atomic-write';
 import { isPresentableName } from '../errors';
 import { locate } from '../sources/locate';
 import { parseIni } from '../sources/parse';
@@ -17,7 +18,7 @@ import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { commandEnv } from './raw-secrets';
 import { parseKeyPath, planRotations, rewrite, type KeyPath, type Rotation } from './rotate-plan';
 import { ignoreBackups, writeBackup } from './secrets-backup';
-import { checkSyntax, writeEncrypted } from './secrets-files';
+import { checkSyntax } from './secrets-files';
 import { DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, type TokenEncoding } from './tokens';
 
 type RotateOptions = Pick<CommandOptions, 'environment' | 'dir' | 'force'> & {
@@ -101,7 +102,7 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
   checkSyntax(bytes, read.file);
   await cleanLeftovers(path.dirname(read.file));
   if (recipients) {
-    await writeEncrypted(read.file, bytes, recipients, ctx.beforeRename);
+    await replaceEncrypted(ctx, read.file, bytes, recipients);
     report(ctx, rotations, read.file, ` (encrypted for ${plural(recipients.length, 'recipient')})`);
   } else {
     await replacePlaintext(ctx, read.file, read.plaintext, bytes);
@@ -121,14 +122,39 @@ async function refuseLink(file: string): Promise<void> {
   }
 }
 
-/** Keeps a 0600 copy of the old file (ignored by git), then replaces the file atomically, keeping its mode. */
+/**
+ * How the new file must be written to stand where `file` stands: its mode,
+ * and, when run as root (`sudo nest-secrets rotate` on a server), its owner
+ * and group, so that the app's user can still read it.
+ */
+async function keptAttributes(
+  ctx: CliContext,
+  file: string,
+): Promise<Pick<AtomicWriteOptions, 'mode' | 'owner' | 'beforeRename'>> {
+  const { mode, uid, gid } = await fs.stat(file);
+  const root = process.getuid?.() === 0;
+  return { mode: mode & 0o777, ...(root && { owner: { uid, gid } }), beforeRename: ctx.beforeRename };
+}
+
+/** Keeps a 0600 copy of the old file (ignored by git), then replaces the file atomically, keeping its mode and owner. */
 async function replacePlaintext(ctx: CliContext, file: string, old: Uint8Array, bytes: Uint8Array): Promise<void> {
-  const { mode } = await fs.stat(file);
+  const attributes = await keptAttributes(ctx, file);
   const gitignore = await ignoreBackups(ctx, file);
   if (gitignore) ctx.stdout(`Added *-secrets.ini.bak-* to ${gitignore}.\n`);
   const backup = await writeBackup(ctx, file, old, new Date());
   ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
-  await writeFileAtomic(file, bytes, { mode: mode & 0o777, beforeRename: ctx.beforeRename });
+  await writeFileAtomic(file, bytes, attributes);
+}
+
+/** Encrypts `plaintext` (armored) to `recipients` and replaces `file` atomically, keeping its mode and owner. */
+async function replaceEncrypted(
+  ctx: CliContext,
+  file: string,
+  plaintext: Uint8Array,
+  recipients: readonly string[],
+): Promise<void> {
+  const attributes = await keptAttributes(ctx, file);
+  await writeFileAtomic(file, await encryptArmored(plaintext, recipients), attributes);
 }
 
 /** `Rotated session.secret, database.password in <file>.`: names only, never a value. */
