@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretsError } from '../lib/errors';
 import { parseKeyPath, planRotations, rewrite, type KeyPath } from '../lib/cli/rotate-plan';
-import { bytesOfShape, shapeOfBytes } from '../lib/cli/tokens';
+import { ALPHANUMERIC, bytesOfShape, shapeOfBytes, tokenOfShape, tokenShape } from '../lib/cli/tokens';
 import { replaceSpans, textLines, valueSpan } from '../lib/cli/value-span';
 import { parseIni } from '../lib/sources/parse';
 
@@ -118,6 +118,11 @@ const value = fc.oneof(
   double,
   fc.constant('${DB_TOKEN:-x}'),
   fc.constant('0123456789abcdef0123'),
+  fc.constantFrom(
+    'MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=',
+    '"Xb3kQ9zTw7Lm2VnRt5Yp8Hc1"',
+    "'Ab3_Cd4-Ef5Gh6Ij7Kl8'",
+  ),
   fc.tuple(fc.oneof(single, double), fc.constantFrom('  # c', ' ;c', '')).map(([v, c]) => v + c),
 );
 const entry = fc.tuple(fc.constantFrom(' = ', '=', ' =\t', '  =  '), value, fc.constantFrom('', ' ', '\t'));
@@ -272,5 +277,27 @@ describe('planRotations: the shape of the current value is kept exactly', () => 
     ['both alphabets ("+" and "_")', 'MBg2B+xxs0eraQF7_KufU8yjgL'],
   ])('%s is refused without --force', (_name, value) => {
     expect(() => plan(value)).toThrow(SecretsError);
+  });
+});
+
+describe('tokens: what rotate writes, rotate takes for a token again', () => {
+  it('every encoding, 8 to 64 bytes: a token of 16+ characters has a shape of the same length', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('hex', 'base64url', 'base64', 'alphanumeric') as fc.Arbitrary<
+          'hex' | 'base64url' | 'base64' | 'alphanumeric'
+        >,
+        fc.constantFrom(ALPHANUMERIC, 'abcdefghijklmnopqrstuvwxyz0123456789'),
+        fc.integer({ min: 8, max: 64 }),
+        (encoding, alphabet, bytes) => {
+          const shape = shapeOfBytes(encoding, bytes, alphabet);
+          fc.pre(shape.length >= 16);
+          const token = tokenOfShape(shape);
+          expect(token).toHaveLength(shape.length);
+          expect(tokenShape(token)?.length).toBe(shape.length);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
