@@ -269,6 +269,23 @@ describe('planRotations: the shape of the current value is kept exactly', () => 
     });
   });
 
+  it('a UUID becomes a fresh random UUID (version 4), not 36 base64url characters: @IsUUID still passes', () => {
+    const rotation = plan('550e8400-e29b-41d4-a716-446655440000');
+    expect(rotation.shape).toEqual({ encoding: 'uuid', length: 36 });
+    expect(rotation.token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(plan('550E8400-E29B-41D4-A716-446655440000').token).toMatch(
+      /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/,
+    );
+  });
+
+  it('a UUID with --bytes 32 is 64 hex digits; with --base64url its 15 whole random bytes (20 characters)', () => {
+    expect(plan('550e8400-e29b-41d4-a716-446655440000', { bytes: 32 }).shape).toEqual({ encoding: 'hex', length: 64 });
+    expect(plan('550e8400-e29b-41d4-a716-446655440000', { encoding: 'base64url' }).shape).toEqual({
+      encoding: 'base64url',
+      length: 20,
+    });
+  });
+
   it.each([
     ['one letter case and "-" only (a phrase)', 'correct-horse-battery'],
     ['letters only', 'correcthorsebatterystaple'],
@@ -299,5 +316,13 @@ describe('tokens: what rotate writes, rotate takes for a token again', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('tokens: letters-and-digits tokens keep every class of their alphabet', () => {
+  it('3000 tokens of 16 characters of [a-z0-9] each hold a letter and a digit (without the redraw, 1 in 180 has no digit)', () => {
+    const shape = { encoding: 'alphanumeric', length: 16, alphabet: 'abcdefghijklmnopqrstuvwxyz0123456789' } as const;
+    const shapes = new Set(Array.from({ length: 3000 }, () => JSON.stringify(tokenShape(tokenOfShape(shape)))));
+    expect([...shapes]).toEqual([JSON.stringify(shape)]);
   });
 });

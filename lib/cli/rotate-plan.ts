@@ -166,13 +166,15 @@ function whyNotGenerated(template: Template, unquoted: boolean): string | undefi
 /**
  * The shape of the new token and the token: the current value's shape
  * unless the options change it (hex of {@link DEFAULT_TOKEN_BYTES} bytes when
- * the value has none), upper-case hex kept upper-case, never equal to the
- * current value.
+ * the value has none; hex when `--bytes` alone is given for a UUID),
+ * upper-case hex and UUIDs kept upper-case, never equal to the current value.
  */
 function freshToken(template: Template, options: ShapeOptions): { shape: TokenShape; token: string } {
   const current = template.length === 1 && typeof template[0] === 'string' ? template[0] : undefined;
   const currentShape = current === undefined ? undefined : tokenShape(current);
-  const encoding = options.encoding ?? currentShape?.encoding ?? 'hex';
+  // A UUID holds 122 random bits whatever --bytes says: --bytes alone writes hex then.
+  const kept = currentShape?.encoding === 'uuid' && options.bytes !== undefined ? 'hex' : currentShape?.encoding;
+  const encoding = options.encoding ?? kept ?? 'hex';
   const sameShape = currentShape && options.bytes === undefined && encoding === currentShape.encoding;
   const shape = sameShape
     ? currentShape
@@ -181,7 +183,11 @@ function freshToken(template: Template, options: ShapeOptions): { shape: TokenSh
         options.bytes ?? (currentShape ? bytesOfShape(currentShape) : DEFAULT_TOKEN_BYTES),
         currentShape?.alphabet,
       );
-  const upper = shape.encoding === 'hex' && current !== undefined && /[A-F]/.test(current) && !/[a-f]/.test(current);
+  const upper =
+    (shape.encoding === 'hex' || shape.encoding === 'uuid') &&
+    current !== undefined &&
+    /[A-F]/.test(current) &&
+    !/[a-f]/.test(current);
   for (;;) {
     const token = upper ? tokenOfShape(shape).toUpperCase() : tokenOfShape(shape);
     if (token !== current) return { shape, token };
