@@ -355,8 +355,8 @@ describe('nest-secrets rotate, usage', () => {
       signal: null,
       stdout: '',
       stderr:
-        `${file}: no such section (argument 2; its name is not shown: it looks like a value)\n` +
-        `${file}:2 [session]: no such key in this section (argument 3; its name is not shown: it looks like a value)\n`,
+        `${file}: no such section (argument 2; its name is not shown, in case it is a value)\n` +
+        `${file}:2 [session]: no such key in this section (argument 3; its name is not shown, in case it is a value)\n`,
     });
     expect(readFileSync(file, 'utf8')).toBe(TEXT);
   });

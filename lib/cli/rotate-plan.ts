@@ -103,7 +103,7 @@ export function planRotations(
 }
 
 /** Names a value-like name (a pasted token, a JWT's dotted parts) by its argument, never by itself. */
-const notShown = (argument: number) => ` (argument ${argument}; its name is not shown: it looks like a value)`;
+const notShown = (argument: number) => ` (argument ${argument}; its name is not shown, in case it is a value)`;
 
 /**
  * The problem of a section or key that is not in the file, with the closest
