@@ -63,6 +63,18 @@ describe('valueSpan', () => {
     ]);
   });
 
+  it('replaceSpans keeps the style of an empty "key=": no space is added when none is before the "="', () => {
+    const text = '[s]\na=\r\nb\t=\n';
+    const lines = textLines(text);
+    const spans = [2, 3].map((line) => valueSpan(lines, line) as { start: number; end: number; quote: undefined });
+    expect(
+      replaceSpans(
+        text,
+        spans.map((span) => ({ span, value: 'T' })),
+      ),
+    ).toBe('[s]\na=T\r\nb\t= T\n');
+  });
+
   it('replaceSpans puts a space after a bare "=" only', () => {
     const text = '[s]\na =\nb = "" \n';
     const lines = textLines(text);

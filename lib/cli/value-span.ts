@@ -113,13 +113,18 @@ export interface SpanReplacement {
 
 /**
  * `text` with each span replaced by its value; nothing else changes, but for
- * one space put after an `=` directly followed by an empty unquoted value
- * (`key =` becomes `key = <value>`).
+ * one space put after an `=` that has a blank before it and an empty unquoted
+ * value after it (`key =` becomes `key = <value>`, `key=` becomes `key=<value>`).
  */
 export function replaceSpans(text: string, replacements: readonly SpanReplacement[]): string {
   let result = text;
   for (const { span, value } of [...replacements].sort((a, b) => b.span.start - a.span.start)) {
-    const spaced = span.quote === undefined && span.start === span.end && result[span.start - 1] === '=';
+    const before = result[span.start - 2];
+    const spaced =
+      span.quote === undefined &&
+      span.start === span.end &&
+      result[span.start - 1] === '=' &&
+      (before === ' ' || before === '\t');
     result = result.slice(0, span.start) + (spaced ? ' ' : '') + value + result.slice(span.end);
   }
   return result;
