@@ -237,6 +237,21 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
+  it.each(['Qz==', 'ab/Qz=', '+x9Q='])(
+    'refuses a value whose wrapped base64 tail %j is short and name-like',
+    async (tail) => {
+      const text = `[tls]\nkey = MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n${tail}\nnext = x\n`;
+      const { dir, env, file } = plaintext(text.replace(`${tail}\n`, `${tail.includes('=') ? tail : `${tail}=`}\n`));
+      const before = readFileSync(file, 'utf8');
+      const result = await runCli(['rotate', '-e', 'production', 'tls.key'], { cwd: dir, env });
+      expect(result).toMatchObject({
+        status: 1,
+        stderr: `${file}:2 [tls] key: is followed on line 3 by a line that looks like the rest of this value (a value continued over lines); rotate cannot rewrite it safely: join it into one line first\n`,
+      });
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    },
+  );
+
   it('refuses an unquoted value ending with a backslash (--force)', async () => {
     const text = '[a]\nb = abc\\\n';
     const { dir, env, file } = plaintext(text);
