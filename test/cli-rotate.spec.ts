@@ -164,7 +164,7 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(backups(dir)).toEqual([]);
   });
 
-  it('--force replaces them with 20 random bytes as hex, inside their quotes, a space after a bare "="', async () => {
+  it('--force replaces them with 20 random bytes as hex (22 for the 30-character URL), inside their quotes, a space after a bare "="', async () => {
     const { dir, env, file } = plaintext();
     const names = ['database.password', 'database.url', 'database.empty', 'database.from_env'];
     const result = await runCli(['rotate', '-e', 'production', '--force', ...names], { cwd: dir, env });
@@ -172,7 +172,9 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(result.stderr).toBe('');
     const after = readFileSync(file, 'utf8');
     const [password, url, empty, fromEnv] = rotatedValues(TEXT, after, names);
-    for (const value of [password, url, empty, fromEnv]) expect(value).toMatch(/^[0-9a-f]{40}$/);
+    for (const value of [password, empty, fromEnv]) expect(value).toMatch(/^[0-9a-f]{40}$/);
+    // 30 characters of lower-case letters and punctuation (26 + 33 kinds) could hold 176 bits: 22 bytes.
+    expect(url).toMatch(/^[0-9a-f]{44}$/);
     expect(after).toBe(
       TEXT.replace('= hunter2', `= ${password}`)
         .replace('postgres://app@db.internal/app', url!)
@@ -180,6 +182,18 @@ describe('nest-secrets rotate, plaintext', () => {
         .replace('${DB_TOKEN}', fromEnv!),
     );
     expect(after).not.toContain('hunter2');
+  });
+
+  it('--force never writes fewer random bytes than the old value could hold: a Django-style SECRET_KEY (63 characters) becomes 48 bytes', async () => {
+    // As django.core.management.utils.get_random_secret_key() writes them: a-z, 0-9 and !@#$%^&*(-_=+), single-quoted.
+    const django = "'k#9x!q@3m(z&w-8e^v_2r=p+t*y4u%b7n)c1o$h6j0s5l#d@f!g8a(i-k^x3m_z'";
+    const text = `[django]\nsecret_key = ${django}\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', '--force', 'django.secret_key'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    const [key] = rotatedValues(text, readFileSync(file, 'utf8'), ['django.secret_key']);
+    // 63 characters of 26 + 10 + 33 kinds: 63 × log2(69) = 385 bits, 48 whole bytes.
+    expect(key).toMatch(/^[0-9a-f]{96}$/);
   });
 
   it('an unknown section or key: did-you-mean, nothing written', async () => {

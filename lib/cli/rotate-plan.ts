@@ -12,6 +12,7 @@ import { parseIni } from '../sources/parse';
 import { CliError } from './context';
 import {
   bytesOfShape,
+  capacityBytes,
   DEFAULT_TOKEN_BYTES,
   MIN_GENERATED_LENGTH,
   shapeOfBytes,
@@ -166,7 +167,9 @@ function whyNotGenerated(template: Template, unquoted: boolean): string | undefi
 /**
  * The shape of the new token and the token: the current value's shape
  * unless the options change it (hex of {@link DEFAULT_TOKEN_BYTES} bytes when
- * the value has none; hex when `--bytes` alone is given for a UUID),
+ * the value has none, or more when the value could hold more
+ * ({@link capacityBytes}), so that a forced token is never weaker; hex
+ * when `--bytes` alone is given for a UUID),
  * upper-case hex and UUIDs kept upper-case, never equal to the current value.
  */
 function freshToken(template: Template, options: ShapeOptions): { shape: TokenShape; token: string } {
@@ -180,7 +183,8 @@ function freshToken(template: Template, options: ShapeOptions): { shape: TokenSh
     ? currentShape
     : shapeOfBytes(
         encoding,
-        options.bytes ?? (currentShape ? bytesOfShape(currentShape) : DEFAULT_TOKEN_BYTES),
+        options.bytes ??
+          (currentShape ? bytesOfShape(currentShape) : Math.max(DEFAULT_TOKEN_BYTES, capacityBytes(current ?? ''))),
         currentShape?.alphabet,
       );
   const upper =

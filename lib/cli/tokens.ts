@@ -194,3 +194,19 @@ export function bytesOfShape(shape: TokenShape): number {
       return UUID_BYTES;
   }
 }
+
+/** Kinds of characters other than letters and digits counted by {@link capacityBytes}: printable ASCII punctuation and space. */
+const OTHER_KINDS = 33;
+
+/**
+ * The most random bytes any value written like `value` could hold: its
+ * length × log2 of the kinds of characters it uses (26 lower-case, 26
+ * upper-case, 10 digits, 33 for any other character present), in whole
+ * bytes, at most {@link MAX_TOKEN_BYTES}. An upper bound, used so that a token
+ * replacing a value that is not one (`rotate --force`) is never weaker.
+ */
+export function capacityBytes(value: string): number {
+  const kinds = alphabetOf(value).length + (/[^A-Za-z0-9]/.test(value) ? OTHER_KINDS : 0);
+  if (kinds === 0) return 0;
+  return Math.min(MAX_TOKEN_BYTES, Math.floor((value.length * Math.log2(kinds)) / 8));
+}
