@@ -39,7 +39,8 @@ export function registerRotate(program: Command, ctx: CliContext): void {
         'plaintext file after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated ' +
         `(16+ characters: hex, or letters and digits mixed, alone or as base64url or base64 write them), an ` +
         `empty one or a $VAR reference is refused unless --force ` +
-        `(then ${DEFAULT_TOKEN_BYTES} bytes as hex unless --bytes / --base64url say otherwise). ` +
+        `(then hex of ${DEFAULT_TOKEN_BYTES} random bytes, or more when the old value could hold more, unless --bytes / ` +
+        `--base64url say otherwise). ` +
         'Every key is checked before anything is written.',
     )
     .argument('<section.key...>', 'keys to rotate, e.g. session.secret (the section is before the last dot)')
