@@ -33,15 +33,15 @@ export function registerRotate(program: Command, ctx: CliContext): void {
     .command('rotate')
     .summary('replace generated tokens with fresh random ones (plaintext or .age), never showing a value')
     .description(
-      'replace the value of each section.key with a fresh random token of the same shape (same encoding: hex, ' +
-        'base64url, base64 with its padding, or letters and digits of the same kinds; same length), in <env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted ' +
-        `for everyone in ${RECIPIENTS_FILE}). Only those characters change; the file is replaced atomically, a ` +
-        'plaintext file after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated ' +
-        `(16+ characters: hex, or letters and digits mixed, alone or as base64url or base64 write them), an ` +
-        `empty one or a $VAR reference is refused unless --force ` +
-        `(then hex of ${DEFAULT_TOKEN_BYTES} random bytes, or more when the old value could hold more, unless --bytes / ` +
-        `--base64url say otherwise). ` +
-        'Every key is checked before anything is written.',
+      'replace the value of each section.key with a fresh random token of the same shape (same length and ' +
+        'encoding: hex, a UUID, base64url, base64 with its padding, or letters and digits of the same kinds), in ' +
+        '<env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted for everyone in ' +
+        `${RECIPIENTS_FILE}). Only those characters change; the file is replaced atomically, a plaintext file ` +
+        'after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated (16+ ' +
+        'characters: hex, a UUID, or letters and digits mixed, alone or as base64url or base64 write them), an ' +
+        'empty one or a $VAR reference is refused unless --force (then hex of ' +
+        `${DEFAULT_TOKEN_BYTES} random bytes, or more when the old value could hold more, unless --bytes / ` +
+        '--base64url say otherwise). Every key is checked before anything is written.',
     )
     .argument('<section.key...>', 'keys to rotate, e.g. session.secret (the section is before the last dot)')
     .addOption(OPTIONS.environment())
