@@ -133,8 +133,8 @@ async function keptAttributes(
   file: string,
 ): Promise<Pick<AtomicWriteOptions, 'mode' | 'owner' | 'beforeRename'>> {
   const { mode, uid, gid } = await fs.stat(file);
-  const root = process.getuid?.() === 0;
-  return { mode: mode & 0o777, ...(root && { owner: { uid, gid } }), beforeRename: ctx.beforeRename };
+  const giveAway = process.getuid?.() === 0 && (uid !== 0 || gid !== process.getgid?.());
+  return { mode: mode & 0o777, ...(giveAway && { owner: { uid, gid } }), beforeRename: ctx.beforeRename };
 }
 
 /** Keeps a 0600 copy of the old file (ignored by git), then replaces the file atomically, keeping its mode and owner. */
