@@ -196,6 +196,31 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(key).toMatch(/^[0-9a-f]{96}$/);
   });
 
+  it('a dotted section: oauth.github.secret is secret of [oauth.github], not of [oauth]', async () => {
+    const text = `[oauth]\nsecret = ${SECRET}\n[oauth.github]\nsecret = ${SECRET}\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'oauth.github.secret'], { cwd: dir, env });
+    expect(result.stdout.split('\n')[1]).toBe(`Rotated oauth.github.secret in ${file}.`);
+    const [secret] = rotatedValues(text, readFileSync(file, 'utf8'), ['oauth.github.secret']);
+    expect(readFileSync(file, 'utf8')).toBe(`[oauth]\nsecret = ${SECRET}\n[oauth.github]\nsecret = ${secret}\n`);
+  });
+
+  it('a file the loader refuses (keys differing in case, a duplicate section) is not rewritten; no value shown', async () => {
+    const text = `[session]\nsecret = ${SECRET}\nSecret = ${SIGNING}\n[session]\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `${file}:3 [session] Secret: key differs only by case from "secret" on line 2\n` +
+        `${file}:4 [session]: duplicate section (first defined on line 1)\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(backups(dir)).toEqual([]);
+  });
+
   it('an unknown section or key: did-you-mean, nothing written', async () => {
     const { dir, env, file } = plaintext();
     const result = await runCli(['rotate', '-e', 'production', 'session.secret', 'sesion.secret', 'session.secert'], {
