@@ -370,6 +370,36 @@ describe('nest-secrets rotate, plaintext', () => {
   });
 });
 
+describe('nest-secrets rotate, then check', () => {
+  it('a file check accepts (hex, upper-case hex, base64, base64url, letters and digits, a UUID) is accepted after rotate', async () => {
+    const sections = path.resolve('test/fixtures/rotate/sections.js');
+    const text =
+      '[tokens]\n' +
+      `hex = ${SECRET}\n` +
+      'upper = 0123456789ABCDEF0123456789ABCDEF\n' +
+      'base64 = MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=\n' +
+      `base64url = '${SIGNING}'\n` +
+      'alphanumeric = Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eabc\n' +
+      'lowercase = k3q9z7x2m4n8p1r5t6v0w3y7b2c9d4f8\n' +
+      'uuid = 9b2f6c1e-3d4a-4f5b-8c7d-0e1f2a3b4c5d\n';
+    const { dir, env, file } = plaintext(text);
+    const check = () =>
+      runCli(['check', '-e', 'production', '--sections', sections], { cwd: dir, env, installed: true });
+    const before = await check();
+    expect(before).toEqual({
+      status: 0,
+      signal: null,
+      stdout: `${file}: ok (environment production; 1 section: tokens; 7 keys)\n`,
+      stderr: '',
+    });
+    const keys = ['hex', 'upper', 'base64', 'base64url', 'alphanumeric', 'lowercase', 'uuid'].map((k) => `tokens.${k}`);
+    expect((await runCli(['rotate', '-e', 'production', ...keys], { cwd: dir, env })).status).toBe(0);
+    const values = rotatedValues(text, readFileSync(file, 'utf8'), keys);
+    expect(values.filter((value) => text.includes(value))).toEqual([]);
+    expect(await check()).toEqual(before);
+  });
+});
+
 describe('nest-secrets rotate, usage', () => {
   it('an argument without a dot is a usage error (exit 2)', async () => {
     const { dir, env, file } = plaintext();
