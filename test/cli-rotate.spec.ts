@@ -1,4 +1,4 @@
-import { chownSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { chownSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { isAlphanumeric, isBase64 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
@@ -353,6 +353,21 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(readFileSync(file, 'utf8')).toBe(TEXT);
     expect(readFileSync(path.join(dir, backups(dir)[0]!), 'utf8')).toBe(TEXT);
     expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('refuses a file with another hard link (the other name would keep the old values); nothing written', async () => {
+    const { dir, env, file, home } = plaintext();
+    const other = path.join(home, 'deployed-secrets.ini');
+    linkSync(file, other);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `nest-secrets: ${file}: has 2 hard links: rotating would give this name a new file and leave the other names with the old values; remove the other links first (find -samefile lists them)\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(TEXT);
+    expect(backups(dir)).toEqual([]);
   });
 
   it('refuses a symbolic link', async () => {

@@ -113,12 +113,19 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
 
 /**
  * A link would be replaced by a regular file (the atomic write renames over
- * it), leaving its target with the old values: refused before any write.
+ * it), leaving its target, or the file's other hard-linked names, with the
+ * old values: refused before any write.
  */
 async function refuseLink(file: string): Promise<void> {
-  if ((await fs.lstat(file)).isSymbolicLink()) {
+  const stat = await fs.lstat(file);
+  if (stat.isSymbolicLink()) {
     throw new CliError(
       `${file}: is a symbolic link: rotating would replace the link with a file; run rotate with --dir set to the link's target directory`,
+    );
+  }
+  if (stat.nlink > 1) {
+    throw new CliError(
+      `${file}: has ${stat.nlink} hard links: rotating would give this name a new file and leave the other names with the old values; remove the other links first (find -samefile lists them)`,
     );
   }
 }
