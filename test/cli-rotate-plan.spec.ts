@@ -281,6 +281,16 @@ describe('planRotations: the shape of the current value is kept exactly', () => 
     });
   });
 
+  it('0x-prefixed hex (an Ethereum private key) keeps its 0x and 64 digits; --bytes keeps the 0x; --base64url drops it', () => {
+    const key = '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318';
+    const rotation = plan(key);
+    expect(rotation.shape).toEqual({ encoding: 'hex', length: 64, prefix: '0x' });
+    expect(rotation.token).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(plan(key, { bytes: 16 }).token).toMatch(/^0x[0-9a-f]{32}$/);
+    expect(plan(key, { encoding: 'base64url' }).token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(plan('0X0123456789ABCDEF0123').token).toMatch(/^0X[0-9A-F]{20}$/);
+  });
+
   it('a UUID becomes a fresh random UUID (version 4), not 36 base64url characters: @IsUUID still passes', () => {
     const rotation = plan('550e8400-e29b-41d4-a716-446655440000');
     expect(rotation.shape).toEqual({ encoding: 'uuid', length: 36 });

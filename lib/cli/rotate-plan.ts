@@ -170,7 +170,8 @@ function whyNotGenerated(template: Template, unquoted: boolean): string | undefi
  * the value has none, or more when the value could hold more
  * ({@link capacityBytes}), so that a forced token is never weaker; hex
  * when `--bytes` alone is given for a UUID),
- * upper-case hex and UUIDs kept upper-case, never equal to the current value.
+ * upper-case hex and UUIDs kept upper-case, a `0x` kept for hex, never
+ * equal to the current value.
  */
 function freshToken(template: Template, options: ShapeOptions): { shape: TokenShape; token: string } {
   const current = template.length === 1 && typeof template[0] === 'string' ? template[0] : undefined;
@@ -179,21 +180,20 @@ function freshToken(template: Template, options: ShapeOptions): { shape: TokenSh
   const kept = currentShape?.encoding === 'uuid' && options.bytes !== undefined ? 'hex' : currentShape?.encoding;
   const encoding = options.encoding ?? kept ?? 'hex';
   const sameShape = currentShape && options.bytes === undefined && encoding === currentShape.encoding;
+  const bytes =
+    options.bytes ??
+    (currentShape ? bytesOfShape(currentShape) : Math.max(DEFAULT_TOKEN_BYTES, capacityBytes(current ?? '')));
+  const prefix = encoding === currentShape?.encoding ? currentShape.prefix : undefined;
   const shape = sameShape
     ? currentShape
-    : shapeOfBytes(
-        encoding,
-        options.bytes ??
-          (currentShape ? bytesOfShape(currentShape) : Math.max(DEFAULT_TOKEN_BYTES, capacityBytes(current ?? ''))),
-        currentShape?.alphabet,
-      );
+    : { ...shapeOfBytes(encoding, bytes, currentShape?.alphabet), ...(prefix !== undefined && { prefix }) };
+  const skip = shape.prefix?.length ?? 0;
+  const digits = current?.slice(skip) ?? '';
   const upper =
-    (shape.encoding === 'hex' || shape.encoding === 'uuid') &&
-    current !== undefined &&
-    /[A-F]/.test(current) &&
-    !/[a-f]/.test(current);
+    (shape.encoding === 'hex' || shape.encoding === 'uuid') && /[A-F]/.test(digits) && !/[a-f]/.test(digits);
   for (;;) {
-    const token = upper ? tokenOfShape(shape).toUpperCase() : tokenOfShape(shape);
+    const fresh = tokenOfShape(shape);
+    const token = upper ? fresh.slice(0, skip) + fresh.slice(skip).toUpperCase() : fresh;
     if (token !== current) return { shape, token };
   }
 }

@@ -28,6 +28,8 @@ export interface TokenShape {
   readonly padding?: number;
   /** `alphanumeric` only: the characters drawn from (`A–Z`, `a–z`, `0–9`, or a mix of them). */
   readonly alphabet?: string;
+  /** `hex` only: `0x` or `0X` written before the digits (not counted in `length`). */
+  readonly prefix?: string;
 }
 
 /** `chars` lower-case hex digits (`chars` may be odd: the last byte is cut). */
@@ -59,6 +61,7 @@ const DIGITS = '0123456789';
 export const ALPHANUMERIC = UPPER + LOWER + DIGITS;
 
 const HEX = /^[0-9a-f]+$/i;
+const PREFIXED_HEX = /^0x[0-9a-f]+$/i;
 const LETTERS_AND_DIGITS = /^[A-Za-z0-9]+$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+(={0,2})$/;
@@ -74,7 +77,7 @@ function alphabetOf(value: string): string {
 /**
  * The shape of `value` when it looks like a token we (or a similar tool)
  * generated: at least {@link MIN_GENERATED_LENGTH} characters, and either all
- * hex digits (`hex`), a UUID (`uuid`, any version), or at least two of upper-case letters, lower-case
+ * hex digits, `0x` and 16+ hex digits (`hex`), a UUID (`uuid`, any version), or at least two of upper-case letters, lower-case
  * letters and digits, with nothing else (`alphanumeric`, its alphabet the
  * classes it holds), with `-` or `_` (`base64url`), or with `+`, `/` or a
  * final `=` / `==` on a length divisible by 4 (`base64`). Anything else
@@ -86,6 +89,9 @@ export function tokenShape(value: string): TokenShape | undefined {
   const { length } = value;
   if (length < MIN_GENERATED_LENGTH) return undefined;
   if (HEX.test(value)) return { encoding: 'hex', length };
+  if (PREFIXED_HEX.test(value) && length - 2 >= MIN_GENERATED_LENGTH) {
+    return { encoding: 'hex', length: length - 2, prefix: value.slice(0, 2) };
+  }
   if (UUID.test(value)) return { encoding: 'uuid', length };
   const alphabet = alphabetOf(value);
   if (alphabet.length === UPPER.length || alphabet.length === DIGITS.length) return undefined;
@@ -122,7 +128,7 @@ export function alphabetToken(chars: number, alphabet: string): string {
 export function tokenOfShape(shape: TokenShape): string {
   switch (shape.encoding) {
     case 'hex':
-      return hexToken(shape.length);
+      return (shape.prefix ?? '') + hexToken(shape.length);
     case 'base64url':
       return base64urlChars(shape.length);
     case 'base64':
