@@ -512,6 +512,20 @@ describe('nest-secrets rotate, .age', () => {
     expect([uid, gid, mode & 0o777]).toEqual([4321, 4322, 0o640]);
   });
 
+  it('refuses when none of the identities that decrypt the file is in .age-recipients (you would be locked out)', async () => {
+    const { dir, env, file, bob } = encrypted();
+    write(dir, '.age-recipients', `${bob.recipient}\n`);
+    const before = readFileSync(file);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `nest-secrets: ${file}: none of your age identities (from SECRETS_AGE_KEY_FILE (${env.SECRETS_AGE_KEY_FILE})) is in ${path.join(dir, '.age-recipients')}: after rotating you could not decrypt the file; add your public key with \`nest-secrets recipients add\` first\n`,
+    });
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('without .age-recipients nothing is written', async () => {
     const { dir, env, file } = encrypted();
     run('rm', [path.join(dir, '.age-recipients')]);

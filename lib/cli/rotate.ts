@@ -6,7 +6,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { describeIdentitySource, resolveIdentities } from '../age/identities';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
+import type { Environment } from '../environment-variables';
 import { encryptArmored } from '../age/cipher';
 import { cleanLeftovers, writeFileAtomic, type AtomicWriteOptions } from '../files/atomic-write';
 import { isPresentableName } from '../errors';
@@ -90,6 +92,7 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
   await refuseLink(read.file);
   // An .age file is re-encrypted to the list: a missing or broken list stops the command before any write.
   const recipients = read.encrypted ? await recipientsFor(dir) : undefined;
+  if (recipients) await refuseLockout(read.file, dir, env, recipients);
   const text = decodeUtf8(read.plaintext, read.file);
   const parsed = parseIni(text, read.file);
   const encoding: TokenEncoding | undefined = options.base64url ? 'base64url' : options.hex ? 'hex' : undefined;
@@ -109,6 +112,23 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
     await replacePlaintext(ctx, read.file, read.plaintext, bytes);
     report(ctx, rotations, read.file, '');
   }
+}
+
+/**
+ * Re-encrypting to a list that holds none of the identities that just
+ * decrypted the file would lock the user out of it: refused before any write.
+ */
+async function refuseLockout(
+  file: string,
+  dir: string,
+  env: Environment,
+  recipients: readonly string[],
+): Promise<void> {
+  const mine = await resolveIdentities({ env }, file);
+  if (mine.recipients.some((recipient) => recipients.includes(recipient))) return;
+  throw new CliError(
+    `${file}: none of your age identities (from ${describeIdentitySource(mine.source)}) is in ${path.join(dir, RECIPIENTS_FILE)}: after rotating you could not decrypt the file; add your public key with \`nest-secrets recipients add\` first`,
+  );
 }
 
 /**
