@@ -6,10 +6,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { encryptArmored } from '../age/cipher';
 import { describeIdentitySource, resolveIdentities } from '../age/identities';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
 import type { Environment } from '../environment-variables';
-import { encryptArmored } from '../age/cipher';
 import { cleanLeftovers, writeFileAtomic, type AtomicWriteOptions } from '../files/atomic-write';
 import { isPresentableName } from '../errors';
 import { locate } from '../sources/locate';
