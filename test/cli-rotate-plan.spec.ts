@@ -129,6 +129,7 @@ const value = fc.oneof(
   single,
   double,
   fc.constant('${DB_TOKEN:-x}'),
+  fc.constantFrom('0123456789abcdef$$0123', 'ab${X}0123456789abcdef', '"a$$b${X:-\\"}c"'),
   fc.constant('0123456789abcdef0123'),
   fc.constantFrom(
     'MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=',
@@ -309,13 +310,46 @@ describe('planRotations: the shape of the current value is kept exactly', () => 
   });
 
   it.each([
+    [
+      '"$$" (a literal "$")',
+      '0123456789abcdef$$0123',
+      `f:2 [s] k: is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "="); rotate replaces generated-looking tokens only (16 or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway`,
+    ],
+    [
+      '"${VAR}" inside a longer value',
+      '0123456789abcdef${SALT}',
+      'f:2 [s] k: reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token',
+    ],
+  ])('a token with %s is refused', (_name, value, message) => {
+    let thrown: unknown;
+    try {
+      plan(value);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SecretsError);
+    expect((thrown as SecretsError).message).toBe(message);
+  });
+
+  it.each([
     ['one letter case and "-" only (a phrase)', 'correct-horse-battery'],
     ['letters only', 'correcthorsebatterystaple'],
     ['base64 whose "=" is not at the end', 'MBg2B/xxs0era=QF7KufU8yjgL'],
     ['base64 with padding but a length not a multiple of 4', 'MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K='],
     ['both alphabets ("+" and "_")', 'MBg2B+xxs0eraQF7_KufU8yjgL'],
   ])('%s is refused without --force', (_name, value) => {
-    expect(() => plan(value)).toThrow(SecretsError);
+    expect(() => plan(value)).toThrow(
+      new SecretsError([
+        {
+          code: 'INVALID_OPTION',
+          file: 'f',
+          line: 2,
+          section: 's',
+          key: 'k',
+          message: `is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "="); rotate replaces generated-looking tokens only (16 or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway`,
+        },
+      ]),
+    );
   });
 });
 
