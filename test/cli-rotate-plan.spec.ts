@@ -238,6 +238,22 @@ describe('planRotations: the shape of the current value is kept exactly', () => 
     expect(rotation.token).toMatch(/^[A-Za-z0-9+/]{42}==$/);
   });
 
+  it('padded base64url (a Fernet key: urlsafe_b64encode of 32 bytes) stays padded base64url of 32 bytes', () => {
+    const rotation = plan('Xb3kQ9zT_w7Lm2Vn-Rt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0E=');
+    expect(rotation.shape).toEqual({ encoding: 'base64url', length: 44, padding: 1 });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9_-]{43}=$/);
+    expect(Buffer.from(rotation.token, 'base64url')).toHaveLength(32);
+    expect(bytesOfShape(rotation.shape)).toBe(32);
+  });
+
+  it('padded letters and digits (either alphabet: no + / - _) stay letters and digits, padded: valid in both', () => {
+    const rotation = plan('Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eab=');
+    expect(rotation.shape).toEqual({ encoding: 'base64', length: 44, padding: 1, alphabet: ALPHANUMERIC });
+    expect(rotation.token).toMatch(/^[A-Za-z0-9]{43}=$/);
+    expect(bytesOfShape(rotation.shape)).toBe(32);
+    expect(plan('Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eab=', { bytes: 32 }).token).toMatch(/^[A-Za-z0-9]{43}=$/);
+  });
+
   it('standard base64 --hex: the same 32 bytes as 64 hex digits', () => {
     expect(plan('MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=', { encoding: 'hex' }).shape).toEqual({
       encoding: 'hex',

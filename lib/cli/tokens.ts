@@ -24,9 +24,9 @@ export interface TokenShape {
   readonly encoding: TokenEncoding;
   /** Characters of the written token, padding included. */
   readonly length: number;
-  /** `base64` only: how many `=` end it (0 to 2). */
+  /** `base64` (and padded `base64url`): how many `=` end it (0 to 2). */
   readonly padding?: number;
-  /** `alphanumeric` only: the characters drawn from (`A–Z`, `a–z`, `0–9`, or a mix of them). */
+  /** `alphanumeric`, and `base64` of letters and digits only: the characters drawn from (`A–Z`, `a–z`, `0–9`, or a mix). */
   readonly alphabet?: string;
   /** `hex` only: `0x` or `0X` written before the digits (not counted in `length`). */
   readonly prefix?: string;
@@ -64,7 +64,7 @@ const HEX = /^[0-9a-f]+$/i;
 const PREFIXED_HEX = /^0x[0-9a-f]+$/i;
 const LETTERS_AND_DIGITS = /^[A-Za-z0-9]+$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const BASE64 = /^[A-Za-z0-9+/]+(={0,2})$/;
+const BASE64 = /^[A-Za-z0-9+/]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whole random bytes of a version 4 UUID (122 random bits). */
 const UUID_BYTES = 15;
@@ -95,16 +95,26 @@ export function tokenShape(value: string): TokenShape | undefined {
   if (UUID.test(value)) return { encoding: 'uuid', length };
   const alphabet = alphabetOf(value);
   if (alphabet.length === UPPER.length || alphabet.length === DIGITS.length) return undefined;
-  if (LETTERS_AND_DIGITS.test(value)) return { encoding: 'alphanumeric', length, alphabet };
-  if (BASE64URL.test(value)) return { encoding: 'base64url', length };
-  const padding = BASE64.exec(value)?.[1]?.length;
-  if (padding === undefined || (padding > 0 && length % 4 !== 0)) return undefined;
-  return { encoding: 'base64', length, padding };
+  const padding = /={0,2}$/.exec(value)![0].length;
+  if (padding > 0 && length % 4 !== 0) return undefined;
+  const body = value.slice(0, length - padding);
+  if (LETTERS_AND_DIGITS.test(body)) {
+    // Padded letters and digits are base64 of either alphabet: the new token uses neither's symbols.
+    return padding ? { encoding: 'base64', length, padding, alphabet } : { encoding: 'alphanumeric', length, alphabet };
+  }
+  if (BASE64URL.test(body)) return { encoding: 'base64url', length, ...(padding > 0 && { padding }) };
+  return BASE64.test(body) ? { encoding: 'base64', length, padding } : undefined;
 }
 
 /** `shape.length` characters of standard base64, ending in `shape.padding` `=`. */
 function base64Token(shape: TokenShape): string {
   const padding = shape.padding ?? 0;
+  if (shape.alphabet) {
+    return (
+      alphanumericToken(shape.length - padding, shape.alphabet, shape.length >= MIN_GENERATED_LENGTH) +
+      '='.repeat(padding)
+    );
+  }
   if (padding > 0) return randomBytes((3 * shape.length) / 4 - padding).toString('base64');
   return randomBytes(Math.ceil((3 * shape.length) / 4))
     .toString('base64')
@@ -130,7 +140,9 @@ export function tokenOfShape(shape: TokenShape): string {
     case 'hex':
       return (shape.prefix ?? '') + hexToken(shape.length);
     case 'base64url':
-      return base64urlChars(shape.length);
+      return shape.padding
+        ? randomBytes((3 * shape.length) / 4 - shape.padding).toString('base64url') + '='.repeat(shape.padding)
+        : base64urlChars(shape.length);
     case 'base64':
       return base64Token(shape);
     case 'alphanumeric':
@@ -141,37 +153,47 @@ export function tokenOfShape(shape: TokenShape): string {
 }
 
 /**
- * `chars` characters of `alphabet`, drawn again until each of its classes
- * (upper-case, lower-case, digits) occurs when `chars` is at least
- * {@link MIN_GENERATED_LENGTH} (`alphabet` is made of whole classes, as
- * {@link tokenShape} makes it): a token then keeps its shape from one
- * rotation to the next (an all-letters one would not even look generated),
- * at a cost under 0.1 bit (16 characters of 62, 6% of draws lack a digit).
+ * `chars` characters of `alphabet` (made of whole classes, as
+ * {@link tokenShape} makes it), drawn again until each of its classes
+ * (upper-case, lower-case, digits) occurs when `whole` (by default: `chars`
+ * of at least {@link MIN_GENERATED_LENGTH}): a token then keeps its shape from
+ * one rotation to the next (an all-letters one would not even look
+ * generated), at a cost under 0.1 bit (16 characters of 62: 6% of draws
+ * lack a digit).
  */
-function alphanumericToken(chars: number, alphabet: string): string {
+function alphanumericToken(chars: number, alphabet: string, whole = chars >= MIN_GENERATED_LENGTH): string {
   for (;;) {
     const token = alphabetToken(chars, alphabet);
-    if (chars < MIN_GENERATED_LENGTH || alphabetOf(token).length === alphabet.length) return token;
+    if (!whole || chars < 3 || alphabetOf(token).length === alphabet.length) return token;
   }
 }
 
 /**
  * The shape of a token of `bytes` random bytes written in `encoding`:
  * 2·`bytes` characters of hex, ⌈4·`bytes`/3⌉ of base64url (no padding),
- * 4·⌈`bytes`/3⌉ of base64 (padded, as `openssl rand -base64` writes it),
- * ⌈8·`bytes`/log2(alphabet size)⌉ of `alphanumeric` (from `alphabet`,
- * default {@link ALPHANUMERIC}); a `uuid` is 36 characters whatever `bytes`.
+ * 4·⌈`bytes`/3⌉ of base64 (padded, as `openssl rand -base64` writes it;
+ * its characters drawn from `alphabet` when given: padded letters and
+ * digits), ⌈8·`bytes`/log2(alphabet size)⌉ of `alphanumeric` (from
+ * `alphabet`, default {@link ALPHANUMERIC}); a `uuid` is 36 characters
+ * whatever `bytes`.
  */
-export function shapeOfBytes(encoding: TokenEncoding, bytes: number, alphabet = ALPHANUMERIC): TokenShape {
+export function shapeOfBytes(encoding: TokenEncoding, bytes: number, alphabet?: string): TokenShape {
   switch (encoding) {
     case 'hex':
       return { encoding, length: 2 * bytes };
     case 'base64url':
       return { encoding, length: Math.ceil((4 * bytes) / 3) };
     case 'base64':
-      return { encoding, length: 4 * Math.ceil(bytes / 3), padding: (3 - (bytes % 3)) % 3 };
-    case 'alphanumeric':
-      return { encoding, length: Math.ceil((8 * bytes) / Math.log2(alphabet.length)), alphabet };
+      return {
+        encoding,
+        length: 4 * Math.ceil(bytes / 3),
+        padding: (3 - (bytes % 3)) % 3,
+        ...(alphabet !== undefined && { alphabet }),
+      };
+    case 'alphanumeric': {
+      const characters = alphabet ?? ALPHANUMERIC;
+      return { encoding, length: Math.ceil((8 * bytes) / Math.log2(characters.length)), alphabet: characters };
+    }
     case 'uuid':
       return { encoding, length: 36 };
   }
@@ -191,9 +213,12 @@ export function bytesOfShape(shape: TokenShape): number {
     case 'hex':
       return Math.ceil(shape.length / 2);
     case 'base64url':
-      return Math.floor((3 * shape.length) / 4);
-    case 'base64':
-      return shape.padding ? (3 * shape.length) / 4 - shape.padding : Math.floor((3 * shape.length) / 4);
+    case 'base64': {
+      const decoded = shape.padding ? (3 * shape.length) / 4 - shape.padding : Math.floor((3 * shape.length) / 4);
+      if (!shape.alphabet) return decoded;
+      const bits = (shape.length - (shape.padding ?? 0)) * Math.log2(shape.alphabet.length);
+      return Math.min(decoded, Math.floor(bits / 8));
+    }
     case 'alphanumeric':
       return Math.floor((shape.length * Math.log2((shape.alphabet ?? ALPHANUMERIC).length)) / 8);
     case 'uuid':
