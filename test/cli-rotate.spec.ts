@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { chownSync, linkSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
+import { isAlphanumeric, isBase64 } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main';
 import type { ParsedFile } from '../lib/model';
@@ -128,19 +129,34 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(rotatedValues(TEXT, readFileSync(file, 'utf8'), ['signing.key'])[0]).toMatch(/^[0-9a-f]{60}$/);
   });
 
+  it('standard base64 (openssl rand -base64 32) and letters-and-digits tokens keep their alphabet: @IsBase64 / @IsAlphanumeric still pass', async () => {
+    const base64 = 'MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=';
+    const alphanumeric = 'Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eabc';
+    const text = `[jwt]\nsecret = ${base64}\napi = "${alphanumeric}" # rotated monthly\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'jwt.secret', 'jwt.api'], { cwd: dir, env });
+    expect(result.stdout.split('\n')[1]).toBe(`Rotated jwt.secret, jwt.api in ${file}.`);
+    const after = readFileSync(file, 'utf8');
+    const [secret, api] = rotatedValues(text, after, ['jwt.secret', 'jwt.api']);
+    expect(secret).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(api).toMatch(/^[A-Za-z0-9]{44}$/);
+    expect([isBase64(secret), isBase64(api), isAlphanumeric(api!)]).toEqual([true, true, true]);
+    expect(after).toBe(text.replace(base64, secret!).replace(alphanumeric, api!));
+  });
+
   it('refuses values that do not look generated, all at once, naming section.key and why; nothing written', async () => {
     const { dir, env, file } = plaintext();
     const names = ['database.password', 'database.url', 'database.empty', 'database.from_env', 'session.secret'];
     const result = await runCli(['rotate', '-e', 'production', ...names], { cwd: dir, env });
     const force =
-      '; rotate replaces generated-looking tokens only (16 or more hex or base64url characters): use --force to replace it anyway';
+      '; rotate replaces generated-looking tokens only (16 or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway';
     expect(result).toEqual({
       status: 1,
       signal: null,
       stdout: '',
       stderr:
         `${file}:7 [database] password: is shorter than 16 characters${force}\n` +
-        `${file}:8 [database] url: is not written in hex or base64url (letters and digits)${force}\n` +
+        `${file}:8 [database] url: is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "=")${force}\n` +
         `${file}:9 [database] empty: is empty${force}\n` +
         `${file}:10 [database] from_env: reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token\n`,
     });
@@ -148,7 +164,7 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(backups(dir)).toEqual([]);
   });
 
-  it('--force replaces them with 20 random bytes as hex, inside their quotes, a space after a bare "="', async () => {
+  it('--force replaces them with 20 random bytes as hex (22 for the 30-character URL), inside their quotes, a space after a bare "="', async () => {
     const { dir, env, file } = plaintext();
     const names = ['database.password', 'database.url', 'database.empty', 'database.from_env'];
     const result = await runCli(['rotate', '-e', 'production', '--force', ...names], { cwd: dir, env });
@@ -156,7 +172,9 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(result.stderr).toBe('');
     const after = readFileSync(file, 'utf8');
     const [password, url, empty, fromEnv] = rotatedValues(TEXT, after, names);
-    for (const value of [password, url, empty, fromEnv]) expect(value).toMatch(/^[0-9a-f]{40}$/);
+    for (const value of [password, empty, fromEnv]) expect(value).toMatch(/^[0-9a-f]{40}$/);
+    // 30 characters of lower-case letters and punctuation (26 + 33 kinds) could hold 176 bits: 22 bytes.
+    expect(url).toMatch(/^[0-9a-f]{44}$/);
     expect(after).toBe(
       TEXT.replace('= hunter2', `= ${password}`)
         .replace('postgres://app@db.internal/app', url!)
@@ -164,6 +182,43 @@ describe('nest-secrets rotate, plaintext', () => {
         .replace('${DB_TOKEN}', fromEnv!),
     );
     expect(after).not.toContain('hunter2');
+  });
+
+  it('--force never writes fewer random bytes than the old value could hold: a Django-style SECRET_KEY (63 characters) becomes 48 bytes', async () => {
+    // As django.core.management.utils.get_random_secret_key() writes them: a-z, 0-9 and !@#$%^&*(-_=+), single-quoted.
+    const django = "'k#9x!q@3m(z&w-8e^v_2r=p+t*y4u%b7n)c1o$h6j0s5l#d@f!g8a(i-k^x3m_z'";
+    const text = `[django]\nsecret_key = ${django}\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', '--force', 'django.secret_key'], { cwd: dir, env });
+    expect(result.status).toBe(0);
+    const [key] = rotatedValues(text, readFileSync(file, 'utf8'), ['django.secret_key']);
+    // 63 characters of 26 + 10 + 33 kinds: 63 × log2(69) = 385 bits, 48 whole bytes.
+    expect(key).toMatch(/^[0-9a-f]{96}$/);
+  });
+
+  it('a dotted section: oauth.github.secret is secret of [oauth.github], not of [oauth]', async () => {
+    const text = `[oauth]\nsecret = ${SECRET}\n[oauth.github]\nsecret = ${SECRET}\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'oauth.github.secret'], { cwd: dir, env });
+    expect(result.stdout.split('\n')[1]).toBe(`Rotated oauth.github.secret in ${file}.`);
+    const [secret] = rotatedValues(text, readFileSync(file, 'utf8'), ['oauth.github.secret']);
+    expect(readFileSync(file, 'utf8')).toBe(`[oauth]\nsecret = ${SECRET}\n[oauth.github]\nsecret = ${secret}\n`);
+  });
+
+  it('a file the loader refuses (keys differing in case, a duplicate section) is not rewritten; no value shown', async () => {
+    const text = `[session]\nsecret = ${SECRET}\nSecret = ${SIGNING}\n[session]\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `${file}:3 [session] Secret: key differs only by case from "secret" on line 2\n` +
+        `${file}:4 [session]: duplicate section (first defined on line 1)\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(backups(dir)).toEqual([]);
   });
 
   it('an unknown section or key: did-you-mean, nothing written', async () => {
@@ -193,6 +248,21 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(after).toBe(text.replace(SECRET, secret!));
   });
 
+  it('an unquoted token followed by " ; comment" (part of the value: no inline comments) is refused saying so', async () => {
+    const text = `[session]\nsecret = ${SECRET} ; rotated 2026-01\nother = ${SECRET} # x\n`;
+    const { dir, env, file } = plaintext(text);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret', 'session.other'], { cwd: dir, env });
+    const why =
+      'holds a token then a "#" or ";" comment, which in an unquoted value is part of the value (there are no inline comments): quote the token (key = "token" ; comment) and rotate again, or use --force to replace the whole value';
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `${file}:2 [session] secret: ${why}\n${file}:3 [session] other: ${why}\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
   it('refuses a value continued over lines, even with --force', async () => {
     const text =
       '[tls]\nkey = MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\nKKUxcnH8j4YkO5mJ8Vv1Qz=\n';
@@ -205,6 +275,21 @@ describe('nest-secrets rotate, plaintext', () => {
     });
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
+
+  it.each(['Qz==', 'ab/Qz=', '+x9Q='])(
+    'refuses a value whose wrapped base64 tail %j is short and name-like',
+    async (tail) => {
+      const text = `[tls]\nkey = MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n${tail}\nnext = x\n`;
+      const { dir, env, file } = plaintext(text.replace(`${tail}\n`, `${tail.includes('=') ? tail : `${tail}=`}\n`));
+      const before = readFileSync(file, 'utf8');
+      const result = await runCli(['rotate', '-e', 'production', 'tls.key'], { cwd: dir, env });
+      expect(result).toMatchObject({
+        status: 1,
+        stderr: `${file}:2 [tls] key: is followed on line 3 by a line that looks like the rest of this value (a value continued over lines); rotate cannot rewrite it safely: join it into one line first\n`,
+      });
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    },
+  );
 
   it('refuses an unquoted value ending with a backslash (--force)', async () => {
     const text = '[a]\nb = abc\\\n';
@@ -223,6 +308,19 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(statSync(file).mode & 0o777).toBe(0o640);
     expect(statSync(path.join(dir, backups(dir)[0]!)).mode & 0o777).toBe(0o600);
   });
+
+  // Only root can give a file to another user: the case of `sudo nest-secrets rotate` on a server.
+  it.runIf(process.getuid?.() === 0)(
+    'run as root, keeps the owner of the file, so the app user can still read it',
+    async () => {
+      const { dir, env, file } = plaintext();
+      chownSync(file, 4321, 4322);
+      expect((await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env })).status).toBe(0);
+      const { uid, gid, mode } = statSync(file);
+      expect([uid, gid, mode & 0o777]).toEqual([4321, 4322, 0o600]);
+      expect(readFileSync(file, 'utf8')).not.toBe(TEXT);
+    },
+  );
 
   it('in a git work tree, makes git ignore the backups first', async () => {
     const p = project({ git: true });
@@ -257,6 +355,21 @@ describe('nest-secrets rotate, plaintext', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  it('refuses a file with another hard link (the other name would keep the old values); nothing written', async () => {
+    const { dir, env, file, home } = plaintext();
+    const other = path.join(home, 'deployed-secrets.ini');
+    linkSync(file, other);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `nest-secrets: ${file}: has 2 hard links: rotating would give this name a new file and leave the other names with the old values; remove the other links first (find -samefile lists them)\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(TEXT);
+    expect(backups(dir)).toEqual([]);
+  });
+
   it('refuses a symbolic link', async () => {
     const { dir, env, home } = plaintext();
     const real = write(home, 'elsewhere/production-secrets.ini', TEXT, 0o600);
@@ -269,6 +382,36 @@ describe('nest-secrets rotate, plaintext', () => {
       stderr: `nest-secrets: ${path.join(linkDir, 'production-secrets.ini')}: is a symbolic link: rotating would replace the link with a file; run rotate with --dir set to the link's target directory\n`,
     });
     expect(readFileSync(real, 'utf8')).toBe(TEXT);
+  });
+});
+
+describe('nest-secrets rotate, then check', () => {
+  it('a file check accepts (hex, upper-case hex, base64, base64url, letters and digits, a UUID) is accepted after rotate', async () => {
+    const sections = path.resolve('test/fixtures/rotate/sections.js');
+    const text =
+      '[tokens]\n' +
+      `hex = ${SECRET}\n` +
+      'upper = 0123456789ABCDEF0123456789ABCDEF\n' +
+      'base64 = MBg2B/xxs0eraQF7KufU8yjgL/d/y0Q+homApH2+1K8=\n' +
+      `base64url = '${SIGNING}'\n` +
+      'alphanumeric = Xb3kQ9zTw7Lm2VnRt5Yp8Hc1Jd4Fg6Ks0Ae3WqZ0Eabc\n' +
+      'lowercase = k3q9z7x2m4n8p1r5t6v0w3y7b2c9d4f8\n' +
+      'uuid = 9b2f6c1e-3d4a-4f5b-8c7d-0e1f2a3b4c5d\n';
+    const { dir, env, file } = plaintext(text);
+    const check = () =>
+      runCli(['check', '-e', 'production', '--sections', sections], { cwd: dir, env, installed: true });
+    const before = await check();
+    expect(before).toEqual({
+      status: 0,
+      signal: null,
+      stdout: `${file}: ok (environment production; 1 section: tokens; 7 keys)\n`,
+      stderr: '',
+    });
+    const keys = ['hex', 'upper', 'base64', 'base64url', 'alphanumeric', 'lowercase', 'uuid'].map((k) => `tokens.${k}`);
+    expect((await runCli(['rotate', '-e', 'production', ...keys], { cwd: dir, env })).status).toBe(0);
+    const values = rotatedValues(text, readFileSync(file, 'utf8'), keys);
+    expect(values.filter((value) => text.includes(value))).toEqual([]);
+    expect(await check()).toEqual(before);
   });
 });
 
@@ -296,6 +439,25 @@ describe('nest-secrets rotate, usage', () => {
       stderr:
         'nest-secrets: rotate: argument 2 is not <section>.<key> (e.g. session.secret); `nest-secrets keys -e <env>` lists them\n',
     });
+  });
+
+  it('a pasted value with dots (a JWT) or a token as the key is never echoed: named by its argument number', async () => {
+    const { dir, env, file } = plaintext();
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    const token = 'Xb3kQ9zT_w7Lm2Vn-Rt5Yp8Hc1Jd4Fg6Ks0Ae3Wq';
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret', jwt, `session.${token}`], {
+      cwd: dir,
+      env,
+    });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `${file}: no such section (argument 2; its name is not shown, in case it is a value)\n` +
+        `${file}:2 [session]: no such key in this section (argument 3; its name is not shown, in case it is a value)\n`,
+    });
+    expect(readFileSync(file, 'utf8')).toBe(TEXT);
   });
 
   it.each(['0', '1025', '2.5', 'x'])('--bytes %s is a usage error', async (bytes) => {
@@ -341,6 +503,29 @@ describe('nest-secrets rotate, .age', () => {
     expect(statSync(file).mode & 0o777).toBe(0o644);
   });
 
+  it.runIf(process.getuid?.() === 0)('run as root, keeps the owner, group and mode of the .age file', async () => {
+    const { dir, env, file } = encrypted();
+    chownSync(file, 4321, 4322);
+    run('chmod', ['640', file]);
+    expect((await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env })).status).toBe(0);
+    const { uid, gid, mode } = statSync(file);
+    expect([uid, gid, mode & 0o777]).toEqual([4321, 4322, 0o640]);
+  });
+
+  it('refuses when none of the identities that decrypt the file is in .age-recipients (you would be locked out)', async () => {
+    const { dir, env, file, bob } = encrypted();
+    write(dir, '.age-recipients', `${bob.recipient}\n`);
+    const before = readFileSync(file);
+    const result = await runCli(['rotate', '-e', 'production', 'session.secret'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `nest-secrets: ${file}: none of your age identities (from SECRETS_AGE_KEY_FILE (${env.SECRETS_AGE_KEY_FILE})) is in ${path.join(dir, '.age-recipients')}: after rotating you could not decrypt the file; add your public key with \`nest-secrets recipients add\` first\n`,
+    });
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('without .age-recipients nothing is written', async () => {
     const { dir, env, file } = encrypted();
     run('rm', [path.join(dir, '.age-recipients')]);
@@ -360,7 +545,7 @@ describe('nest-secrets rotate, .age', () => {
     const result = await runCli(['rotate', '-e', 'production', 'database.password'], { cwd: dir, env });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `${file}:7 [database] password: is shorter than 16 characters; rotate replaces generated-looking tokens only (16 or more hex or base64url characters): use --force to replace it anyway\n`,
+      `${file}:7 [database] password: is shorter than 16 characters; rotate replaces generated-looking tokens only (16 or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway\n`,
     );
     expect(readFileSync(file).equals(before)).toBe(true);
   });

@@ -12,6 +12,7 @@ import { parseIni } from '../sources/parse';
 import { CliError } from './context';
 import {
   bytesOfShape,
+  capacityBytes,
   DEFAULT_TOKEN_BYTES,
   MIN_GENERATED_LENGTH,
   shapeOfBytes,
@@ -80,18 +81,18 @@ export function planRotations(
   const problems = new ProblemCollector();
   const rotations: Rotation[] = [];
   const seen = new Set<string>();
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
     if (seen.has(`${path.section}\n${path.key}`)) continue;
     seen.add(`${path.section}\n${path.key}`);
     const section = parsed.sections.get(path.section);
     const entry = section?.entries.get(path.key);
     if (!section || !entry) {
-      problems.add(notFound(parsed, section, path, file));
+      problems.add(notFound(parsed, section, path, file, index + 1));
       continue;
     }
     const at = { file, line: entry.line, section: path.section, key: path.key };
     const span = valueSpan(lines, entry.line);
-    const refusal = options.force ? undefined : whyNotGenerated(entry.template);
+    const refusal = options.force ? undefined : whyNotGenerated(entry.template, 'refused' in span || !span.quote);
     if (refusal !== undefined || 'refused' in span) {
       problems.add({ code: 'INVALID_OPTION', ...at, message: refusal ?? (span as { refused: string }).refused });
       continue;
@@ -102,9 +103,24 @@ export function planRotations(
   return rotations;
 }
 
-/** The problem of a section or key that is not in the file, with the closest name there when one is close. */
-function notFound(parsed: ParsedFile, section: ParsedSection | undefined, path: KeyPath, file: string): SecretsProblem {
+/** Names a value-like name (a pasted token, a JWT's dotted parts) by its argument, never by itself. */
+const notShown = (argument: number) => ` (argument ${argument}; its name is not shown, in case it is a value)`;
+
+/**
+ * The problem of a section or key that is not in the file, with the closest
+ * name there when one is close; a name from the command line that looks like
+ * a value is replaced by its argument number (1-based among the keys).
+ */
+function notFound(
+  parsed: ParsedFile,
+  section: ParsedSection | undefined,
+  path: KeyPath,
+  file: string,
+  argument: number,
+): SecretsProblem {
   if (!section) {
+    if (!isPresentableName(path.section))
+      return { code: 'NOT_FOUND', file, message: `no such section${notShown(argument)}` };
     const near = suggest(path.section, [...parsed.sections.keys()].filter(isPresentableName));
     return {
       code: 'NOT_FOUND',
@@ -113,48 +129,71 @@ function notFound(parsed: ParsedFile, section: ParsedSection | undefined, path: 
       message: `no such section${near === undefined ? '' : ` (did you mean [${near}]?)`}`,
     };
   }
+  const at = { code: 'NOT_FOUND', file, line: section.line, section: section.name } as const;
+  if (!isPresentableName(path.key)) return { ...at, message: `no such key in this section${notShown(argument)}` };
   const near = suggest(path.key, [...section.entries.keys()].filter(isPresentableName));
   return {
-    code: 'NOT_FOUND',
-    file,
-    line: section.line,
-    section: section.name,
+    ...at,
     key: path.key,
     message: `no such key in this section${near === undefined ? '' : ` (did you mean ${near}?)`}`,
   };
 }
 
-const WITHOUT_FORCE = `; rotate replaces generated-looking tokens only (${MIN_GENERATED_LENGTH} or more hex or base64url characters): use --force to replace it anyway`;
+const WITHOUT_FORCE = `; rotate replaces generated-looking tokens only (${MIN_GENERATED_LENGTH} or more characters: hex, or letters and digits mixed, alone or as base64url or base64 write them): use --force to replace it anyway`;
 
-/** Why a value is not taken for a generated token (a sentence ending), or `undefined` when it is one. */
-function whyNotGenerated(template: Template): string | undefined {
+/** A token, blanks, then what reads as a comment but is not one in an unquoted value. */
+const TOKEN_THEN_COMMENT = /^(\S+)[ \t]+[#;]/;
+
+/**
+ * Why a value is not taken for a generated token (a sentence ending), or
+ * `undefined` when it is one; `unquoted` tells a ` ; comment` after a token
+ * (part of an unquoted value) apart from other values.
+ */
+function whyNotGenerated(template: Template, unquoted: boolean): string | undefined {
   if (template.length === 0) return `is empty${WITHOUT_FORCE}`;
   if (template.some((part) => typeof part !== 'string')) {
     return 'reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token';
   }
   const value = template.join('');
   if (tokenShape(value) !== undefined) return undefined;
+  const first = unquoted ? TOKEN_THEN_COMMENT.exec(value)?.[1] : undefined;
+  if (first !== undefined && tokenShape(first) !== undefined) {
+    return 'holds a token then a "#" or ";" comment, which in an unquoted value is part of the value (there are no inline comments): quote the token (key = "token" ; comment) and rotate again, or use --force to replace the whole value';
+  }
   if (value.length < MIN_GENERATED_LENGTH) return `is shorter than ${MIN_GENERATED_LENGTH} characters${WITHOUT_FORCE}`;
-  return `is not written in hex or base64url (letters and digits)${WITHOUT_FORCE}`;
+  return `is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "=")${WITHOUT_FORCE}`;
 }
 
 /**
  * The shape of the new token and the token: the current value's shape
  * unless the options change it (hex of {@link DEFAULT_TOKEN_BYTES} bytes when
- * the value has none), upper-case hex kept upper-case, never equal to the
- * current value.
+ * the value has none, or more when the value could hold more
+ * ({@link capacityBytes}), so that a forced token is never weaker; hex
+ * when `--bytes` alone is given for a UUID),
+ * upper-case hex and UUIDs kept upper-case, a `0x` kept for hex, never
+ * equal to the current value.
  */
 function freshToken(template: Template, options: ShapeOptions): { shape: TokenShape; token: string } {
   const current = template.length === 1 && typeof template[0] === 'string' ? template[0] : undefined;
   const currentShape = current === undefined ? undefined : tokenShape(current);
-  const encoding = options.encoding ?? currentShape?.encoding ?? 'hex';
+  // A UUID holds 122 random bits whatever --bytes says: --bytes alone writes hex then.
+  const kept = currentShape?.encoding === 'uuid' && options.bytes !== undefined ? 'hex' : currentShape?.encoding;
+  const encoding = options.encoding ?? kept ?? 'hex';
   const sameShape = currentShape && options.bytes === undefined && encoding === currentShape.encoding;
+  const bytes =
+    options.bytes ??
+    (currentShape ? bytesOfShape(currentShape) : Math.max(DEFAULT_TOKEN_BYTES, capacityBytes(current ?? '')));
+  const prefix = encoding === currentShape?.encoding ? currentShape.prefix : undefined;
   const shape = sameShape
     ? currentShape
-    : shapeOfBytes(encoding, options.bytes ?? (currentShape ? bytesOfShape(currentShape) : DEFAULT_TOKEN_BYTES));
-  const upper = shape.encoding === 'hex' && current !== undefined && /[A-F]/.test(current) && !/[a-f]/.test(current);
+    : { ...shapeOfBytes(encoding, bytes, currentShape?.alphabet), ...(prefix !== undefined && { prefix }) };
+  const skip = shape.prefix?.length ?? 0;
+  const digits = current?.slice(skip) ?? '';
+  const upper =
+    (shape.encoding === 'hex' || shape.encoding === 'uuid') && /[A-F]/.test(digits) && !/[a-f]/.test(digits);
   for (;;) {
-    const token = upper ? tokenOfShape(shape).toUpperCase() : tokenOfShape(shape);
+    const fresh = tokenOfShape(shape);
+    const token = upper ? fresh.slice(0, skip) + fresh.slice(skip).toUpperCase() : fresh;
     if (token !== current) return { shape, token };
   }
 }

@@ -6,8 +6,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { encryptArmored } from '../age/cipher';
+import { describeIdentitySource, resolveIdentities } from '../age/identities';
 import { recipientsFor, RECIPIENTS_FILE } from '../age/recipients';
-import { cleanLeftovers, writeFileAtomic } from '../files/atomic-write';
+import type { Environment } from '../environment-variables';
+import { cleanLeftovers, writeFileAtomic, type AtomicWriteOptions } from '../files/atomic-write';
 import { isPresentableName } from '../errors';
 import { locate } from '../sources/locate';
 import { parseIni } from '../sources/parse';
@@ -17,7 +20,7 @@ import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { commandEnv } from './raw-secrets';
 import { parseKeyPath, planRotations, rewrite, type KeyPath, type Rotation } from './rotate-plan';
 import { ignoreBackups, writeBackup } from './secrets-backup';
-import { checkSyntax, writeEncrypted } from './secrets-files';
+import { checkSyntax } from './secrets-files';
 import { DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES, type TokenEncoding } from './tokens';
 
 type RotateOptions = Pick<CommandOptions, 'environment' | 'dir' | 'force'> & {
@@ -32,13 +35,15 @@ export function registerRotate(program: Command, ctx: CliContext): void {
     .command('rotate')
     .summary('replace generated tokens with fresh random ones (plaintext or .age), never showing a value')
     .description(
-      'replace the value of each section.key with a fresh random token of the same shape (same encoding, hex or ' +
-        'base64url, and length), in <env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted ' +
-        `for everyone in ${RECIPIENTS_FILE}). Only those characters change; the file is replaced atomically, a ` +
-        'plaintext file after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated ' +
-        `(16+ hex or base64url characters), an empty one or a $VAR reference is refused unless --force ` +
-        `(then ${DEFAULT_TOKEN_BYTES} bytes as hex unless --bytes / --base64url say otherwise). ` +
-        'Every key is checked before anything is written.',
+      'replace the value of each section.key with a fresh random token of the same shape (same length and ' +
+        'encoding: hex, a UUID, base64url, base64 with its padding, or letters and digits of the same kinds), in ' +
+        '<env>-secrets.ini or <env>-secrets.ini.age (decrypted in memory, re-encrypted for everyone in ' +
+        `${RECIPIENTS_FILE}). Only those characters change; the file is replaced atomically, a plaintext file ` +
+        'after a copy to <file>.bak-<timestamp> (mode 0600). A value that does not look generated (16+ ' +
+        'characters: hex, a UUID, or letters and digits mixed, alone or as base64url or base64 write them), an ' +
+        'empty one or a $VAR reference is refused unless --force (then hex of ' +
+        `${DEFAULT_TOKEN_BYTES} random bytes, or more when the old value could hold more, unless --bytes / ` +
+        '--base64url say otherwise). Every key is checked before anything is written.',
     )
     .argument('<section.key...>', 'keys to rotate, e.g. session.secret (the section is before the last dot)')
     .addOption(OPTIONS.environment())
@@ -87,6 +92,7 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
   await refuseLink(read.file);
   // An .age file is re-encrypted to the list: a missing or broken list stops the command before any write.
   const recipients = read.encrypted ? await recipientsFor(dir) : undefined;
+  if (recipients) await refuseLockout(read.file, dir, env, recipients);
   const text = decodeUtf8(read.plaintext, read.file);
   const parsed = parseIni(text, read.file);
   const encoding: TokenEncoding | undefined = options.base64url ? 'base64url' : options.hex ? 'hex' : undefined;
@@ -100,7 +106,7 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
   checkSyntax(bytes, read.file);
   await cleanLeftovers(path.dirname(read.file));
   if (recipients) {
-    await writeEncrypted(read.file, bytes, recipients, ctx.beforeRename);
+    await replaceEncrypted(ctx, read.file, bytes, recipients);
     report(ctx, rotations, read.file, ` (encrypted for ${plural(recipients.length, 'recipient')})`);
   } else {
     await replacePlaintext(ctx, read.file, read.plaintext, bytes);
@@ -109,25 +115,74 @@ async function rotate(ctx: CliContext, targets: readonly string[], options: Rota
 }
 
 /**
+ * Re-encrypting to a list that holds none of the identities that just
+ * decrypted the file would lock the user out of it: refused before any write.
+ */
+async function refuseLockout(
+  file: string,
+  dir: string,
+  env: Environment,
+  recipients: readonly string[],
+): Promise<void> {
+  const mine = await resolveIdentities({ env }, file);
+  if (mine.recipients.some((recipient) => recipients.includes(recipient))) return;
+  throw new CliError(
+    `${file}: none of your age identities (from ${describeIdentitySource(mine.source)}) is in ${path.join(dir, RECIPIENTS_FILE)}: after rotating you could not decrypt the file; add your public key with \`nest-secrets recipients add\` first`,
+  );
+}
+
+/**
  * A link would be replaced by a regular file (the atomic write renames over
- * it), leaving its target with the old values: refused before any write.
+ * it), leaving its target, or the file's other hard-linked names, with the
+ * old values: refused before any write.
  */
 async function refuseLink(file: string): Promise<void> {
-  if ((await fs.lstat(file)).isSymbolicLink()) {
+  const stat = await fs.lstat(file);
+  if (stat.isSymbolicLink()) {
     throw new CliError(
       `${file}: is a symbolic link: rotating would replace the link with a file; run rotate with --dir set to the link's target directory`,
     );
   }
+  if (stat.nlink > 1) {
+    throw new CliError(
+      `${file}: has ${stat.nlink} hard links: rotating would give this name a new file and leave the other names with the old values; remove the other links first (find -samefile lists them)`,
+    );
+  }
 }
 
-/** Keeps a 0600 copy of the old file (ignored by git), then replaces the file atomically, keeping its mode. */
+/**
+ * How the new file must be written to stand where `file` stands: its mode,
+ * and, when run as root (`sudo nest-secrets rotate` on a server), its owner
+ * and group, so that the app's user can still read it.
+ */
+async function keptAttributes(
+  ctx: CliContext,
+  file: string,
+): Promise<Pick<AtomicWriteOptions, 'mode' | 'owner' | 'beforeRename'>> {
+  const { mode, uid, gid } = await fs.stat(file);
+  const giveAway = process.getuid?.() === 0 && (uid !== 0 || gid !== process.getgid?.());
+  return { mode: mode & 0o777, ...(giveAway && { owner: { uid, gid } }), beforeRename: ctx.beforeRename };
+}
+
+/** Keeps a 0600 copy of the old file (ignored by git), then replaces the file atomically, keeping its mode and owner. */
 async function replacePlaintext(ctx: CliContext, file: string, old: Uint8Array, bytes: Uint8Array): Promise<void> {
-  const { mode } = await fs.stat(file);
+  const attributes = await keptAttributes(ctx, file);
   const gitignore = await ignoreBackups(ctx, file);
   if (gitignore) ctx.stdout(`Added *-secrets.ini.bak-* to ${gitignore}.\n`);
   const backup = await writeBackup(ctx, file, old, new Date());
   ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
-  await writeFileAtomic(file, bytes, { mode: mode & 0o777, beforeRename: ctx.beforeRename });
+  await writeFileAtomic(file, bytes, attributes);
+}
+
+/** Encrypts `plaintext` (armored) to `recipients` and replaces `file` atomically, keeping its mode and owner. */
+async function replaceEncrypted(
+  ctx: CliContext,
+  file: string,
+  plaintext: Uint8Array,
+  recipients: readonly string[],
+): Promise<void> {
+  const attributes = await keptAttributes(ctx, file);
+  await writeFileAtomic(file, await encryptArmored(plaintext, recipients), attributes);
 }
 
 /** `Rotated session.secret, database.password in <file>.`: names only, never a value. */

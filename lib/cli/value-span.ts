@@ -93,7 +93,8 @@ export function valueSpan(lines: readonly Line[], line: number): ValueSpan | { r
 /**
  * Whether the line after `line` looks like the wrapped rest of a value: a
  * `name = value` line whose "name" is not name-like (a base64 line ending in
- * `=` parses so), as `keys` and the error messages also judge it.
+ * `=` parses so), as `keys` and the error messages also judge it, or a short
+ * base64 tail that looks like a name (`Qz==`, `ab/Qz=`).
  */
 function continuesOnNextLine(lines: readonly Line[], line: number): boolean {
   const next = lines[line];
@@ -102,8 +103,12 @@ function continuesOnNextLine(lines: readonly Line[], line: number): boolean {
   if (first === next.text.length || '#;['.includes(next.text[first]!)) return false;
   const equals = next.text.indexOf('=', first);
   if (equals < 0) return true;
+  if (BASE64_TAIL.test(next.text.slice(first, trimEnd(next.text, first, next.text.length)))) return true;
   return !isPresentableName(next.text.slice(first, trimEnd(next.text, first, equals)));
 }
+
+/** A short wrapped base64 tail that parses as a name-like key: `Qz==`, `ab/Qz=` (no blanks; a `/` or `==`). */
+const BASE64_TAIL = /^(?:[A-Za-z0-9+/]*\/[A-Za-z0-9+/]*={0,2}|[A-Za-z0-9+/]+==)$/;
 
 /** A new value for one span: characters that need no quoting or escaping (a token). */
 export interface SpanReplacement {
@@ -113,13 +118,18 @@ export interface SpanReplacement {
 
 /**
  * `text` with each span replaced by its value; nothing else changes, but for
- * one space put after an `=` directly followed by an empty unquoted value
- * (`key =` becomes `key = <value>`).
+ * one space put after an `=` that has a blank before it and an empty unquoted
+ * value after it (`key =` becomes `key = <value>`, `key=` becomes `key=<value>`).
  */
 export function replaceSpans(text: string, replacements: readonly SpanReplacement[]): string {
   let result = text;
   for (const { span, value } of [...replacements].sort((a, b) => b.span.start - a.span.start)) {
-    const spaced = span.quote === undefined && span.start === span.end && result[span.start - 1] === '=';
+    const before = result[span.start - 2];
+    const spaced =
+      span.quote === undefined &&
+      span.start === span.end &&
+      result[span.start - 1] === '=' &&
+      (before === ' ' || before === '\t');
     result = result.slice(0, span.start) + (spaced ? ' ' : '') + value + result.slice(span.end);
   }
   return result;

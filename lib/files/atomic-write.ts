@@ -12,6 +12,8 @@ export interface AtomicWriteOptions {
   mode: number;
   /** Fail with `EEXIST` instead of replacing an existing target. */
   exclusive?: boolean;
+  /** Owner of the new file (set on the temp file before the rename); default: whoever runs the process. */
+  owner?: { uid: number; gid: number };
   /** Test-only fault injection: called after the temp file is synced, right before the rename. */
   beforeRename?: () => void;
 }
@@ -38,6 +40,7 @@ export async function writeFileAtomic(
   try {
     try {
       await handle.chmod(options.mode);
+      if (options.owner) await handle.chown(options.owner.uid, options.owner.gid);
       await handle.writeFile(data);
       await handle.sync();
     } finally {
