@@ -334,7 +334,12 @@ describe('planRotations: the shape of the current value is kept exactly', () => 
     [
       '"${VAR}" inside a longer value',
       '0123456789abcdef${SALT}',
-      'f:2 [s] k: reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token',
+      'f:2 [s] k: reads a variable ($SALT), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token',
+    ],
+    [
+      'a "$" followed by a name that is not conventional (it may be the rest of a password)',
+      '0123456789abcdef$wordXYZ',
+      'f:2 [s] k: reads a variable (a $ reference), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token',
     ],
   ])('a token with %s is refused', (_name, value, message) => {
     let thrown: unknown;

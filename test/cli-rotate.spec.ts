@@ -158,7 +158,7 @@ describe('nest-secrets rotate, plaintext', () => {
         `${file}:7 [database] password: is shorter than 16 characters${force}\n` +
         `${file}:8 [database] url: is not a mix of letters and digits (alone, or with base64url's "-" "_" or base64's "+" "/" "=")${force}\n` +
         `${file}:9 [database] empty: is empty${force}\n` +
-        `${file}:10 [database] from_env: reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token\n`,
+        `${file}:10 [database] from_env: reads a variable ($DB_TOKEN), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token\n`,
     });
     expect(readFileSync(file, 'utf8')).toBe(TEXT);
     expect(backups(dir)).toEqual([]);
@@ -534,7 +534,7 @@ describe('nest-secrets rotate, .age', () => {
     expect(result).toMatchObject({
       status: 1,
       stdout: '',
-      stderr: `${path.join(dir, '.age-recipients')}: does not exist: add public keys (age1…) with \`nest-secrets recipients add\`, or pass --recipient\n`,
+      stderr: `${path.join(dir, '.age-recipients')}: does not exist: add public keys (age1…) with \`nest-secrets recipients add\`\n`,
     });
     expect(readFileSync(file).equals(before)).toBe(true);
   });

@@ -83,11 +83,16 @@ export async function readRecipientsFile(dir: string): Promise<RecipientsFile> {
 
 /**
  * Everyone to encrypt `<dir>`'s files to: `.age-recipients` plus `extra`
- * (e.g. `--recipient`), validated and without duplicates.
+ * (e.g. `--recipient`), validated and without duplicates; `recipientOption`:
+ * the command has `--recipient` (the error then suggests it).
  *
  * @throws SecretsError `INVALID_RECIPIENT`, `NO_RECIPIENTS`.
  */
-export async function recipientsFor(dir: string, extra: readonly string[] = []): Promise<string[]> {
+export async function recipientsFor(
+  dir: string,
+  extra: readonly string[] = [],
+  options: { readonly recipientOption?: boolean } = {},
+): Promise<string[]> {
   const listed = await readRecipientsFile(dir);
   const all = [...listed.recipients];
   const problems: SecretsProblem[] = [];
@@ -103,7 +108,7 @@ export async function recipientsFor(dir: string, extra: readonly string[] = []):
       {
         code: 'NO_RECIPIENTS',
         file: listed.file,
-        message: `${listed.text === undefined ? 'does not exist' : 'lists no recipient'}: add public keys (age1…) with \`nest-secrets recipients add\`, or pass --recipient`,
+        message: `${listed.text === undefined ? 'does not exist' : 'lists no recipient'}: add public keys (age1…) with \`nest-secrets recipients add\`${options.recipientOption ? ', or pass --recipient' : ''}`,
       },
     ]);
   }

@@ -34,7 +34,7 @@ type EncryptOptions = Pick<ListCommandOptions, 'environment' | 'dir' | 'recipien
 
 async function encrypt(ctx: CliContext, options: EncryptOptions): Promise<void> {
   const dir = resolveDir(ctx, options.dir);
-  const recipients = await recipientsFor(dir, options.recipient ?? []);
+  const recipients = await recipientsFor(dir, options.recipient ?? [], { recipientOption: true });
 
   // Read and check every file before writing any.
   const problems = new ProblemCollector();

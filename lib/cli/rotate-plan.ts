@@ -4,6 +4,7 @@
  * characters go in the text. Messages name sections, keys, lines and shapes,
  * never a value.
  */
+import { isConventionalVariableName } from '../sources/template';
 import { isDeepStrictEqual } from 'node:util';
 import { isPresentableName, ProblemCollector, SecretsError, type SecretsProblem } from '../errors';
 import type { ParsedFile, ParsedSection, Template } from '../model';
@@ -151,8 +152,11 @@ const TOKEN_THEN_COMMENT = /^(\S+)[ \t]+[#;]/;
  */
 function whyNotGenerated(template: Template, unquoted: boolean): string | undefined {
   if (template.length === 0) return `is empty${WITHOUT_FORCE}`;
-  if (template.some((part) => typeof part !== 'string')) {
-    return 'reads a variable ($NAME), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token';
+  const reference = template.find((part) => typeof part !== 'string');
+  if (reference !== undefined) {
+    // Only a conventional name is shown: any other may be the rest of a password after a literal `$`.
+    const named = isConventionalVariableName(reference.name) ? `$${reference.name}` : 'a $ reference';
+    return `reads a variable (${named}), whose value is set elsewhere: rotate it there, or use --force to replace the reference with a token`;
   }
   const value = template.join('');
   if (tokenShape(value) !== undefined) return undefined;
