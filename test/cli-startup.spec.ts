@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, gitInit, runCliProcess, tempDir } from './helpers/cli';
+import { buildProgram, COMMAND_FILES, commandsFor } from '../lib/cli/main';
+import { cleanEnv, gitInit, project, runCli, runCliProcess, tempDir, testContext } from './helpers/cli';
 
 /**
  * The packages that start-up must not load for the commands run most often
@@ -29,8 +30,14 @@ register('data:text/javascript,' + encodeURIComponent(\`
 process.on('exit', () => appendFileSync(out, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));
 `;
 
-/** Runs the built CLI with the observer; the packages its process loaded, sorted. */
-function packagesLoaded(dir: string, args: string[]): { status: number | null; stderr: string; packages: string[] } {
+/**
+ * Runs the built CLI with the observer; the packages its process loaded and
+ * this package's own files (relative to dist/), sorted.
+ */
+function packagesLoaded(
+  dir: string,
+  args: string[],
+): { status: number | null; stderr: string; packages: string[]; files: string[] } {
   const observer = path.join(dir, '..', `observer-${path.basename(dir)}.mjs`);
   const observed = path.join(dir, '..', `observed-${path.basename(dir)}.txt`);
   writeFileSync(observer, OBSERVER);
@@ -40,11 +47,14 @@ function packagesLoaded(dir: string, args: string[]): { status: number | null; s
     env: cleanEnv(dir, { NODE_OPTIONS: `--import=${observer}`, OBSERVED_MODULES: observed }),
   });
   const packages = new Set<string>();
+  const files = new Set<string>();
+  const dist = path.resolve('dist') + path.sep;
   for (const line of readFileSync(observed, 'utf8').split('\n')) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(line);
     if (match) packages.add(match[1]!);
+    else if (line.startsWith(dist)) files.add(line.slice(dist.length));
   }
-  return { status, stderr, packages: [...packages].sort() };
+  return { status, stderr, packages: [...packages].sort(), files: [...files].sort() };
 }
 
 // Processes of their own: what matters is which modules a fresh `nest-secrets` process loads.
@@ -100,5 +110,86 @@ describe('start-up: each command loads only what it uses', () => {
     const { status, packages } = packagesLoaded(dir, ['keygen', '--out', path.join(dir, 'key.txt')]);
     expect(status).toBe(0);
     expect(packages.filter((name) => FORBIDDEN.includes(name))).toEqual(['age-encryption']);
+  });
+});
+
+describe('start-up: exactly what each command loads', () => {
+  const EXEC_PACKAGES = ['commander', 'cross-spawn', 'isexe', 'path-key', 'shebang-command', 'shebang-regex', 'which'];
+  const INI = '[smtp]\nhost = smtp.example.com\npassword = ${SMTP_PASSWORD:-development-only}\n';
+
+  function app(): string {
+    const dir = path.join(tempDir('nis-startup-'), 'app');
+    gitInit(dir, cleanEnv(dir));
+    writeFileSync(path.join(dir, 'development-secrets.ini'), INI, { mode: 0o600 });
+    return dir;
+  }
+
+  it.each([
+    // cross-spawn and its dependencies: spawning the command (Windows' PATHEXT and shebangs).
+    ['exec -- true', ['exec', '-e', 'development', '--', 'true'], EXEC_PACKAGES],
+    ['exec --mask -- true', ['exec', '-e', 'development', '--mask', '--', 'true'], EXEC_PACKAGES],
+    ['keys', ['keys', '-e', 'development'], ['commander']],
+    // ignore: the allow-list's gitignore-style patterns.
+    ['hook run', ['hook', 'run'], ['commander', 'ignore']],
+    ['--help', ['--help'], ['commander']],
+    ['--version', ['--version'], ['commander']],
+  ])('%s loads exactly these packages', (_name, args, expected) => {
+    const { status, stderr, packages } = packagesLoaded(app(), args);
+    expect({ status, stderr, packages }).toEqual({ status: 0, stderr: '', packages: expected });
+  });
+
+  it('--version and --help load no command file: only main, its context and errors', () => {
+    const dir = app();
+    const expected = ['cli/context.js', 'cli/main.js', 'errors.js', 'files/crash-before-rename.js'];
+    expect(packagesLoaded(dir, ['--version']).files).toEqual(expected);
+    expect(packagesLoaded(dir, ['--help']).files).toEqual(expected);
+  });
+
+  it('exec without --mask loads no file of lib/mask nor the DTO decorators; with --mask, the masker', () => {
+    const dir = app();
+    const own = (args: string[]) =>
+      packagesLoaded(dir, ['exec', '-e', 'development', ...args, '--', 'true']).files.filter((file) =>
+        /^(mask|dto)\//.test(file),
+      );
+    // suggest: "did you mean" for an env-override variable naming no key.
+    expect(own([])).toEqual(['dto/suggest.js']);
+    expect(own(['--mask'])).toEqual(['dto/redacted.js', 'dto/suggest.js', 'mask/masker.js']);
+  });
+});
+
+describe('start-up: the overall help from stubs', () => {
+  /** The overall help with the command files `loaded` and stubs for the others. */
+  async function overallHelp(loaded: readonly string[]): Promise<string> {
+    const { ctx } = testContext({ cwd: process.cwd(), env: {} });
+    return (await buildProgram(ctx, loaded)).helpInformation();
+  }
+
+  it('--help, from stubs alone, prints exactly the help built with every command file loaded', async () => {
+    const { dir, env } = project();
+    const result = await runCli(['--help'], { cwd: dir, env });
+    expect(result).toMatchObject({ status: 0, stderr: '', stdout: await overallHelp(COMMAND_FILES) });
+    // The comparison is not between two empty texts.
+    expect(result.stdout).toMatch(/^ {2}exec \[options\] <command> \[args\.\.\.\] +run a command with the secrets/m);
+  });
+
+  it.each(COMMAND_FILES.map((file) => [file]))(
+    'the overall help with only %s loaded equals the one from stubs alone',
+    async (file) => {
+      expect(await overallHelp([file])).toBe(await overallHelp([]));
+    },
+  );
+
+  it.each([
+    [['--version'], []],
+    [['--help'], []],
+    [[], []],
+    [['help'], []],
+    [['exek'], []],
+    [['exec', '-e', 'development', '--', 'true'], ['exec']],
+    [['help', 'hook'], ['hook']],
+    [['textconv', 'development-secrets.ini'], ['diff-driver']],
+    [['-V', 'exec'], []],
+  ])('nest-secrets %j loads the command files %j', (args, expected) => {
+    expect(commandsFor(args)).toEqual(expected);
   });
 });
