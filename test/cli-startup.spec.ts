@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,8 +133,8 @@ describe('start-up: exactly what each command loads', () => {
     ['exec -- true', ['exec', '-e', 'development', '--', 'true'], EXEC_PACKAGES],
     ['exec --mask -- true', ['exec', '-e', 'development', '--mask', '--', 'true'], EXEC_PACKAGES],
     ['keys', ['keys', '-e', 'development'], ['commander']],
-    // ignore: the allow-list's gitignore-style patterns.
-    ['hook run', ['hook', 'run'], ['commander', 'ignore']],
+    // Nothing staged: the allow list's matcher (ignore) is never asked.
+    ['hook run', ['hook', 'run'], ['commander']],
     ['--help', ['--help'], ['commander']],
     ['--version', ['--version'], ['commander']],
   ])('%s loads exactly these packages', (_name, args, expected) => {
@@ -148,15 +149,29 @@ describe('start-up: exactly what each command loads', () => {
     expect(packagesLoaded(dir, ['--help']).files).toEqual(expected);
   });
 
-  it('exec without --mask loads no file of lib/mask nor the DTO decorators; with --mask, the masker', () => {
+  it('exec loads the masker only with --mask, the watcher only with --watch, and never the DTO decorators', () => {
     const dir = app();
     const own = (args: string[]) =>
       packagesLoaded(dir, ['exec', '-e', 'development', ...args, '--', 'true']).files.filter((file) =>
-        /^(mask|dto)\//.test(file),
+        /^(mask|dto)\/|^sources\/(watch|changed)/.test(file),
       );
     // suggest: "did you mean" for an env-override variable naming no key.
     expect(own([])).toEqual(['dto/suggest.js']);
     expect(own(['--mask'])).toEqual(['dto/redacted.js', 'dto/suggest.js', 'mask/masker.js']);
+    expect(own(['--watch'])).toEqual([
+      'dto/suggest.js',
+      'sources/changed-sections.js',
+      'sources/watch-targets.js',
+      'sources/watch.js',
+    ]);
+  });
+
+  it('hook run loads ignore (the allow list) once a staged file is a secrets file', () => {
+    const dir = app();
+    execFileSync('git', ['add', '-f', 'development-secrets.ini'], { cwd: dir, env: cleanEnv(dir) });
+    const { status, stderr, packages } = packagesLoaded(dir, ['hook', 'run']);
+    expect({ status, packages }).toEqual({ status: 1, packages: ['commander', 'ignore'] });
+    expect(stderr.split('\n')[0]).toBe('nest-secrets: refusing to commit plaintext secrets:');
   });
 });
 
