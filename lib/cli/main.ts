@@ -143,8 +143,9 @@ export const COMMAND_FILES: readonly string[] = Object.keys(MODULES);
 
 /**
  * Builds the program with the command files `loaded` (see {@link commandsFor})
- * registered, and every other command as a stub that only the overall help
- * shows; every command inherits the exit and output settings.
+ * registered, or, when none is, every command as a stub that only the
+ * overall help shows (with a command named, nothing prints the overall help,
+ * and no stub is needed); every command inherits the exit and output settings.
  */
 export async function buildProgram(ctx: CliContext, loaded: readonly string[] = COMMAND_FILES): Promise<Command> {
   const terms = new WeakMap<Command, string>();
@@ -164,7 +165,8 @@ export async function buildProgram(ctx: CliContext, loaded: readonly string[] = 
   for (const [file, { commands }] of Object.entries(MODULES)) {
     const register = registers.get(file);
     if (register) register(program, ctx);
-    else for (const command of commands) terms.set(stubCommand(program, command), command.term);
+    else if (registers.size === 0)
+      for (const command of commands) terms.set(stubCommand(program, command), command.term);
   }
   return program;
 }
