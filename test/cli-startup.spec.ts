@@ -166,6 +166,19 @@ describe('start-up: exactly what each command loads', () => {
     ]);
   });
 
+  it.each([
+    ['exec -- true', ['exec', '-e', 'development', '--', 'true']],
+    ['keys', ['keys', '-e', 'development']],
+  ])('%s on a plaintext file loads no file of lib/age nor sources/decrypt', (_name, args) => {
+    const { status, files } = packagesLoaded(app(), args);
+    expect({ status, age: files.filter((file) => /^age\/|^sources\/decrypt/.test(file)) }).toEqual({
+      status: 0,
+      age: [],
+    });
+    // The filter sees this package's files at all.
+    expect(files).toContain('sources/read.js');
+  });
+
   it('hook run loads ignore (the allow list) once a staged file is a secrets file', () => {
     const dir = app();
     execFileSync('git', ['add', '-f', 'development-secrets.ini'], { cwd: dir, env: cleanEnv(dir) });
