@@ -5,10 +5,11 @@
  * function; this file wires them and maps outcomes to exit codes:
  * 0 success, 1 a secrets problem, 2 bad usage.
  *
- * Only the command being run is loaded (every one for the overall help or a
- * misspelt name): `exec` and `hook run` run many times a day, and loading
- * every command's files was most of their start-up. Each command loads its
- * heavy libraries (class-validator, age-encryption, …) itself, when it needs them.
+ * Only the command being run is loaded; the overall help, `--version` and a
+ * misspelt name's suggestion load none (each command's help line is a stub
+ * here): `exec` and `hook run` run many times a day, and loading every
+ * command's files was most of their start-up. Each command loads its heavy
+ * libraries (class-validator, age-encryption, …) itself, when it needs them.
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
