@@ -104,6 +104,15 @@ describe('start-up: each command loads only what it uses', () => {
     ]);
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(packages.filter((name) => FORBIDDEN.includes(name))).toEqual(['class-transformer', 'class-validator']);
+    // Exactly: class-validator's own dependencies (libphonenumber-js, validator) come with it.
+    expect(packages).toEqual([
+      'class-transformer',
+      'class-validator',
+      'commander',
+      'libphonenumber-js',
+      'reflect-metadata',
+      'validator',
+    ]);
   });
 
   it('keygen, which needs age, loads age-encryption (an ES module: seen through the resolve hook)', () => {
