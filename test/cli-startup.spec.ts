@@ -188,6 +188,26 @@ describe('start-up: exactly what each command loads', () => {
     expect(files).toContain('sources/read.js');
   });
 
+  it('hook run, nothing staged, loads exactly these files of the package: none of hook install nor of the loader', () => {
+    expect(packagesLoaded(app(), ['hook', 'run']).files).toEqual([
+      'cli/allow-list.js',
+      'cli/context.js',
+      'cli/environments.js',
+      'cli/file-names.js',
+      'cli/git.js',
+      'cli/hook-run.js',
+      'cli/hook.js',
+      'cli/main.js',
+      'cli/options.js',
+      'cli/shell.js',
+      'environment-variables.js',
+      'errors.js',
+      'files/crash-before-rename.js',
+      'load-lazily.js',
+      'sources/locate.js',
+    ]);
+  });
+
   it('hook run loads ignore (the allow list) once a staged file is a secrets file', () => {
     const dir = app();
     execFileSync('git', ['add', '-f', 'development-secrets.ini'], { cwd: dir, env: cleanEnv(dir) });
