@@ -21,7 +21,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import ignore from 'ignore';
+import type ignoreModule from 'ignore';
 
 /** Name of the allow list, at the top of the git work tree. */
 export const ALLOW_FILE = '.nest-secrets-allow';
@@ -50,8 +50,13 @@ export async function readAllowList(top: string): Promise<AllowList> {
  * @returns a matcher; `allows` is `false` for every path when no line is a pattern
  */
 export function parseAllowList(text: string): AllowList {
-  const matcher = ignore().add(text.split(/\r\n|\r|\n/).map(anchored));
-  return { allows: (relative) => relative !== '' && matcher.ignores(relative) };
+  const patterns = text.split(/\r\n|\r|\n/).map(anchored);
+  // `ignore` is loaded when a path is first asked about: most commits stage
+  // no secrets file, and `hook run` then never needs it.
+  let matcher: ReturnType<typeof ignoreModule> | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const matching = () => (matcher ??= (require('ignore') as typeof ignoreModule)().add(patterns));
+  return { allows: (relative) => relative !== '' && matching().ignores(relative) };
 }
 
 /** One line of the allow list as a `.gitignore` line anchored at the top (comments and blank lines as they are). */

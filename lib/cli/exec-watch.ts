@@ -9,9 +9,7 @@
 import { errorName, isPresentableName, SecretsError } from '../errors';
 import type { Masker } from '../mask/masker';
 import type { RawSecrets } from '../sources/raw-secrets';
-import { watchPaths } from '../sources/watch';
-import { watchTargets } from '../sources/watch-targets';
-import { changedSections } from '../sources/changed-sections';
+import { loadLazily } from '../load-lazily';
 import type { CliContext } from './context';
 import { FORWARDED_SIGNALS, runChild, type ChildRun } from './exec-child';
 
@@ -38,12 +36,47 @@ export interface SuperviseOptions {
  * that loads; resolves with its exit code once it exits by itself (or after
  * a forwarded SIGTERM), when watching stops too.
  */
-export function superviseChild(
+export async function superviseChild(
   ctx: CliContext,
   command: string,
   args: readonly string[],
   first: { raw: RawSecrets; run: PreparedRun },
   options: SuperviseOptions,
+): Promise<number> {
+  // Loaded here: only `exec --watch` watches.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const [watch, targets, changed] = await Promise.all([
+    loadLazily(
+      () => require('../sources/watch.js') as typeof import('../sources/watch.js'),
+      () => import('../sources/watch.js'),
+    ),
+    loadLazily(
+      () => require('../sources/watch-targets.js') as typeof import('../sources/watch-targets.js'),
+      () => import('../sources/watch-targets.js'),
+    ),
+    loadLazily(
+      () => require('../sources/changed-sections.js') as typeof import('../sources/changed-sections.js'),
+      () => import('../sources/changed-sections.js'),
+    ),
+  ]);
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return supervise(ctx, command, args, first, options, { ...watch, ...targets, ...changed });
+}
+
+/** The watching functions {@link supervise} uses, loaded by {@link superviseChild}. */
+interface WatchFunctions {
+  watchPaths: typeof import('../sources/watch.js').watchPaths;
+  watchTargets: typeof import('../sources/watch-targets.js').watchTargets;
+  changedSections: typeof import('../sources/changed-sections.js').changedSections;
+}
+
+function supervise(
+  ctx: CliContext,
+  command: string,
+  args: readonly string[],
+  first: { raw: RawSecrets; run: PreparedRun },
+  options: SuperviseOptions,
+  { watchPaths, watchTargets, changedSections }: WatchFunctions,
 ): Promise<number> {
   let current = first;
   let run: ChildRun;

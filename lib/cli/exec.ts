@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
-import { inspectedForms, Masker } from '../mask/masker';
+import { loadLazily } from '../load-lazily';
 import type { RawSections } from '../model';
 import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
 import { CliError, EXIT_USAGE, ReportedExit, type CliContext } from './context';
@@ -95,13 +95,15 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
   const directory = resolveDir(ctx, options.dir);
   // As every command: `-e` and `--dir` name the file (see commandEnv).
   const load = () => loadRawSecrets({ environment: options.environment, directory, env });
+  // Only --mask needs the masker's file.
+  const masking = options.mask ? await loadMasker() : undefined;
   const prepare = (raw: RawSecrets): PreparedRun => ({
     // A file was read (no `values` option), so `file` is set.
     variables: {
       ...(options.onlyMapped ? {} : secretVariables(raw.raw, raw.file!)),
       ...mappedVariables(mappings, raw.raw, raw.file!),
     },
-    masker: options.mask ? new Masker(fileValues(raw.raw), { extraForms: true }) : undefined,
+    masker: masking ? new masking.Masker(fileValues(raw.raw, masking), { extraForms: true }) : undefined,
   });
   const raw = await load();
   const run = prepare(raw);
@@ -155,9 +157,19 @@ async function runOnce(ctx: CliContext, command: string, args: readonly string[]
  * secrets from other settings), also as `util.inspect` prints it (a Node
  * command logging an object).
  */
-function fileValues(raw: RawSections): string[] {
+function fileValues(raw: RawSections, { inspectedForms }: MaskerModule): string[] {
   return [...raw.values()].flatMap((section) =>
     [...section.values.values()].flatMap(({ value }) => [value, ...inspectedForms(value)]),
+  );
+}
+
+type MaskerModule = typeof import('../mask/masker.js');
+
+function loadMasker(): Promise<MaskerModule> {
+  return loadLazily(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require('../mask/masker.js') as MaskerModule,
+    () => import('../mask/masker.js'),
   );
 }
 

@@ -4,9 +4,7 @@ import type { Command } from 'commander';
 import { ALLOW_FILE } from './allow-list';
 import { CliError, type CliContext } from './context';
 import { gitTopLevel } from './git';
-import { installHusky } from './hook-husky';
-import { hookLayout } from './hook-layout';
-import { installLefthook } from './hook-lefthook';
+import { loadLazily } from '../load-lazily';
 import { runHook } from './hook-run';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { shellQuote } from './shell';
@@ -66,6 +64,7 @@ async function install(ctx: CliContext, options: Pick<CommandOptions, 'dir'>): P
   const dir = resolveDir(ctx, options.dir);
   const top = gitTopLevel(dir, ctx.env);
   if (!top) throw new CliError(`${dir} is not inside a git work tree.`);
+  const { hookLayout, installHusky, installLefthook } = await installers();
   const layout = await hookLayout(top, ctx.env);
   if (layout.kind === 'husky') return installHusky(ctx, layout.file, top);
   if (layout.kind === 'lefthook') return installLefthook(ctx, layout.config, top);
@@ -97,4 +96,27 @@ async function installGitHook(ctx: CliContext, file: string, top: string): Promi
     `${existing === undefined ? 'Installed' : 'Updated'} ${file}: commits that stage a plaintext *-secrets.ini are refused ` +
       `(list placeholder-only files in ${path.join(top, ALLOW_FILE)}).\n`,
   );
+}
+
+/** The hook managers' files, loaded by `hook install` only: `hook run` (every commit) needs none of them. */
+async function installers(): Promise<
+  typeof import('./hook-layout.js') & typeof import('./hook-husky.js') & typeof import('./hook-lefthook.js')
+> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const [layout, husky, lefthook] = await Promise.all([
+    loadLazily(
+      () => require('./hook-layout.js') as typeof import('./hook-layout.js'),
+      () => import('./hook-layout.js'),
+    ),
+    loadLazily(
+      () => require('./hook-husky.js') as typeof import('./hook-husky.js'),
+      () => import('./hook-husky.js'),
+    ),
+    loadLazily(
+      () => require('./hook-lefthook.js') as typeof import('./hook-lefthook.js'),
+      () => import('./hook-lefthook.js'),
+    ),
+  ]);
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { ...layout, ...husky, ...lefthook };
 }

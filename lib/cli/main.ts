@@ -5,15 +5,16 @@
  * function; this file wires them and maps outcomes to exit codes:
  * 0 success, 1 a secrets problem, 2 bad usage.
  *
- * Only the command being run is loaded (every one for the overall help or a
- * misspelt name): `exec` and `hook run` run many times a day, and loading
- * every command's files was most of their start-up. Each command loads its
- * heavy libraries (class-validator, age-encryption, …) itself, when it needs them.
+ * Only the command being run is loaded; the overall help, `--version` and a
+ * misspelt name's suggestion load none (each command's help line is a stub
+ * here): `exec` and `hook run` run many times a day, and loading every
+ * command's files was most of their start-up. Each command loads its heavy
+ * libraries (class-validator, age-encryption, …) itself, when it needs them.
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { CRASH_BEFORE_RENAME_VARIABLE } from '../files/crash-before-rename';
 import { SecretsError } from '../errors';
 import { CliError, ReportedExit, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
@@ -31,37 +32,124 @@ function load<M>(specifier: string, viaImport: () => Promise<M>): Promise<M> {
   return __filename.endsWith('.js') ? Promise.resolve(require(specifier) as M) : viaImport();
 }
 
-/** Each command's name → its `register…` function, loaded on demand. */
-const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
-  keygen: async () => (await load('./keygen.js', () => import('./keygen.js'))).registerKeygen,
-  encrypt: async () => (await load('./encrypt.js', () => import('./encrypt.js'))).registerEncrypt,
-  decrypt: async () => (await load('./decrypt.js', () => import('./decrypt.js'))).registerDecrypt,
-  edit: async () => (await load('./edit.js', () => import('./edit.js'))).registerEdit,
-  recipients: async () => (await load('./recipients.js', () => import('./recipients.js'))).registerRecipients,
-  'diff-driver': async () => (await load('./diff-driver.js', () => import('./diff-driver.js'))).registerDiffDriver,
-  init: async () => (await load('./init.js', () => import('./init.js'))).registerInit,
-  check: async () => (await load('./check.js', () => import('./check.js'))).registerCheck,
-  hook: async () => (await load('./hook.js', () => import('./hook.js'))).registerHook,
-  keys: async () => (await load('./keys.js', () => import('./keys.js'))).registerKeys,
-  exec: async () => (await load('./exec.js', () => import('./exec.js'))).registerExec,
-  rotate: async () => (await load('./rotate.js', () => import('./rotate.js'))).registerRotate,
+/** A top-level command as the overall help lists it, known without loading its file. */
+interface CommandStub {
+  readonly name: string;
+  /** As commander's `Help.subcommandTerm` prints it: name, `[options]` if any, arguments. */
+  readonly term: string;
+  /** Its summary (the help's one line). */
+  readonly summary: string;
+  /** Left out of the overall help (a command git runs, not a person). */
+  readonly hidden?: boolean;
+}
+
+/** A command file: its `register…` function (loaded on demand) and the top-level commands it registers, in order. */
+interface CommandModule {
+  readonly register: () => Promise<Register>;
+  readonly commands: readonly CommandStub[];
+}
+
+const stub = (name: string, term: string, summary: string, hidden?: 'hidden'): CommandStub => ({
+  name,
+  term,
+  summary,
+  ...(hidden ? { hidden: true } : {}),
+});
+
+/**
+ * Every command file, in the help's order. The stubs' terms and summaries
+ * must equal what the files register (test/cli-startup.spec.ts compares the
+ * overall help built from stubs with the one built from every file).
+ */
+const MODULES: Readonly<Record<string, CommandModule>> = {
+  keygen: {
+    register: async () => (await load('./keygen.js', () => import('./keygen.js'))).registerKeygen,
+    commands: [stub('keygen', 'keygen [options]', 'create an identity (private key) and print its public key')],
+  },
+  encrypt: {
+    register: async () => (await load('./encrypt.js', () => import('./encrypt.js'))).registerEncrypt,
+    commands: [stub('encrypt', 'encrypt [options]', 'encrypt <env>-secrets.ini to <env>-secrets.ini.age')],
+  },
+  decrypt: {
+    register: async () => (await load('./decrypt.js', () => import('./decrypt.js'))).registerDecrypt,
+    commands: [stub('decrypt', 'decrypt [options]', 'print a decrypted <env>-secrets.ini.age to stdout')],
+  },
+  edit: {
+    register: async () => (await load('./edit.js', () => import('./edit.js'))).registerEdit,
+    commands: [stub('edit', 'edit [options]', 'edit <env>-secrets.ini.age in $VISUAL / $EDITOR')],
+  },
+  recipients: {
+    register: async () => (await load('./recipients.js', () => import('./recipients.js'))).registerRecipients,
+    commands: [
+      stub('recipients', 'recipients', 'add or remove public keys in .age-recipients, re-encrypting the files'),
+    ],
+  },
+  'diff-driver': {
+    register: async () => (await load('./diff-driver.js', () => import('./diff-driver.js'))).registerDiffDriver,
+    commands: [
+      stub('diff-driver', 'diff-driver', 'show encrypted secrets decrypted in `git diff`'),
+      stub(
+        'textconv',
+        'textconv <file>',
+        'print a secrets file decrypted, or as it is when it cannot be decrypted (for git)',
+        'hidden',
+      ),
+    ],
+  },
+  init: {
+    register: async () => (await load('./init.js', () => import('./init.js'))).registerInit,
+    commands: [stub('init', 'init [options]', 'write <env>-secrets.ini files with fresh random tokens')],
+  },
+  check: {
+    register: async () => (await load('./check.js', () => import('./check.js'))).registerCheck,
+    commands: [stub('check', 'check [options]', "validate secrets files with the app's DTOs before deploying")],
+  },
+  hook: {
+    register: async () => (await load('./hook.js', () => import('./hook.js'))).registerHook,
+    commands: [stub('hook', 'hook', 'refuse commits of plaintext secrets files (git pre-commit hook)')],
+  },
+  keys: {
+    register: async () => (await load('./keys.js', () => import('./keys.js'))).registerKeys,
+    commands: [stub('keys', 'keys [options]', 'list the sections and keys of a secrets file, never a value')],
+  },
+  exec: {
+    register: async () => (await load('./exec.js', () => import('./exec.js'))).registerExec,
+    commands: [stub('exec', 'exec [options] <command> [args...]', 'run a command with the secrets in its environment')],
+  },
+  rotate: {
+    register: async () => (await load('./rotate.js', () => import('./rotate.js'))).registerRotate,
+    commands: [
+      stub(
+        'rotate',
+        'rotate [options] <section.key...>',
+        'replace generated tokens with fresh random ones (plaintext or .age), never showing a value',
+      ),
+    ],
+  },
 };
 
 /**
- * The commands `args` (the arguments after node and the script) can run:
- * the one named first (also after `help`), else every one, for the
- * overall help and the suggestion after a misspelt name.
+ * The command files `args` (the arguments after node and the script) needs
+ * loaded: the one registering the command named first (also after `help`),
+ * else none (the overall help, `--version` and a misspelt name's suggestion
+ * need only the stubs).
  */
 export function commandsFor(args: readonly string[]): string[] {
   const named = args[0] === 'help' ? args[1] : args[0];
-  return named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  return Object.keys(MODULES).filter((file) => MODULES[file]!.commands.some((command) => command.name === named));
 }
 
-/** Builds the program with `commands` (see {@link commandsFor}); every command inherits the exit and output settings. */
-export async function buildProgram(
-  ctx: CliContext,
-  commands: readonly string[] = Object.keys(COMMANDS),
-): Promise<Command> {
+/** The names of every command file, in the help's order. */
+export const COMMAND_FILES: readonly string[] = Object.keys(MODULES);
+
+/**
+ * Builds the program with the command files `loaded` (see {@link commandsFor})
+ * registered, or, when none is, every command as a stub that only the
+ * overall help shows (with a command named, nothing prints the overall help,
+ * and no stub is needed); every command inherits the exit and output settings.
+ */
+export async function buildProgram(ctx: CliContext, loaded: readonly string[] = COMMAND_FILES): Promise<Command> {
+  const terms = new WeakMap<Command, string>();
   const program = new Command('nest-secrets')
     .description('Create, check, encrypt, edit and use per-environment <env>-secrets.ini files (age-encrypted or not).')
     .version(packageVersion(), '-V, --version')
@@ -69,11 +157,29 @@ export async function buildProgram(
     // Lets `exec` pass everything after its command name to the child (passThroughOptions).
     .enablePositionalOptions()
     .showSuggestionAfterError()
+    .configureHelp({ subcommandTerm: (command) => terms.get(command) ?? new Help().subcommandTerm(command) })
     .configureOutput({ writeOut: (text) => ctx.stdout(text), writeErr: (text) => ctx.stderr(text) });
-  // Loaded together, registered in the help's order.
-  const registers = await Promise.all(commands.map((name) => COMMANDS[name]!()));
-  for (const register of registers) register(program, ctx);
+  const registers = new Map(
+    await Promise.all(loaded.map(async (file) => [file, await MODULES[file]!.register()] as const)),
+  );
+  // Registered in the help's order.
+  for (const [file, { commands }] of Object.entries(MODULES)) {
+    const register = registers.get(file);
+    if (register) register(program, ctx);
+    else if (registers.size === 0)
+      for (const command of commands) terms.set(stubCommand(program, command), command.term);
+  }
   return program;
+}
+
+/** A command the overall help lists; never run (see {@link commandsFor}: a named command's file is loaded). */
+function stubCommand(program: Command, { name, summary, hidden }: CommandStub): Command {
+  return program
+    .command(name, { hidden: hidden === true })
+    .summary(summary)
+    .action(() => {
+      throw new Error(`${name}: its command file was not loaded`);
+    });
 }
 
 /**

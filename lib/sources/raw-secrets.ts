@@ -9,11 +9,11 @@
  * sections whose values carry their `origin`.
  */
 import * as path from 'node:path';
-import { knownSections } from '../dto/known-sections';
 import type { Environment } from '../environment-variables';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
+import { loadLazily } from '../load-lazily';
 import type { RawSection, RawSections, RawValue } from '../model';
-import { matchEnvOverrides } from './env-overrides';
+import { matchEnvOverrides, type KnownSections } from './env-overrides';
 import { readSecretsFile, type SecretsFile } from './file-source';
 import { readFileVariables } from './file-variables';
 import { interpolate } from './interpolate';
@@ -134,7 +134,7 @@ export async function loadRawSecrets(options: RawSecretsOptions): Promise<RawSec
         break;
       }
       case 'env': {
-        const read = matchEnvOverrides(env, definition.prefix, knownSections(options.sections ?? []), loaded);
+        const read = matchEnvOverrides(env, definition.prefix, await known(options.sections ?? []), loaded);
         for (const [name, values] of read.sections) load(name, values.keys());
         steps.push({
           kind: 'sourced',
@@ -301,4 +301,18 @@ function caseCollisions(merged: RawSections, file: string | undefined): SecretsP
     }
   }
   return problems;
+}
+
+/**
+ * `knownSections(classes)`; its module (and the decorators' metadata it
+ * reads) is loaded only when there are classes: `exec` and `keys` load none.
+ */
+async function known(classes: readonly Function[]): Promise<KnownSections> {
+  if (classes.length === 0) return { sections: new Map() };
+  const { knownSections } = await loadLazily(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require('../dto/known-sections.js') as typeof import('../dto/known-sections.js'),
+    () => import('../dto/known-sections.js'),
+  );
+  return knownSections(classes);
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readRegularFile } from '../files/read-file';
 import { SecretsError, type SecretsErrorCode } from '../errors';
-import { decryptSecrets } from './decrypt';
+import { loadLazily } from '../load-lazily';
 import { describeEnvironmentSource, describeFileSource, type Location } from './locate';
 import type { Environment } from '../environment-variables';
 
@@ -75,9 +75,18 @@ export async function readPlaintext(
   const bytes = await readBytes(file, options.maxFileSize, how);
   const encrypted = file.endsWith(AGE_SUFFIX);
   const plaintext = encrypted
-    ? await decryptSecrets(bytes, file, { identity: options.identity, env: options.env })
+    ? await (await decryption()).decryptSecrets(bytes, file, { identity: options.identity, env: options.env })
     : bytes;
   return { file, plaintext, encrypted };
+}
+
+/** The decryption stage (and the age code under it), loaded for the first `.age` file: most reads are plaintext. */
+function decryption(): Promise<typeof import('./decrypt.js')> {
+  return loadLazily(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    () => require('./decrypt.js') as typeof import('./decrypt.js'),
+    () => import('./decrypt.js'),
+  );
 }
 
 function exists(file: string): boolean {
