@@ -136,7 +136,8 @@ export function mappedVariables(
   raw: RawSections,
   file: string,
 ): Record<string, string> {
-  const variables: Record<string, string> = {};
+  // No prototype: `--env __proto__=…` sets a variable, as any other name.
+  const variables: Record<string, string> = Object.create(null) as Record<string, string>;
   const problems: SecretsProblem[] = [];
   for (const mapping of mappings) {
     const found = lookUp(mapping, raw, file);
