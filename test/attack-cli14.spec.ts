@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, runCli, tempDir, write } from './helpers/cli';
+import type { CheckReport } from '../lib/cli/json-report';
+import { cleanEnv, runCli, runCliProcess, tempDir, write } from './helpers/cli';
 
 /** Prints, for each name given, its own value in the child's environment as JSON, or null. */
 const PRINT_VARIABLES = `for (const n of JSON.parse(process.argv[1])) console.log(n, JSON.stringify(Object.getOwnPropertyDescriptor(process.env, n)?.value ?? null));`;
@@ -32,5 +33,34 @@ describe('exec --env: names a plain object would swallow', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('__proto__ "url-value-1"\n');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('check --json: stdout is the one document', () => {
+  // A real process: only there does the module's console.log reach the stdout that the document is printed on.
+  it('a --sections module that logs on import (dotenv 17, a logger) writes to stderr, not into the document', () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'project');
+    write(dir, 'staging-secrets.ini', '[authentication]\nsecret = short\n', 0o600);
+    const module = write(
+      dir,
+      'secrets.js',
+      "console.log('[dotenv@17.2.3] injecting env (1) from .env');\n" +
+        "process.stdout.write('a logger line\\n');\n" +
+        `module.exports = require(${JSON.stringify(path.resolve('test/fixtures/check/sections.js'))});\n`,
+      0o644,
+    );
+    const result = runCliProcess(['check', '-e', 'staging', '--sections', module, '--json'], {
+      cwd: dir,
+      env: cleanEnv(home),
+    });
+    expect(result.stderr).toBe('[dotenv@17.2.3] injecting env (1) from .env\na logger line\n');
+    expect(result.stdout.endsWith('}\n')).toBe(true);
+    expect(result.stdout.slice(0, -1)).not.toContain('\n');
+    const report = JSON.parse(result.stdout) as CheckReport;
+    expect(report.environments.map((e) => e.problems.map((p) => p.code))).toEqual([
+      ['MISSING_SECTION', 'MISSING_SECTION', 'MISSING_SECTION', 'MISSING_SECTION', 'VALIDATION'],
+    ]);
+    expect(result.status).toBe(1);
   });
 });
