@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../lib/cli/json-report';
-import { cleanEnv, runCli, runCliProcess, tempDir, write } from './helpers/cli';
+import { cleanEnv, gitInit, run, runCli, runCliProcess, tempDir, write } from './helpers/cli';
 
 /** Prints, for each name given, its own value in the child's environment as JSON, or null. */
 const PRINT_VARIABLES = `for (const n of JSON.parse(process.argv[1])) console.log(n, JSON.stringify(Object.getOwnPropertyDescriptor(process.env, n)?.value ?? null));`;
@@ -61,6 +61,27 @@ describe('check --json: stdout is the one document', () => {
     expect(report.environments.map((e) => e.problems.map((p) => p.code))).toEqual([
       ['MISSING_SECTION', 'MISSING_SECTION', 'MISSING_SECTION', 'MISSING_SECTION', 'VALIDATION'],
     ]);
+    expect(result.status).toBe(1);
+  });
+});
+
+describe('.nest-secrets-allow: case-sensitive, as git on Linux', () => {
+  it('listing sample/production-secrets.ini does not let Sample/production-secrets.ini through the hook', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    write(dir, '.nest-secrets-allow', 'sample/production-secrets.ini\n', 0o644);
+    write(path.join(dir, 'sample'), 'production-secrets.ini', '[db]\npassword = CHANGEME\n', 0o600);
+    write(path.join(dir, 'Sample'), 'production-secrets.ini', '[db]\npassword = real-password-1\n', 0o600);
+    run('git', ['add', '-f', '.'], { cwd: dir, env });
+    const result = await runCli(['hook', 'run'], { cwd: dir, env });
+    expect(result.stderr).toBe(
+      'nest-secrets: refusing to commit plaintext secrets:\n' +
+        '  Sample/production-secrets.ini: encrypt it (nest-secrets encrypt --environment production --dir Sample), ' +
+        'stage the .age file, and unstage this one (git rm --cached Sample/production-secrets.ini)\n' +
+        'A file that holds only placeholders may be listed in .nest-secrets-allow.\n',
+    );
     expect(result.status).toBe(1);
   });
 });

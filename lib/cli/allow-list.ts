@@ -10,7 +10,8 @@
  * (a path below an allowed directory cannot be taken back, as in git), `#`
  * comments, `\#` / `\!` for a literal first `#` / `!`, `\ ` for a trailing
  * space. There are no braces (`{a,b}` is literal, as in git): write one line
- * per alternative.
+ * per alternative. Patterns match case-sensitively, as git's on Linux
+ * (`sample/` does not allow `Sample/x-secrets.ini`), on every system.
  *
  * One difference from `.gitignore`, kept from the first versions of this
  * file: every pattern is anchored at the top of the work tree, so
@@ -50,7 +51,9 @@ export async function readAllowList(top: string): Promise<AllowList> {
  * @returns a matcher; `allows` is `false` for every path when no line is a pattern
  */
 export function parseAllowList(text: string): AllowList {
-  const matcher = ignore().add(text.split(/\r\n|\r|\n/).map(anchored));
+  // Case-sensitive, as git on Linux (`ignore` folds case by default): `sample/…`
+  // must not let a real `Sample/…` through.
+  const matcher = ignore({ ignorecase: false }).add(text.split(/\r\n|\r|\n/).map(anchored));
   return { allows: (relative) => relative !== '' && matcher.ignores(relative) };
 }
 
