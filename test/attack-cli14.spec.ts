@@ -2,6 +2,7 @@
  * Attacks on the #14 CLI features (exec --env, check/keys --json, hooks,
  * init --sections, the editor command): each test is a defect found and fixed.
  */
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../lib/cli/json-report';
@@ -83,5 +84,46 @@ describe('.nest-secrets-allow: case-sensitive, as git on Linux', () => {
         'A file that holds only placeholders may be listed in .nest-secrets-allow.\n',
     );
     expect(result.status).toBe(1);
+  });
+});
+
+describe("hook install in husky: the line goes after the #! line, in the file's own line endings", () => {
+  /** A git repository with a `.husky` directory (husky 9 before `husky` ran) and its `.husky/pre-commit` path. */
+  function huskyRepository(): { dir: string; env: Record<string, string>; file: string } {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    mkdirSync(path.join(dir, '.husky'));
+    return { dir, env, file: path.join(dir, '.husky', 'pre-commit') };
+  }
+  const LINE = 'npx --no-install nest-secrets hook run';
+  const ADDED =
+    `Added \`${LINE}\` to .husky/pre-commit (husky): commits that stage a plaintext *-secrets.ini are refused ` +
+    '(list placeholder-only files in .nest-secrets-allow). Commit .husky/pre-commit so that every clone runs it.\n';
+
+  it.each([
+    ['a #! line without a line break', '#!/usr/bin/env sh', `#!/usr/bin/env sh\n${LINE}\n`],
+    ['CRLF lines', '#!/usr/bin/env sh\r\nnpm test\r\n', `#!/usr/bin/env sh\r\n${LINE}\r\nnpm test\r\n`],
+    ['a byte order mark', '\uFEFF#!/bin/sh\nnpm test\n', `\uFEFF#!/bin/sh\n${LINE}\nnpm test\n`],
+  ])('%s', async (_, before, after) => {
+    const { dir, env, file } = huskyRepository();
+    write(path.dirname(file), 'pre-commit', before, 0o755);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({ status: 0, signal: null, stdout: ADDED, stderr: '' });
+    expect(readFileSync(file, 'utf8')).toBe(after);
+  });
+
+  it('.husky/pre-commit that is a directory: named, not "read  failed: EISDIR"', async () => {
+    const { dir, env, file } = huskyRepository();
+    mkdirSync(file);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        'nest-secrets: .husky/pre-commit (husky) is not a regular file; it is left as it is. Make it the hook script.\n',
+    });
   });
 });

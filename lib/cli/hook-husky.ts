@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ALLOW_FILE } from './allow-list';
-import type { CliContext } from './context';
+import { CliError, type CliContext } from './context';
 
 /**
  * The command the husky and lefthook hooks run: through the package's bin,
@@ -28,11 +28,15 @@ export function runsHook(text: string): boolean {
  * missing. Prints what it did, or that it was already installed.
  */
 export async function installHusky(ctx: CliContext, file: string, top: string): Promise<void> {
-  const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const relative = path.relative(top, file).split(path.sep).join('/');
+  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  const relative = path.relative(top, file).split(path.sep).join('/');
+  if (stat && !stat.isFile()) {
+    throw new CliError(`${relative} (husky) is not a regular file; it is left as it is. Make it the hook script.`);
+  }
+  const existing = stat ? await fs.readFile(file, 'utf8') : undefined;
   if (existing !== undefined && runsHook(existing)) {
     ctx.stdout(`Already installed: ${relative} (husky) runs \`nest-secrets hook run\`.\n`);
     return;
@@ -41,14 +45,26 @@ export async function installHusky(ctx: CliContext, file: string, top: string): 
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, `${PORTABLE_HOOK_COMMAND}\n`, { mode: 0o755 });
   } else {
-    const shebang = /^#![^\n]*\n/.exec(existing)?.[0] ?? '';
-    await fs.writeFile(file, `${shebang}${PORTABLE_HOOK_COMMAND}\n${existing.slice(shebang.length)}`);
+    await fs.writeFile(file, withHookLine(existing));
   }
   const what =
     existing === undefined
       ? `Created ${relative} (husky) running \`${PORTABLE_HOOK_COMMAND}\``
       : `Added \`${PORTABLE_HOOK_COMMAND}\` to ${relative} (husky)`;
   ctx.stdout(`${what}: ${installedTail(relative)}\n`);
+}
+
+/**
+ * `text` (a hook script) with {@link PORTABLE_HOOK_COMMAND} as its first
+ * line, after a byte order mark and a `#!` line if it has them (a `#!` line
+ * without a line break gets one), ending in the line break the file uses
+ * (`\r\n` when it has one, else `\n`).
+ */
+export function withHookLine(text: string): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const head = /^\uFEFF?(?:#![^\r\n]*(?:\r\n|\n|\r|$))?/.exec(text)![0];
+  const broken = /^\uFEFF?#!/.test(head) && !/[\r\n]$/.test(head) ? eol : '';
+  return `${head}${broken}${PORTABLE_HOOK_COMMAND}${eol}${text.slice(head.length)}`;
 }
 
 /** The end of `hook install`'s message for a committed hook file or configuration (`relative` to the top). */
