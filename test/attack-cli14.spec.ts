@@ -2,7 +2,7 @@
  * Attacks on the #14 CLI features (exec --env, check/keys --json, hooks,
  * init --sections, the editor command): each test is a defect found and fixed.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../lib/cli/json-report';
@@ -125,5 +125,46 @@ describe("hook install in husky: the line goes after the #! line, in the file's 
       stderr:
         'nest-secrets: .husky/pre-commit (husky) is not a regular file; it is left as it is. Make it the hook script.\n',
     });
+  });
+});
+
+describe('init --sections: a key no "key = value" line reads back', () => {
+  /** A built module: class `ApiSecrets`, section `api`, one required string property per key, read under that key by `@Expose({ name })`. */
+  function moduleWithKeys(dir: string, keys: readonly string[]): string {
+    const from = (name: string) => JSON.stringify(path.resolve(name));
+    return write(
+      dir,
+      'secrets.js',
+      `require(${from('node_modules/reflect-metadata')});\n` +
+        `const v = require(${from('node_modules/class-validator')});\n` +
+        `const t = require(${from('node_modules/class-transformer')});\n` +
+        `const { SecretsSection } = require(${from('dist')});\n` +
+        'class ApiSecrets {}\n' +
+        `${JSON.stringify(keys)}.forEach((name, i) => Reflect.decorate([v.IsString(), v.IsNotEmpty(), ` +
+        "t.Expose({ name }), Reflect.metadata('design:type', String)], ApiSecrets.prototype, 'key' + i, undefined));\n" +
+        "Reflect.decorate([SecretsSection('api')], ApiSecrets);\n" +
+        'exports.ApiSecrets = ApiSecrets;\n',
+      0o644,
+    );
+  }
+
+  it('"#token" and "a=b" are refused by name before any file is written (the file would never pass check)', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'project');
+    const module = moduleWithKeys(dir, ['#token', 'a=b', 'fine']);
+    const result = await runCli(['init', '-e', 'production', '--sections', module], {
+      cwd: dir,
+      env: cleanEnv(home),
+      installed: true,
+    });
+    const why =
+      'cannot be written in a secrets file: a "key = value" line would not read back as that key (a key starting ' +
+      'with "#" or ";" is a comment, "=" ends it, spaces around it are dropped); read another key with @Expose({ name })';
+    expect(result.stderr).toBe(
+      `[api]: key "#token" (property key0 of ApiSecrets) ${why}\n[api]: key "a=b" (property key1 of ApiSecrets) ${why}\n`,
+    );
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(1);
+    expect(existsSync(path.join(dir, 'production-secrets.ini'))).toBe(false);
   });
 });
