@@ -37,6 +37,32 @@ describe('exec --env: names a plain object would swallow', () => {
   });
 });
 
+describe('exec --env: a section whose name holds a space', () => {
+  it('--env APP_URL="my app.url" reads [my app] url, as the file names it', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'project');
+    write(dir, 'production-secrets.ini', '[my app]\nurl = url-value-1\n', 0o600);
+    const result = await runCli(
+      [
+        'exec',
+        '-e',
+        'production',
+        '--env',
+        'APP_URL=my app.url',
+        '--',
+        process.execPath,
+        '-e',
+        PRINT_VARIABLES,
+        '["APP_URL"]',
+      ],
+      { cwd: dir, env: cleanEnv(home) },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('APP_URL "url-value-1"\n');
+    expect(result.status).toBe(0);
+  });
+});
+
 describe('check --json: stdout is the one document', () => {
   // A real process: only there does the module's console.log reach the stdout that the document is printed on.
   it('a --sections module that logs on import (dotenv 17, a logger) writes to stderr, not into the document', () => {
