@@ -194,3 +194,25 @@ describe('init --sections: a key no "key = value" line reads back', () => {
     expect(existsSync(path.join(dir, 'production-secrets.ini'))).toBe(false);
   });
 });
+
+describe('hook run: names in another case', () => {
+  it('refuses a staged Production-Secrets.INI (what the app reads on macOS and Windows) and an x-secrets.ini.BAK', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    write(path.join(dir, 'config'), 'Production-Secrets.INI', '[db]\npassword = real-password-1\n', 0o600);
+    write(dir, 'x-secrets.ini.BAK', '[db]\npassword = real-password-2\n', 0o600);
+    run('git', ['add', '-f', '.'], { cwd: dir, env });
+    const result = await runCli(['hook', 'run'], { cwd: dir, env });
+    expect(result.stderr).toBe(
+      'nest-secrets: refusing to commit plaintext secrets:\n' +
+        '  config/Production-Secrets.INI: encrypt it (nest-secrets encrypt --environment Production --dir config), ' +
+        'stage the .age file, and unstage this one (git rm --cached config/Production-Secrets.INI)\n' +
+        "  x-secrets.ini.BAK: an editor's backup or swap file of a secrets file, holding the same secrets; " +
+        'unstage it (git rm --cached x-secrets.ini.BAK) and delete it\n' +
+        'A file that holds only placeholders may be listed in .nest-secrets-allow.\n',
+    );
+    expect(result.status).toBe(1);
+  });
+});
