@@ -216,3 +216,37 @@ describe('hook run: names in another case', () => {
     expect(result.status).toBe(1);
   });
 });
+
+describe('hook install in lefthook: aliases and merge keys', () => {
+  it.each([
+    [
+      'pre-commit merging its commands from an anchor',
+      'base: &base\n  commands:\n    lint:\n      run: npm run lint\npre-commit:\n  <<: *base\n',
+    ],
+    [
+      "pre-push aliasing pre-commit's commands",
+      'pre-commit:\n  commands: &checks\n    lint:\n      run: npm run lint\npre-push:\n  commands: *checks\n',
+    ],
+  ])(
+    '%s: left alone (an added commands would hide lint, or run the check on push too); the snippet is printed',
+    async (_, config) => {
+      const home = tempDir('nis-atk14-');
+      const dir = path.join(home, 'repo');
+      const env = cleanEnv(home);
+      gitInit(dir, env);
+      write(dir, 'lefthook.yml', config, 0o644);
+      const result = await runCli(['hook', 'install'], { cwd: dir, env });
+      expect(result.stderr).toBe(
+        'nest-secrets: lefthook.yml (lefthook) is left as it is: it cannot be edited without changing its other lines ' +
+          '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
+          'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
+          'or a nest-secrets entry that runs something else). ' +
+          'Add this to it, then run `nest-secrets hook install` again to confirm:\n' +
+          'pre-commit:\n  commands:\n    nest-secrets:\n      run: npx --no-install nest-secrets hook run\n',
+      );
+      expect(result.stdout).toBe('');
+      expect(result.status).toBe(1);
+      expect(readFileSync(path.join(dir, 'lefthook.yml'), 'utf8')).toBe(config);
+    },
+  );
+});

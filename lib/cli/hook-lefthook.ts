@@ -36,7 +36,8 @@ export async function installLefthook(ctx: CliContext, config: string, top: stri
   if (edited === undefined) {
     throw new CliError(
       `${relative} (lefthook) is left as it is: it cannot be edited without changing its other lines ` +
-        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
+        'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
         'or a nest-secrets entry that runs something else). ' +
         `Add this to it, then run \`nest-secrets hook install\` again to confirm:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
     );
@@ -68,6 +69,7 @@ export function withCommand(text: string): string | undefined {
   if (doc.errors.length > 0 || doc.warnings.length > 0 || !isMap(doc.contents) || doc.toString() !== text) {
     return undefined;
   }
+  if (sharesNodes(doc)) return undefined;
   const preCommit = doc.get('pre-commit', true);
   if (preCommit !== undefined && !isMap(preCommit)) return undefined;
   const jobs = isMap(preCommit) ? preCommit.get('jobs', true) : undefined;
@@ -80,6 +82,29 @@ export function withCommand(text: string): string | undefined {
   if (commands !== undefined && (!isMap(commands) || commands.has('nest-secrets'))) return undefined;
   doc.setIn(['pre-commit', 'commands', 'nest-secrets'], doc.createNode({ run: PORTABLE_HOOK_COMMAND }));
   return doc.toString();
+}
+
+/**
+ * Whether `doc` has an alias (`*name`) or a merge key (`<<`): lefthook
+ * merges them, the `yaml` Document does not, so an added `commands` could
+ * hide commands merged in from an anchor, or land in another hook that
+ * aliases `pre-commit`'s.
+ */
+function sharesNodes(doc: Document): boolean {
+  const { isScalar, visit } = yaml();
+  let shared = false;
+  visit(doc, {
+    Alias: () => {
+      shared = true;
+      return visit.BREAK;
+    },
+    Pair: (_, pair) => {
+      if (!(isScalar(pair.key) && pair.key.value === '<<')) return undefined;
+      shared = true;
+      return visit.BREAK;
+    },
+  });
+  return shared;
 }
 
 /** lefthook 1.10+'s `jobs` list: the command as a named job, first (it is the fastest check). */
