@@ -2,11 +2,12 @@
  * Attacks on the #14 CLI features (exec --env, check/keys --json, hooks,
  * init --sections, the editor command): each test is a defect found and fixed.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../lib/cli/json-report';
-import { cleanEnv, gitInit, run, runCli, runCliProcess, tempDir, write } from './helpers/cli';
+import { CLI, cleanEnv, gitInit, run, runCli, runCliProcess, tempDir, write } from './helpers/cli';
 
 /** Prints, for each name given, its own value in the child's environment as JSON, or null. */
 const PRINT_VARIABLES = `for (const n of JSON.parse(process.argv[1])) console.log(n, JSON.stringify(Object.getOwnPropertyDescriptor(process.env, n)?.value ?? null));`;
@@ -249,4 +250,43 @@ describe('hook install in lefthook: aliases and merge keys', () => {
       expect(readFileSync(path.join(dir, 'lefthook.yml'), 'utf8')).toBe(config);
     },
   );
+});
+
+describe('--sections modules that keep the process running', () => {
+  /**
+   * `nest-secrets …args` as the process users run (only a process shows
+   * whether it ends), killed after 20 s: a run that never ends has status null.
+   */
+  function runBounded(args: readonly string[], cwd: string, env: Record<string, string>) {
+    const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', timeout: 20_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+  /** A module re-exporting the check fixture's DTOs that keeps a timer running (an app module connecting on load) and logs after the report. */
+  const KEEPS_RUNNING =
+    "setInterval(() => undefined, 1000);\nsetTimeout(() => console.log('a late line'), 300);\n" +
+    `module.exports = require(${JSON.stringify(path.resolve('test/fixtures/check/sections.js'))});\n`;
+
+  it('check --json ends (exit 1), its document alone on stdout, the late line on stderr', () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'project');
+    write(dir, 'staging-secrets.ini', '[authentication]\nsecret = short\n', 0o600);
+    const module = write(dir, 'secrets.js', KEEPS_RUNNING, 0o644);
+    const result = runBounded(['check', '-e', 'staging', '--sections', module, '--json'], dir, cleanEnv(home));
+    expect(result.stderr).toBe('a late line\n');
+    const report = JSON.parse(result.stdout) as CheckReport;
+    expect(result.stdout).toBe(`${JSON.stringify(report)}\n`);
+    expect(report.ok).toBe(false);
+    expect(result.status).toBe(1);
+  });
+
+  it('init --sections ends (exit 0)', () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'project');
+    const module = write(dir, 'secrets.js', KEEPS_RUNNING, 0o644);
+    const result = runBounded(['init', '-e', 'staging', '--sections', module], dir, cleanEnv(home));
+    expect(result.stdout.split('\n')[0]).toBe(
+      `Wrote ${path.join(dir, 'staging-secrets.ini')} (mode 0600, 4 random tokens).`,
+    );
+    expect(result.status).toBe(0);
+  });
 });

@@ -17,7 +17,7 @@ import { EXIT_PROBLEM, plural, type CliContext } from './context';
 import { plaintextPath } from './file-names';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
-import { printReport, ReportedExit, withStdoutOnStderr } from './json-output';
+import { printReport, ReportedExit, reserveStdout } from './json-output';
 import {
   CHECK_REPORT_SCHEMA,
   reportedProblem,
@@ -27,7 +27,7 @@ import {
 } from './json-report';
 import { placeholderRule } from './placeholders';
 import { commandEnv, commandSources } from './raw-secrets';
-import { loadSectionClasses } from './sections-module';
+import { exitDespiteModule, loadSectionClasses } from './sections-module';
 
 /**
  * Values shorter than this are not compared for reuse: `on`, `443` or `v2`
@@ -126,21 +126,24 @@ class Findings {
   };
 }
 
-async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
+async function check(context: CliContext, options: CheckOptions): Promise<void> {
   // The module's own output (a `console.log` on import) must not break the one JSON document.
-  const checked = options.json
-    ? await withStdoutOnStderr(ctx, () => checkAll(ctx, options))
-    : await checkAll(ctx, options);
-  if (options.json) {
-    const report: CheckReport = {
-      schema: CHECK_REPORT_SCHEMA,
-      ok: checked.errors.length === 0,
-      strict: options.strict ?? false,
-      environments: checked.environments,
-    };
-    printReport(ctx, report);
-    if (checked.errors.length) throw new ReportedExit(EXIT_PROBLEM);
-  } else if (checked.errors.length) throw new SecretsError(checked.errors);
+  const ctx = options.json ? reserveStdout(context) : context;
+  try {
+    const checked = await checkAll(ctx, options);
+    if (options.json) {
+      const report: CheckReport = {
+        schema: CHECK_REPORT_SCHEMA,
+        ok: checked.errors.length === 0,
+        strict: options.strict ?? false,
+        environments: checked.environments,
+      };
+      printReport(ctx, report);
+      if (checked.errors.length) throw new ReportedExit(EXIT_PROBLEM);
+    } else if (checked.errors.length) throw new SecretsError(checked.errors);
+  } finally {
+    exitDespiteModule(ctx);
+  }
 }
 
 /** Loads the `--sections` module and checks each environment: the errors found and each environment's report. */

@@ -18,24 +18,20 @@ export function printReport(ctx: CliContext, report: object): void {
 }
 
 /**
- * Runs `work` with what this process itself writes to its stdout (a
- * `--sections` module's `console.log` on import, a logger, a custom
- * validator's debug line) sent to stderr instead, so that the `--json`
- * document printed afterwards is all of stdout. Only when `ctx` prints to
- * this process's stdout (not in-process runs with their own streams); the
- * stream is restored before `work`'s promise settles.
+ * For `--json`: a context whose `stdout` is, from now on, the only writer of
+ * this process's stdout. Anything else written there — a `--sections`
+ * module's `console.log` on import, a logger, a timer the module started
+ * that fires after the report — goes to stderr instead, so that the document
+ * is all of stdout. A context with streams of its own (an in-process run) is
+ * returned as it is.
  *
- * @returns what `work` returns; rethrows what it throws
+ * @returns the context to run the command and print its report with
  */
-export async function withStdoutOnStderr<T>(ctx: CliContext, work: () => Promise<T>): Promise<T> {
+export function reserveStdout(ctx: CliContext): CliContext {
   const stdout = process.stdout;
-  if (ctx.streams.stdout !== stdout) return work();
-  const own = Object.getOwnPropertyDescriptor(stdout, 'write');
+  if (ctx.streams.stdout !== stdout) return ctx;
+  const write = stdout.write.bind(stdout);
+  // For the rest of the process: the command ends once its report is printed.
   stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write;
-  try {
-    return await work();
-  } finally {
-    if (own) Object.defineProperty(stdout, 'write', own);
-    else delete (stdout as { write?: unknown }).write;
-  }
+  return { ...ctx, stdout: (text) => void write(text) };
 }

@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getSectionOptions } from '../dto/decorators';
 import type { SecretsClass } from '../load-secrets';
-import { CliError, EXIT_PROBLEM, EXIT_USAGE } from './context';
+import { CliError, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
+
+/** How long a command that imported a `--sections` module waits, once done, for the module's timers and sockets. */
+export const MODULE_EXIT_GRACE_MS = 1000;
 
 /** What `--sections` may name: a built JS module, never a data file run as code. */
 const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
@@ -77,4 +80,17 @@ function describeImportError(error: unknown): string {
       : typeof error;
   const code = isObject ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? `${name} (${code})` : name;
+}
+
+/**
+ * Call when a command that imported (or tried to import) a `--sections`
+ * module is done. A module that starts a timer or opens a connection when
+ * imported (an app module that connects on load) would keep the process
+ * running for ever: when run as the process (not in-process), it exits
+ * {@link MODULE_EXIT_GRACE_MS} later with the exit code `main` has set by
+ * then, unless it has ended by itself (the timer does not keep it running).
+ */
+export function exitDespiteModule(ctx: CliContext): void {
+  if (ctx.streams.stdout !== process.stdout) return;
+  setTimeout(() => ctx.exit(Number(process.exitCode ?? 0)), MODULE_EXIT_GRACE_MS).unref();
 }
