@@ -25,7 +25,9 @@ const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
  * properties). A CommonJS module's `module.exports` properties count as exports.
  *
  * @throws CliError (exit 2) when `specifier` is not a regular `.js`, `.cjs`
- *   or `.mjs` file or exports no such class; (exit 1) when importing it throws.
+ *   or `.mjs` file or exports no such class; (exit 1) when importing it
+ *   throws, or never settles (a top-level `await` of something that never
+ *   comes, once nothing else keeps the process running).
  */
 export async function loadSectionClasses(cwd: string, specifier: string): Promise<SecretsClass[]> {
   const file = path.resolve(cwd, specifier);
@@ -40,8 +42,9 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   }
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    namespace = (await settledBeforeExit(import(pathToFileURL(file).href), file)) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot import the --sections module ${file}: ${describeImportError(error)}`, EXIT_PROBLEM);
   }
   const candidates: unknown[] = Object.values(namespace);
@@ -67,6 +70,27 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
     );
   }
   return classes;
+}
+
+/**
+ * `importing`, or a `CliError` (exit 1) when the event loop empties while it
+ * is still pending: an ES module whose top-level `await` never settles
+ * would otherwise end the process with exit 0, nothing checked.
+ */
+async function settledBeforeExit<T>(importing: Promise<T>, file: string): Promise<T> {
+  let onBeforeExit = (): void => undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    onBeforeExit = () =>
+      reject(
+        new CliError(`cannot import the --sections module ${file}: its top-level await never settles`, EXIT_PROBLEM),
+      );
+  });
+  process.once('beforeExit', onBeforeExit);
+  try {
+    return await Promise.race([importing, stalled]);
+  } finally {
+    process.off('beforeExit', onBeforeExit);
+  }
 }
 
 // The message of an import error may quote the module's source or whatever the
