@@ -292,6 +292,33 @@ describe('--sections modules that keep the process running', () => {
     });
   });
 
+  it('an async rule that never settles: exit 1 and why, not exit 0 with nothing checked', () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'project');
+    write(dir, 'staging-secrets.ini', '[authentication]\nsecret = short\n', 0o600);
+    const from = (name: string) => JSON.stringify(path.resolve(name));
+    const module = write(
+      dir,
+      'secrets.js',
+      `require(${from('node_modules/reflect-metadata')});\n` +
+        `const v = require(${from('node_modules/class-validator')});\n` +
+        `const { SecretsSection } = require(${from('dist')});\n` +
+        'class AuthenticationSecrets {}\n' +
+        "Reflect.decorate([v.ValidateBy({ name: 'stalls', async: true, validator: { validate: () => new Promise(() => {}) } }), " +
+        "Reflect.metadata('design:type', String)], AuthenticationSecrets.prototype, 'secret', undefined);\n" +
+        "Reflect.decorate([SecretsSection('authentication')], AuthenticationSecrets);\n" +
+        'exports.AuthenticationSecrets = AuthenticationSecrets;\n',
+      0o644,
+    );
+    const result = runBounded(['check', '-e', 'staging', '--sections', module, '--json'], dir, cleanEnv(home));
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'nest-secrets: check: a rule of the --sections module never settles (an async validator whose promise never resolves)\n',
+    });
+  });
+
   it('init --sections ends (exit 0)', () => {
     const home = tempDir('nis-atk14-');
     const dir = path.join(home, 'project');

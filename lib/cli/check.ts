@@ -27,7 +27,7 @@ import {
 } from './json-report';
 import { placeholderRule } from './placeholders';
 import { commandEnv, commandSources } from './raw-secrets';
-import { exitDespiteModule, loadSectionClasses } from './sections-module';
+import { exitDespiteModule, loadSectionClasses, settledBeforeExit } from './sections-module';
 
 /**
  * Values shorter than this are not compared for reuse: `on`, `443` or `v2`
@@ -130,7 +130,10 @@ async function check(context: CliContext, options: CheckOptions): Promise<void> 
   // The module's own output (a `console.log` on import) must not break the one JSON document.
   const ctx = options.json ? reserveStdout(context) : context;
   try {
-    const checked = await checkAll(ctx, options);
+    const checked = await settledBeforeExit(
+      checkAll(ctx, options),
+      'check: a rule of the --sections module never settles (an async validator whose promise never resolves)',
+    );
     if (options.json) {
       const report: CheckReport = {
         schema: CHECK_REPORT_SCHEMA,

@@ -42,7 +42,10 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   }
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await settledBeforeExit(import(pathToFileURL(file).href), file)) as Record<string, unknown>;
+    namespace = (await settledBeforeExit(
+      import(pathToFileURL(file).href),
+      `cannot import the --sections module ${file}: its top-level await never settles`,
+    )) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot import the --sections module ${file}: ${describeImportError(error)}`, EXIT_PROBLEM);
@@ -73,21 +76,21 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
 }
 
 /**
- * `importing`, or a `CliError` (exit 1) when the event loop empties while it
- * is still pending: an ES module whose top-level `await` never settles
- * would otherwise end the process with exit 0, nothing checked.
+ * `work`, or a `CliError` (exit 1) with `message` when the event loop
+ * empties while it is still pending: an ES module whose top-level `await`
+ * never settles, or an async validator whose promise never does, would
+ * otherwise end the process with exit 0, nothing checked. A rejection `work`
+ * itself reaches in that last turn (an inner guard's) wins.
  */
-async function settledBeforeExit<T>(importing: Promise<T>, file: string): Promise<T> {
+export async function settledBeforeExit<T>(work: Promise<T>, message: string): Promise<T> {
   let onBeforeExit = (): void => undefined;
   const stalled = new Promise<never>((_, reject) => {
-    onBeforeExit = () =>
-      reject(
-        new CliError(`cannot import the --sections module ${file}: its top-level await never settles`, EXIT_PROBLEM),
-      );
+    onBeforeExit = () => void setImmediate(() => reject(new CliError(message, EXIT_PROBLEM)));
   });
-  process.once('beforeExit', onBeforeExit);
+  // First: a guard set up inside another's work (the import inside `check`'s) rejects first, with its own message.
+  process.prependOnceListener('beforeExit', onBeforeExit);
   try {
-    return await Promise.race([importing, stalled]);
+    return await Promise.race([work, stalled]);
   } finally {
     process.off('beforeExit', onBeforeExit);
   }
