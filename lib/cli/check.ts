@@ -27,7 +27,8 @@ import {
 } from './json-report';
 import { placeholderRule } from './placeholders';
 import { commandEnv, commandSources } from './raw-secrets';
-import { exitDespiteModule, loadSectionClasses, settledBeforeExit } from './sections-module';
+import { exitDespiteModule, settledBeforeExit } from './module-lifetime';
+import { loadSectionClasses } from './sections-module';
 
 /**
  * Values shorter than this are not compared for reuse: `on`, `443` or `v2`

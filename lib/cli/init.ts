@@ -9,7 +9,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { plural, type CliContext } from './context';
 import { isLocalEnvironment } from '../sources/locate';
 import { parseEnvironmentList } from './environments';
-import { exitDespiteModule } from './sections-module';
+import { exitDespiteModule } from './module-lifetime';
 import {
   backupPath,
   encryptedPath,

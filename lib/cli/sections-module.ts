@@ -10,10 +10,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getSectionOptions } from '../dto/decorators';
 import type { SecretsClass } from '../load-secrets';
-import { CliError, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
-
-/** How long a command that imported a `--sections` module waits, once done, for the module's timers and sockets. */
-export const MODULE_EXIT_GRACE_MS = 1000;
+import { CliError, EXIT_PROBLEM, EXIT_USAGE } from './context';
+import { settledBeforeExit } from './module-lifetime';
 
 /** What `--sections` may name: a built JS module, never a data file run as code. */
 const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
@@ -75,27 +73,6 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   return classes;
 }
 
-/**
- * `work`, or a `CliError` (exit 1) with `message` when the event loop
- * empties while it is still pending: an ES module whose top-level `await`
- * never settles, or an async validator whose promise never does, would
- * otherwise end the process with exit 0, nothing checked. A rejection `work`
- * itself reaches in that last turn (an inner guard's) wins.
- */
-export async function settledBeforeExit<T>(work: Promise<T>, message: string): Promise<T> {
-  let onBeforeExit = (): void => undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    onBeforeExit = () => void setImmediate(() => reject(new CliError(message, EXIT_PROBLEM)));
-  });
-  // First: a guard set up inside another's work (the import inside `check`'s) rejects first, with its own message.
-  process.prependOnceListener('beforeExit', onBeforeExit);
-  try {
-    return await Promise.race([work, stalled]);
-  } finally {
-    process.off('beforeExit', onBeforeExit);
-  }
-}
-
 // The message of an import error may quote the module's source or whatever the
 // module put in it (a value it read): only the class name and code are shown.
 function describeImportError(error: unknown): string {
@@ -107,17 +84,4 @@ function describeImportError(error: unknown): string {
       : typeof error;
   const code = isObject ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? `${name} (${code})` : name;
-}
-
-/**
- * Call when a command that imported (or tried to import) a `--sections`
- * module is done. A module that starts a timer or opens a connection when
- * imported (an app module that connects on load) would keep the process
- * running for ever: when run as the process (not in-process), it exits
- * {@link MODULE_EXIT_GRACE_MS} later with the exit code `main` has set by
- * then, unless it has ended by itself (the timer does not keep it running).
- */
-export function exitDespiteModule(ctx: CliContext): void {
-  if (ctx.streams.stdout !== process.stdout) return;
-  setTimeout(() => ctx.exit(Number(process.exitCode ?? 0)), MODULE_EXIT_GRACE_MS).unref();
 }
