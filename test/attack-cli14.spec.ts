@@ -331,3 +331,20 @@ describe('--sections modules that keep the process running', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('hook install in lefthook: a file with CRLF lines', () => {
+  it('is edited, keeping CRLF (core.autocrlf on Windows), not refused', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    write(dir, 'lefthook.yml', 'pre-commit:\r\n  commands:\r\n    lint:\r\n      run: npm run lint\r\n', 0o644);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'lefthook.yml'), 'utf8')).toBe(
+      'pre-commit:\r\n  commands:\r\n    lint:\r\n      run: npm run lint\r\n' +
+        '    nest-secrets:\r\n      run: npx --no-install nest-secrets hook run\r\n',
+    );
+  });
+});

@@ -56,13 +56,18 @@ function yaml(): typeof import('yaml') {
 }
 
 /**
- * `text` (a lefthook configuration) with the command added.
+ * `text` (a lefthook configuration) with the command added, in the file's
+ * line endings (CRLF when every line ends so).
  *
  * @returns the new text; `undefined` when that cannot be done leaving the rest
  *   byte for byte (not YAML, not printed back as read, `pre-commit` /
  *   `commands` / `jobs` of another shape, or a `nest-secrets` entry already there)
  */
 export function withCommand(text: string): string | undefined {
+  // A file with CRLF lines only (Windows, core.autocrlf): edited as LF, written back with CRLF.
+  if (text.includes('\r\n') && !/(?<!\r)\n/.test(text)) {
+    return withCommand(text.replace(/\r\n/g, '\n'))?.replace(/\n/g, '\r\n');
+  }
   if (text.trim() === '') return LEFTHOOK_SNIPPET;
   const { isMap, isSeq, parseDocument } = yaml();
   const doc = parseDocument(text);
