@@ -3,7 +3,7 @@
  * init --sections, the editor command): each test is a defect found and fixed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport } from '../lib/cli/json-report';
@@ -346,5 +346,81 @@ describe('hook install in lefthook: a file with CRLF lines', () => {
       'pre-commit:\r\n  commands:\r\n    lint:\r\n      run: npm run lint\r\n' +
         '    nest-secrets:\r\n      run: npx --no-install nest-secrets hook run\r\n',
     );
+  });
+});
+
+describe('hook install never writes through a symbolic link (it may lead out of the work tree)', () => {
+  it('.husky/pre-commit linking to a file outside: refused, that file unchanged', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    mkdirSync(path.join(dir, '.husky'));
+    const outside = write(home, '.profile', 'export A=1\n', 0o644);
+    symlinkSync('../../.profile', path.join(dir, '.husky', 'pre-commit'));
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        'nest-secrets: .husky/pre-commit (husky) is not a regular file; it is left as it is. Make it the hook script.\n',
+    });
+    expect(readFileSync(outside, 'utf8')).toBe('export A=1\n');
+  });
+
+  it('.husky/pre-commit linking nowhere yet: refused, nothing created where it leads', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    mkdirSync(path.join(dir, '.husky'));
+    symlinkSync('../../planted', path.join(dir, '.husky', 'pre-commit'));
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        'nest-secrets: .husky/pre-commit (husky) is not a regular file; it is left as it is. Make it the hook script.\n',
+    });
+    expect(existsSync(path.join(home, 'planted'))).toBe(false);
+  });
+
+  it('.husky itself linking to a directory outside: refused, nothing written there', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    mkdirSync(path.join(home, 'elsewhere'));
+    symlinkSync('../elsewhere', path.join(dir, '.husky'));
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        'nest-secrets: .husky/pre-commit (husky) leads out of the work tree through a symbolic link; it is left as it is.\n',
+    });
+    expect(existsSync(path.join(home, 'elsewhere', 'pre-commit'))).toBe(false);
+  });
+
+  it('lefthook.yml linking to a YAML file outside: refused with the snippet, that file unchanged', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    const outside = write(home, 'config.yml', 'name: app\n', 0o644);
+    symlinkSync('../config.yml', path.join(dir, 'lefthook.yml'));
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        'nest-secrets: lefthook.yml (lefthook) is a symbolic link; it is left as it is. Add this to the file it leads to:\n' +
+        'pre-commit:\n  commands:\n    nest-secrets:\n      run: npx --no-install nest-secrets hook run\n',
+    });
+    expect(readFileSync(outside, 'utf8')).toBe('name: app\n');
   });
 });

@@ -26,15 +26,21 @@ export function runsHook(text: string): boolean {
  * first, after a leading `#!` line, so that it runs before slower checks;
  * the other lines are left as they are. Creates the file (mode 0755) when
  * missing. Prints what it did, or that it was already installed.
+ *
+ * @throws CliError when `file` is not a regular file (a directory, a symbolic link: it may lead out of the work tree)
  */
 export async function installHusky(ctx: CliContext, file: string, top: string): Promise<void> {
   const relative = path.relative(top, file).split(path.sep).join('/');
-  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+  // lstat: a link (even one leading nowhere yet) could make us write wherever it points, out of the work tree.
+  const stat = await fs.lstat(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
   if (stat && !stat.isFile()) {
     throw new CliError(`${relative} (husky) is not a regular file; it is left as it is. Make it the hook script.`);
+  }
+  if (!(await insideWorkTree(path.dirname(file), top))) {
+    throw new CliError(`${relative} (husky) leads out of the work tree through a symbolic link; it is left as it is.`);
   }
   const existing = stat ? await fs.readFile(file, 'utf8') : undefined;
   if (existing !== undefined && runsHook(existing)) {
@@ -65,6 +71,14 @@ export function withHookLine(text: string): string {
   const head = /^\uFEFF?(?:#![^\r\n]*(?:\r\n|\n|\r|$))?/.exec(text)![0];
   const broken = /^\uFEFF?#!/.test(head) && !/[\r\n]$/.test(head) ? eol : '';
   return `${head}${broken}${PORTABLE_HOOK_COMMAND}${eol}${text.slice(head.length)}`;
+}
+
+/** Whether `dir` (when it exists), links resolved, is `top` or below it. */
+async function insideWorkTree(dir: string, top: string): Promise<boolean> {
+  const real = await fs.realpath(dir).catch(() => undefined);
+  if (real === undefined) return true;
+  const realTop = await fs.realpath(top);
+  return real === realTop || real.startsWith(realTop + path.sep);
 }
 
 /** The end of `hook install`'s message for a committed hook file or configuration (`relative` to the top). */

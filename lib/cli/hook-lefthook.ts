@@ -23,10 +23,16 @@ export const LEFTHOOK_SNIPPET = `pre-commit:
 /**
  * Adds the command to lefthook's `config` file (an absolute path).
  *
- * @throws CliError (exit 1) with {@link LEFTHOOK_SNIPPET} when the file cannot be edited safely
+ * @throws CliError (exit 1) with {@link LEFTHOOK_SNIPPET} when the file cannot be edited safely, or is a symbolic link
  */
 export async function installLefthook(ctx: CliContext, config: string, top: string): Promise<void> {
   const relative = path.relative(top, config).split(path.sep).join('/');
+  // A link could make us edit whatever it leads to, out of the work tree.
+  if ((await fs.lstat(config)).isSymbolicLink()) {
+    throw new CliError(
+      `${relative} (lefthook) is a symbolic link; it is left as it is. Add this to the file it leads to:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
+    );
+  }
   const text = await fs.readFile(config, 'utf8');
   if (runsHook(text)) {
     ctx.stdout(`Already installed: ${relative} (lefthook) runs \`nest-secrets hook run\`.\n`);
