@@ -424,3 +424,25 @@ describe('hook install never writes through a symbolic link (it may lead out of 
     expect(readFileSync(outside, 'utf8')).toBe('name: app\n');
   });
 });
+
+describe('init never appends to a .gitignore that is a symbolic link (git does not read it)', () => {
+  it('refused before any file is written; the file it leads to unchanged', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    const outside = write(home, 'shared-ignore', 'node_modules\n', 0o644);
+    symlinkSync('../shared-ignore', path.join(dir, '.gitignore'));
+    const result = await runCli(['init', '-e', 'staging'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr:
+        `nest-secrets: ${path.join(dir, '.gitignore')} is a symbolic link, which git does not read; it is left as it is. ` +
+        'Make it a regular file, then run the command again.\n',
+    });
+    expect(readFileSync(outside, 'utf8')).toBe('node_modules\n');
+    expect(existsSync(path.join(dir, 'staging-secrets.ini'))).toBe(false);
+  });
+});
