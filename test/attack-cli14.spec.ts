@@ -446,3 +446,20 @@ describe('init never appends to a .gitignore that is a symbolic link (git does n
     expect(existsSync(path.join(dir, 'staging-secrets.ini'))).toBe(false);
   });
 });
+
+describe('hook run with a .nest-secrets-allow that is a directory', () => {
+  it('names the file, not "read  failed: EISDIR"', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    mkdirSync(path.join(dir, '.nest-secrets-allow'));
+    const result = await runCli(['hook', 'run'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 1,
+      signal: null,
+      stdout: '',
+      stderr: `nest-secrets: ${path.join(dir, '.nest-secrets-allow')} is a directory; the allow list is a file of patterns.\n`,
+    });
+  });
+});

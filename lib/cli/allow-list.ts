@@ -23,6 +23,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore from 'ignore';
+import { CliError } from './context';
 
 /** Name of the allow list, at the top of the git work tree. */
 export const ALLOW_FILE = '.nest-secrets-allow';
@@ -33,13 +34,20 @@ export interface AllowList {
   allows(relative: string): boolean;
 }
 
-/** Reads `<top>/.nest-secrets-allow`; a missing file allows nothing. Other read errors are thrown. */
+/**
+ * Reads `<top>/.nest-secrets-allow`; a missing file allows nothing.
+ *
+ * @throws CliError (exit 1) when it is a directory; other read errors as they are
+ */
 export async function readAllowList(top: string): Promise<AllowList> {
+  const file = path.join(top, ALLOW_FILE);
   let text = '';
   try {
-    text = await fs.readFile(path.join(top, ALLOW_FILE), 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new CliError(`${file} is a directory; the allow list is a file of patterns.`);
+    if (code !== 'ENOENT') throw error;
   }
   return parseAllowList(text);
 }
