@@ -463,3 +463,32 @@ describe('hook run with a .nest-secrets-allow that is a directory', () => {
     });
   });
 });
+
+describe('hook install in husky 5 to 8 (core.hooksPath is .husky itself)', () => {
+  it('adds the portable line to the committed .husky/pre-commit after husky.sh, no absolute path', async () => {
+    const home = tempDir('nis-atk14-');
+    const dir = path.join(home, 'repo');
+    const env = cleanEnv(home);
+    gitInit(dir, env);
+    run('git', ['config', 'core.hooksPath', '.husky'], { cwd: dir, env });
+    const file = write(
+      path.join(dir, '.husky'),
+      'pre-commit',
+      '#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\n\nnpm test\n',
+      0o755,
+    );
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 0,
+      signal: null,
+      stdout:
+        'Added `npx --no-install nest-secrets hook run` to .husky/pre-commit (husky): commits that stage a plaintext ' +
+        '*-secrets.ini are refused (list placeholder-only files in .nest-secrets-allow). Commit .husky/pre-commit so ' +
+        'that every clone runs it.\n',
+      stderr: '',
+    });
+    expect(readFileSync(file, 'utf8')).toBe(
+      '#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\nnpx --no-install nest-secrets hook run\n\nnpm test\n',
+    );
+  });
+});

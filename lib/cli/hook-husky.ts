@@ -23,7 +23,8 @@ export function runsHook(text: string): boolean {
 
 /**
  * Adds {@link PORTABLE_HOOK_COMMAND} to husky's `file` (`<dir>/.husky/pre-commit`):
- * first, after a leading `#!` line, so that it runs before slower checks;
+ * first, after a leading `#!` line (and husky 5-8's `husky.sh` line), so
+ * that it runs before slower checks;
  * the other lines are left as they are. Creates the file (mode 0755) when
  * missing. Prints what it did, or that it was already installed.
  *
@@ -62,14 +63,17 @@ export async function installHusky(ctx: CliContext, file: string, top: string): 
 
 /**
  * `text` (a hook script) with {@link PORTABLE_HOOK_COMMAND} as its first
- * line, after a byte order mark and a `#!` line if it has them (a `#!` line
- * without a line break gets one), ending in the line break the file uses
- * (`\r\n` when it has one, else `\n`).
+ * command: after a byte order mark, a `#!` line and husky 5-8's
+ * `. "$(dirname -- "$0")/_/husky.sh"` line when it has them (the last of
+ * those gets a line break if it has none), ending in the line break the file
+ * uses (`\r\n` when it has one, else `\n`).
  */
 export function withHookLine(text: string): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const head = /^\uFEFF?(?:#![^\r\n]*(?:\r\n|\n|\r|$))?/.exec(text)![0];
-  const broken = /^\uFEFF?#!/.test(head) && !/[\r\n]$/.test(head) ? eol : '';
+  const head = /^\uFEFF?(?:#![^\r\n]*(?:\r\n|\n|\r|$))?(?:\.[ \t][^\r\n]*husky\.sh[^\r\n]*(?:\r\n|\n|\r|$))?/.exec(
+    text,
+  )![0];
+  const broken = head.replace(/^\uFEFF/, '') !== '' && !/[\r\n]$/.test(head) ? eol : '';
   return `${head}${broken}${PORTABLE_HOOK_COMMAND}${eol}${text.slice(head.length)}`;
 }
 
