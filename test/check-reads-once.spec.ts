@@ -42,6 +42,8 @@ async function check(dir: string, environments: string, env: Record<string, stri
     interactive: false,
     stdout: (text: string | Uint8Array) => void out.push(String(text)),
     stderr: (text: string) => void err.push(text),
+    // Not the process's streams: an in-process run.
+    streams: {},
   } as unknown as CliContext;
   const program = new Command().exitOverride();
   registerCheck(program, ctx);

@@ -160,7 +160,8 @@ describe('hook install with lefthook', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       'nest-secrets: .lefthook.yml (lefthook) is left as it is: it cannot be edited without changing its other lines ' +
-        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
+        'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
         'or a nest-secrets entry that runs something else). ' +
         'Add this to it, then run `nest-secrets hook install` again to confirm:\n' +
         `pre-commit:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`,

@@ -10,7 +10,8 @@
  * (a path below an allowed directory cannot be taken back, as in git), `#`
  * comments, `\#` / `\!` for a literal first `#` / `!`, `\ ` for a trailing
  * space. There are no braces (`{a,b}` is literal, as in git): write one line
- * per alternative.
+ * per alternative. Patterns match case-sensitively, as git's on Linux
+ * (`sample/` does not allow `Sample/x-secrets.ini`), on every system.
  *
  * One difference from `.gitignore`, kept from the first versions of this
  * file: every pattern is anchored at the top of the work tree, so
@@ -22,6 +23,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type ignoreModule from 'ignore';
+import { CliError } from './context';
 
 /** Name of the allow list, at the top of the git work tree. */
 export const ALLOW_FILE = '.nest-secrets-allow';
@@ -32,13 +34,20 @@ export interface AllowList {
   allows(relative: string): boolean;
 }
 
-/** Reads `<top>/.nest-secrets-allow`; a missing file allows nothing. Other read errors are thrown. */
+/**
+ * Reads `<top>/.nest-secrets-allow`; a missing file allows nothing.
+ *
+ * @throws CliError (exit 1) when it is a directory; other read errors as they are
+ */
 export async function readAllowList(top: string): Promise<AllowList> {
+  const file = path.join(top, ALLOW_FILE);
   let text = '';
   try {
-    text = await fs.readFile(path.join(top, ALLOW_FILE), 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new CliError(`${file} is a directory; the allow list is a file of patterns.`);
+    if (code !== 'ENOENT') throw error;
   }
   return parseAllowList(text);
 }
@@ -52,10 +61,13 @@ export async function readAllowList(top: string): Promise<AllowList> {
 export function parseAllowList(text: string): AllowList {
   const patterns = text.split(/\r\n|\r|\n/).map(anchored);
   // `ignore` is loaded when a path is first asked about: most commits stage
-  // no secrets file, and `hook run` then never needs it.
+  // no secrets file, and `hook run` then never needs it. Case-sensitive, as
+  // git on Linux (`ignore` folds case by default): `sample/…` must not let a
+  // real `Sample/…` through.
   let matcher: ReturnType<typeof ignoreModule> | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const matching = () => (matcher ??= (require('ignore') as typeof ignoreModule)().add(patterns));
+  const matching = () =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (matcher ??= (require('ignore') as typeof ignoreModule)({ ignorecase: false }).add(patterns));
   return { allows: (relative) => relative !== '' && matching().ignores(relative) };
 }
 

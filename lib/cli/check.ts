@@ -17,7 +17,7 @@ import { EXIT_PROBLEM, plural, type CliContext } from './context';
 import { plaintextPath } from './file-names';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
-import { printReport, ReportedExit } from './json-output';
+import { printReport, ReportedExit, reserveStdout } from './json-output';
 import {
   CHECK_REPORT_SCHEMA,
   reportedProblem,
@@ -27,6 +27,7 @@ import {
 } from './json-report';
 import { placeholderRule } from './placeholders';
 import { commandEnv, commandSources } from './raw-secrets';
+import { exitDespiteModule, settledBeforeExit } from './module-lifetime';
 import { loadSectionClasses } from './sections-module';
 
 /**
@@ -126,7 +127,34 @@ class Findings {
   };
 }
 
-async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
+async function check(context: CliContext, options: CheckOptions): Promise<void> {
+  // The module's own output (a `console.log` on import) must not break the one JSON document.
+  const ctx = options.json ? reserveStdout(context) : context;
+  try {
+    const checked = await settledBeforeExit(
+      checkAll(ctx, options),
+      'check: a rule of the --sections module never settles (an async validator whose promise never resolves)',
+    );
+    if (options.json) {
+      const report: CheckReport = {
+        schema: CHECK_REPORT_SCHEMA,
+        ok: checked.errors.length === 0,
+        strict: options.strict ?? false,
+        environments: checked.environments,
+      };
+      printReport(ctx, report);
+      if (checked.errors.length) throw new ReportedExit(EXIT_PROBLEM);
+    } else if (checked.errors.length) throw new SecretsError(checked.errors);
+  } finally {
+    exitDespiteModule(ctx);
+  }
+}
+
+/** Loads the `--sections` module and checks each environment: the errors found and each environment's report. */
+async function checkAll(
+  ctx: CliContext,
+  options: CheckOptions,
+): Promise<{ errors: SecretsProblem[]; environments: CheckedEnvironment[] }> {
   const dir = resolveDir(ctx, options.dir);
   const classes = await loadSectionClasses(ctx.cwd, options.sections);
   const top = gitTopLevel(dir, ctx.env);
@@ -147,16 +175,7 @@ async function check(ctx: CliContext, options: CheckOptions): Promise<void> {
   const findings = new Findings(ctx, options.strict ?? false, run.json);
   const environments: CheckedEnvironment[] = [];
   for (const environment of options.environment) environments.push(await checkEnvironment(run, findings, environment));
-  if (run.json) {
-    const report: CheckReport = {
-      schema: CHECK_REPORT_SCHEMA,
-      ok: findings.errors.length === 0,
-      strict: options.strict ?? false,
-      environments,
-    };
-    printReport(ctx, report);
-    if (findings.errors.length) throw new ReportedExit(EXIT_PROBLEM);
-  } else if (findings.errors.length) throw new SecretsError(findings.errors);
+  return { errors: findings.errors, environments };
 }
 
 /**

@@ -6,7 +6,9 @@
  */
 import { getSectionOptions } from '../dto/decorators';
 import { describeDto, validationMetadatas } from '../dto/keys';
+import { SecretsError, type SecretsProblem } from '../errors';
 import type { SecretsClass } from '../load-secrets';
+import { parseIni } from '../sources/parse';
 import { drawToken, planKey, type KeyDeclaration, type KeyPlan } from './token-rules';
 
 /** One section of the template. */
@@ -38,6 +40,10 @@ const HEADER =
  * as `loadSectionClasses` returns them). Sections claimed by several classes
  * are written once, with the keys of all of them; a key declared by several
  * gets a token only when the rules of every declaration accept it.
+ *
+ * @throws SecretsError `SYNTAX` for each key no secrets file can hold as
+ *   named (`#…` and `;…` are comments, `a=b` is key `a`, spaces are trimmed):
+ *   the file written would never pass `check`
  */
 export function planDtoTemplate(classes: readonly SecretsClass[]): DtoTemplate {
   type Claimed = { classes: string[]; optional: boolean; keys: Map<string, KeyDeclaration[]> };
@@ -54,6 +60,7 @@ export function planDtoTemplate(classes: readonly SecretsClass[]): DtoTemplate {
       section.keys.set(property.key, [...(section.keys.get(property.key) ?? []), declaration]);
     }
   }
+  unwritableKeys(sections);
   const planned: SectionPlan[] = [...sections].map(([name, section]) => ({
     name,
     classes: section.classes,
@@ -94,4 +101,42 @@ export function renderDtoTemplate(template: DtoTemplate): string {
     );
   }
   return parts.join('\n');
+}
+
+/**
+ * @throws SecretsError `SYNTAX` for each declared key that a `key = value`
+ *   line under its section does not parse back to, naming the property
+ *   that reads it
+ */
+function unwritableKeys(
+  sections: ReadonlyMap<string, { classes: readonly string[]; keys: ReadonlyMap<string, KeyDeclaration[]> }>,
+): void {
+  const problems: SecretsProblem[] = [];
+  for (const [section, { classes, keys }] of sections) {
+    for (const [key, declarations] of keys) {
+      if (parsesBack(section, key)) continue;
+      const properties = declarations.map(({ property }) => property.property).join(', ');
+      problems.push({
+        code: 'SYNTAX',
+        section,
+        message:
+          `key ${JSON.stringify(key)} (property ${properties} of ${classes.join(', ')}) cannot be written in a ` +
+          'secrets file: a "key = value" line ' +
+          'would not read back as that key (a key starting with "#" or ";" is a comment, "=" ends it, spaces around ' +
+          'it are dropped); read another key with @Expose({ name })',
+      });
+    }
+  }
+  if (problems.length) throw new SecretsError(problems);
+}
+
+/** Whether `[section]` / `key = x` parses to exactly that section holding exactly that key. */
+function parsesBack(section: string, key: string): boolean {
+  try {
+    const parsed = parseIni(`[${section}]\n${key} = x\n`).sections;
+    const entries = parsed.get(section)?.entries;
+    return parsed.size === 1 && entries?.size === 1 && entries.has(key);
+  } catch {
+    return false;
+  }
 }

@@ -22,8 +22,10 @@ export interface EnvMapping {
 
 /** A portable variable name: letters, digits and `_`, not starting with a digit. */
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** What no section or key holds (as the INI parser): whitespace and brackets. */
-const NOT_IN_NAMES = /[\s[\]]/;
+/** What no key holds (as the INI parser): whitespace and brackets. */
+const NOT_IN_KEYS = /[\s[\]]/;
+/** A section name as the INI parser reads one: no `]` or line break, no whitespace at either end (`[my app]`). */
+const SECTION_NAME = /^[^\s\]](?:[^\]\r\n]*[^\s\]])?$/;
 /** The prefix of the variables `exec` sets by itself. */
 const OWN_PREFIX = 'SECRET_';
 
@@ -51,7 +53,7 @@ export function parseEnvMapping(text: string): EnvMapping {
   const dot = path.lastIndexOf('.');
   const section = path.slice(0, dot);
   const key = path.slice(dot + 1);
-  if (dot < 0 || section === '' || key === '' || NOT_IN_NAMES.test(path)) {
+  if (dot < 0 || !SECTION_NAME.test(section) || key === '' || NOT_IN_KEYS.test(key)) {
     throw new CliError(
       `exec: --env ${name}: the part after "=" must be section.key, a key of the file (not a value)`,
       EXIT_USAGE,
@@ -136,7 +138,8 @@ export function mappedVariables(
   raw: RawSections,
   file: string,
 ): Record<string, string> {
-  const variables: Record<string, string> = {};
+  // No prototype: `--env __proto__=…` sets a variable, as any other name.
+  const variables: Record<string, string> = Object.create(null) as Record<string, string>;
   const problems: SecretsProblem[] = [];
   for (const mapping of mappings) {
     const found = lookUp(mapping, raw, file);

@@ -25,10 +25,15 @@ export function backupPath(file: string, stamp: string, attempt: number): string
 
 /** Names of encrypted secrets files (`<environment>-secrets.ini.age`). */
 export const ENCRYPTED_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*-secrets\.ini\.age$/;
-/** Paths (as git lists them) of plaintext secrets files. */
-export const PLAINTEXT_FILE_PATH = /-secrets\.ini$/;
-/** Paths (as git lists them) of the backups `init --force` keeps. */
-export const BACKUP_FILE_PATH = /-secrets\.ini\.bak-[^/]*$/;
+/**
+ * Paths (as git lists them) of plaintext secrets files. The hook's patterns
+ * ignore case: on macOS and Windows the app loading `production-secrets.ini`
+ * reads a `Production-Secrets.INI`, and git there ignores it by `.gitignore`'s
+ * `*-secrets.ini` too.
+ */
+export const PLAINTEXT_FILE_PATH = /-secrets\.ini$/i;
+/** Paths (as git lists them) of the backups `init --force` keeps (any case). */
+export const BACKUP_FILE_PATH = /-secrets\.ini\.bak-[^/]*$/i;
 
 /** The `.gitignore` line that keeps plaintext secrets files out of git (and not their `.age` files). */
 export const GITIGNORE_PLAINTEXT = `*${PLAINTEXT_SUFFIX}`;
@@ -65,7 +70,8 @@ export const GITIGNORE_EDITOR_BACKUPS: readonly string[] = [
 
 /**
  * Paths (as git lists them) of the editor and merge-tool copies of a
- * plaintext secrets file that {@link GITIGNORE_EDITOR_BACKUPS} names.
+ * plaintext secrets file that {@link GITIGNORE_EDITOR_BACKUPS} names (any
+ * case: `x-secrets.ini.BAK`).
  */
 export const EDITOR_BACKUP_PATH =
-  /(?:^|\/)(?:[^/]*-secrets\.ini(?:~|\.bak|\.orig|\.tmp|___jb_[a-z]+___)|\.[^/]*-secrets\.ini\.sw[a-p]|#[^/]*-secrets\.ini#)$/;
+  /(?:^|\/)(?:[^/]*-secrets\.ini(?:~|\.bak|\.orig|\.tmp|___jb_[a-z]+___)|\.[^/]*-secrets\.ini\.sw[a-p]|#[^/]*-secrets\.ini#)$/i;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Environment } from '../environment-variables';
+import { CliError } from './context';
 
 /** Runs git; `undefined` when git is missing or exits non-zero. */
 export function git(args: readonly string[], cwd: string, env: Environment): string | undefined {
@@ -21,8 +22,17 @@ export function gitTopLevel(dir: string, env: Environment): string | undefined {
  * escaped trailing space kept) is already there; creates the file when missing.
  *
  * @returns whether the file changed
+ * @throws CliError (exit 1) when `file` is a symbolic link
  */
 export async function ensureLine(file: string, line: string): Promise<boolean> {
+  // git reads no .gitignore or .gitattributes that is a link; appending through one
+  // would protect nothing and change a file that may be out of the work tree.
+  if ((await fs.lstat(file).catch(() => undefined))?.isSymbolicLink()) {
+    throw new CliError(
+      `${file} is a symbolic link, which git does not read; it is left as it is. ` +
+        'Make it a regular file, then run the command again.',
+    );
+  }
   let text = '';
   try {
     text = await fs.readFile(file, 'utf8');

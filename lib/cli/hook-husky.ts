@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ALLOW_FILE } from './allow-list';
-import type { CliContext } from './context';
+import { CliError, type CliContext } from './context';
 
 /**
  * The command the husky and lefthook hooks run: through the package's bin,
@@ -23,16 +23,27 @@ export function runsHook(text: string): boolean {
 
 /**
  * Adds {@link PORTABLE_HOOK_COMMAND} to husky's `file` (`<dir>/.husky/pre-commit`):
- * first, after a leading `#!` line, so that it runs before slower checks;
+ * first, after a leading `#!` line (and husky 5-8's `husky.sh` line), so
+ * that it runs before slower checks;
  * the other lines are left as they are. Creates the file (mode 0755) when
  * missing. Prints what it did, or that it was already installed.
+ *
+ * @throws CliError when `file` is not a regular file (a directory, a symbolic link: it may lead out of the work tree)
  */
 export async function installHusky(ctx: CliContext, file: string, top: string): Promise<void> {
-  const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const relative = path.relative(top, file).split(path.sep).join('/');
+  // lstat: a link (even one leading nowhere yet) could make us write wherever it points, out of the work tree.
+  const stat = await fs.lstat(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  const relative = path.relative(top, file).split(path.sep).join('/');
+  if (stat && !stat.isFile()) {
+    throw new CliError(`${relative} (husky) is not a regular file; it is left as it is. Make it the hook script.`);
+  }
+  if (!(await insideWorkTree(path.dirname(file), top))) {
+    throw new CliError(`${relative} (husky) leads out of the work tree through a symbolic link; it is left as it is.`);
+  }
+  const existing = stat ? await fs.readFile(file, 'utf8') : undefined;
   if (existing !== undefined && runsHook(existing)) {
     ctx.stdout(`Already installed: ${relative} (husky) runs \`nest-secrets hook run\`.\n`);
     return;
@@ -41,14 +52,37 @@ export async function installHusky(ctx: CliContext, file: string, top: string): 
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, `${PORTABLE_HOOK_COMMAND}\n`, { mode: 0o755 });
   } else {
-    const shebang = /^#![^\n]*\n/.exec(existing)?.[0] ?? '';
-    await fs.writeFile(file, `${shebang}${PORTABLE_HOOK_COMMAND}\n${existing.slice(shebang.length)}`);
+    await fs.writeFile(file, withHookLine(existing));
   }
   const what =
     existing === undefined
       ? `Created ${relative} (husky) running \`${PORTABLE_HOOK_COMMAND}\``
       : `Added \`${PORTABLE_HOOK_COMMAND}\` to ${relative} (husky)`;
   ctx.stdout(`${what}: ${installedTail(relative)}\n`);
+}
+
+/**
+ * `text` (a hook script) with {@link PORTABLE_HOOK_COMMAND} as its first
+ * command: after a byte order mark, a `#!` line and husky 5-8's
+ * `. "$(dirname -- "$0")/_/husky.sh"` line when it has them (the last of
+ * those gets a line break if it has none), ending in the line break the file
+ * uses (`\r\n` when it has one, else `\n`).
+ */
+export function withHookLine(text: string): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const head = /^\uFEFF?(?:#![^\r\n]*(?:\r\n|\n|\r|$))?(?:\.[ \t][^\r\n]*husky\.sh[^\r\n]*(?:\r\n|\n|\r|$))?/.exec(
+    text,
+  )![0];
+  const broken = head.replace(/^\uFEFF/, '') !== '' && !/[\r\n]$/.test(head) ? eol : '';
+  return `${head}${broken}${PORTABLE_HOOK_COMMAND}${eol}${text.slice(head.length)}`;
+}
+
+/** Whether `dir` (when it exists), links resolved, is `top` or below it. */
+async function insideWorkTree(dir: string, top: string): Promise<boolean> {
+  const real = await fs.realpath(dir).catch(() => undefined);
+  if (real === undefined) return true;
+  const realTop = await fs.realpath(top);
+  return real === realTop || real.startsWith(realTop + path.sep);
 }
 
 /** The end of `hook install`'s message for a committed hook file or configuration (`relative` to the top). */

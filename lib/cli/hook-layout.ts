@@ -1,6 +1,7 @@
 /**
- * Which hook manager runs a repository's pre-commit hook: husky 9 (git's
- * `core.hooksPath` inside a `.husky` directory, e.g. `.husky/_`, or no
+ * Which hook manager runs a repository's pre-commit hook: husky (git's
+ * `core.hooksPath` inside a `.husky` directory, e.g. `.husky/_` of husky 9,
+ * or that directory itself as husky 5 to 8 set it, or no
  * `core.hooksPath` yet and a `.husky` directory at the top), lefthook (a
  * `lefthook.yml`, `lefthook.yaml`, `.lefthook.yml` or `.lefthook.yaml` at the
  * top), else git's own hooks directory (`core.hooksPath` honoured).
@@ -49,14 +50,14 @@ export async function hookLayout(top: string, env: Environment): Promise<HookLay
 }
 
 /**
- * The `.husky` directory holding `hooksPath` (husky 9 sets `<dir>/.husky/_`),
- * or `undefined`. A hooks path that is the `.husky` directory itself (husky
- * 4 to 8) is an ordinary hooks directory.
+ * The `.husky` directory that is or holds `hooksPath` (husky 9 sets
+ * `<dir>/.husky/_`; husky 5 to 8 set `<dir>/.husky` itself, whose committed
+ * `pre-commit` git runs), or `undefined`.
  */
 function huskyDir(hooksPath: string): string | undefined {
   const segments = hooksPath.split(path.sep);
   const at = segments.lastIndexOf('.husky');
-  return at >= 0 && at < segments.length - 1 ? segments.slice(0, at + 1).join(path.sep) : undefined;
+  return at >= 0 ? segments.slice(0, at + 1).join(path.sep) : undefined;
 }
 
 async function directory(dir: string): Promise<string | undefined> {

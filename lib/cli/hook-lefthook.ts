@@ -23,10 +23,16 @@ export const LEFTHOOK_SNIPPET = `pre-commit:
 /**
  * Adds the command to lefthook's `config` file (an absolute path).
  *
- * @throws CliError (exit 1) with {@link LEFTHOOK_SNIPPET} when the file cannot be edited safely
+ * @throws CliError (exit 1) with {@link LEFTHOOK_SNIPPET} when the file cannot be edited safely, or is a symbolic link
  */
 export async function installLefthook(ctx: CliContext, config: string, top: string): Promise<void> {
   const relative = path.relative(top, config).split(path.sep).join('/');
+  // A link could make us edit whatever it leads to, out of the work tree.
+  if ((await fs.lstat(config)).isSymbolicLink()) {
+    throw new CliError(
+      `${relative} (lefthook) is a symbolic link; it is left as it is. Add this to the file it leads to:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
+    );
+  }
   const text = await fs.readFile(config, 'utf8');
   if (runsHook(text)) {
     ctx.stdout(`Already installed: ${relative} (lefthook) runs \`nest-secrets hook run\`.\n`);
@@ -36,7 +42,8 @@ export async function installLefthook(ctx: CliContext, config: string, top: stri
   if (edited === undefined) {
     throw new CliError(
       `${relative} (lefthook) is left as it is: it cannot be edited without changing its other lines ` +
-        '(YAML that the printer does not reproduce byte for byte, a pre-commit entry of another shape, ' +
+        '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
+        'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
         'or a nest-secrets entry that runs something else). ' +
         `Add this to it, then run \`nest-secrets hook install\` again to confirm:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
     );
@@ -55,19 +62,25 @@ function yaml(): typeof import('yaml') {
 }
 
 /**
- * `text` (a lefthook configuration) with the command added.
+ * `text` (a lefthook configuration) with the command added, in the file's
+ * line endings (CRLF when every line ends so).
  *
  * @returns the new text; `undefined` when that cannot be done leaving the rest
  *   byte for byte (not YAML, not printed back as read, `pre-commit` /
  *   `commands` / `jobs` of another shape, or a `nest-secrets` entry already there)
  */
 export function withCommand(text: string): string | undefined {
+  // A file with CRLF lines only (Windows, core.autocrlf): edited as LF, written back with CRLF.
+  if (text.includes('\r\n') && !/(?<!\r)\n/.test(text)) {
+    return withCommand(text.replace(/\r\n/g, '\n'))?.replace(/\n/g, '\r\n');
+  }
   if (text.trim() === '') return LEFTHOOK_SNIPPET;
   const { isMap, isSeq, parseDocument } = yaml();
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || doc.warnings.length > 0 || !isMap(doc.contents) || doc.toString() !== text) {
     return undefined;
   }
+  if (sharesNodes(doc)) return undefined;
   const preCommit = doc.get('pre-commit', true);
   if (preCommit !== undefined && !isMap(preCommit)) return undefined;
   const jobs = isMap(preCommit) ? preCommit.get('jobs', true) : undefined;
@@ -80,6 +93,29 @@ export function withCommand(text: string): string | undefined {
   if (commands !== undefined && (!isMap(commands) || commands.has('nest-secrets'))) return undefined;
   doc.setIn(['pre-commit', 'commands', 'nest-secrets'], doc.createNode({ run: PORTABLE_HOOK_COMMAND }));
   return doc.toString();
+}
+
+/**
+ * Whether `doc` has an alias (`*name`) or a merge key (`<<`): lefthook
+ * merges them, the `yaml` Document does not, so an added `commands` could
+ * hide commands merged in from an anchor, or land in another hook that
+ * aliases `pre-commit`'s.
+ */
+function sharesNodes(doc: Document): boolean {
+  const { isScalar, visit } = yaml();
+  let shared = false;
+  visit(doc, {
+    Alias: () => {
+      shared = true;
+      return visit.BREAK;
+    },
+    Pair: (_, pair) => {
+      if (!(isScalar(pair.key) && pair.key.value === '<<')) return undefined;
+      shared = true;
+      return visit.BREAK;
+    },
+  });
+  return shared;
 }
 
 /** lefthook 1.10+'s `jobs` list: the command as a named job, first (it is the fastest check). */

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { plural, type CliContext } from './context';
 import { isLocalEnvironment } from '../sources/locate';
 import { parseEnvironmentList } from './environments';
+import { exitDespiteModule } from './module-lifetime';
 import {
   backupPath,
   encryptedPath,
@@ -69,12 +70,16 @@ interface InitTarget {
 }
 
 async function init(ctx: CliContext, options: InitOptions): Promise<void> {
-  const dir = resolveDir(ctx, options.dir);
-  const template = await loadInitTemplate(ctx, options);
-  const environments = options.environment ?? [...DEFAULT_INIT_ENVIRONMENTS];
-  const targets = await planInit(dir, environments, template, options.force === true);
-  await applyInit(ctx, dir, targets, template);
-  nextSteps(ctx, template, environments);
+  try {
+    const dir = resolveDir(ctx, options.dir);
+    const template = await loadInitTemplate(ctx, options);
+    const environments = options.environment ?? [...DEFAULT_INIT_ENVIRONMENTS];
+    const targets = await planInit(dir, environments, template, options.force === true);
+    await applyInit(ctx, dir, targets, template);
+    nextSteps(ctx, template, environments);
+  } finally {
+    if (options.sections !== undefined) exitDespiteModule(ctx);
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { getSectionOptions } from '../dto/decorators';
 import type { SecretsClass } from '../load-secrets';
 import { CliError, EXIT_PROBLEM, EXIT_USAGE } from './context';
+import { settledBeforeExit } from './module-lifetime';
 
 /** What `--sections` may name: a built JS module, never a data file run as code. */
 const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
@@ -22,7 +23,9 @@ const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
  * properties). A CommonJS module's `module.exports` properties count as exports.
  *
  * @throws CliError (exit 2) when `specifier` is not a regular `.js`, `.cjs`
- *   or `.mjs` file or exports no such class; (exit 1) when importing it throws.
+ *   or `.mjs` file or exports no such class; (exit 1) when importing it
+ *   throws, or never settles (a top-level `await` of something that never
+ *   comes, once nothing else keeps the process running).
  */
 export async function loadSectionClasses(cwd: string, specifier: string): Promise<SecretsClass[]> {
   const file = path.resolve(cwd, specifier);
@@ -37,8 +40,12 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   }
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    namespace = (await settledBeforeExit(
+      import(pathToFileURL(file).href),
+      `cannot import the --sections module ${file}: its top-level await never settles`,
+    )) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot import the --sections module ${file}: ${describeImportError(error)}`, EXIT_PROBLEM);
   }
   const candidates: unknown[] = Object.values(namespace);
