@@ -37,6 +37,9 @@ describe('.nest-secrets-allow patterns (gitignore syntax through `ignore`, ancho
     ['a-secrets.ini\\ ', 'a-secrets.ini', false],
     ['x\r\nproduction-secrets.ini\r\n', 'production-secrets.ini', true],
     ['', 'production-secrets.ini', false],
+    // A UTF-8 byte order mark (Windows editors) is skipped at the start only, as git does in .gitignore.
+    ['\uFEFFproduction-secrets.ini\r\n', 'production-secrets.ini', true],
+    ['x\n\uFEFFproduction-secrets.ini', 'production-secrets.ini', false],
   ])('%j allows %s: %s', (text, relative, allowed) => {
     expect(parseAllowList(text).allows(relative)).toBe(allowed);
   });

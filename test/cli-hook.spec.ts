@@ -88,6 +88,11 @@ describe('nest-secrets hook install', () => {
     ['production-secrets.ini.tmp'],
     ['production-secrets.ini___jb_tmp___'],
     ['production-secrets.ini___jb_old___'],
+    ['.production-secrets.ini.un~'],
+    ['config/.production-secrets.ini.kate-swp'],
+    ['production-secrets.ini.save'],
+    ['.#production-secrets.ini'],
+    ['config/.#Production-Secrets.INI'],
   ])('refuses a staged editor backup %s, naming it and what it is (hook run in-process)', async (name) => {
     const { dir, env } = repo();
     write(dir, name, '[session]\nsecret = 0123456789abcdef\n');

@@ -27,8 +27,8 @@ function values(file: string): Map<string, string> {
   return out;
 }
 
-/** The lines `init` adds to `.gitignore` in a new repository: the plaintext files and their editor copies. */
-const EDITOR_LINES = [
+/** The lines `init` adds to `.gitignore` in a new repository: the plaintext files, their editor copies and backups. */
+const GITIGNORE_LINES = [
   '*-secrets.ini',
   '*-secrets.ini~',
   '.*-secrets.ini.sw[a-p]',
@@ -37,6 +37,10 @@ const EDITOR_LINES = [
   '*-secrets.ini.orig',
   '*-secrets.ini.tmp',
   '*-secrets.ini___jb_*___',
+  '.*-secrets.ini.un~',
+  '.*-secrets.ini.kate-swp',
+  '*-secrets.ini.save',
+  '*-secrets.ini.bak-*',
 ];
 
 const NEXT_STEPS =
@@ -283,7 +287,7 @@ describe('nest-secrets init', () => {
     expect(result.status).toBe(0);
     const gitignore = path.join(dir, '.gitignore');
     expect(result.stdout.split('\n').slice(0, 3)).toEqual([
-      `Added ${[...EDITOR_LINES, '*-secrets.ini.bak-*'].join(', ')} to ${gitignore}.`,
+      `Added ${GITIGNORE_LINES.join(', ')} to ${gitignore}.`,
       expect.stringMatching(/^Kept the old production-secrets\.ini as .*\.bak-\d{8}T\d{6}Z \(mode 0600\)\.$/),
       `Wrote ${file} (mode 0600, 2 random tokens).`,
     ]);
@@ -310,11 +314,14 @@ describe('nest-secrets init', () => {
     const result = await runCli(['init', '--dir', 'config'], { cwd: dir, env });
     expect(result.status).toBe(0);
     const gitignore = path.join(dir, '.gitignore');
-    expect(result.stdout.split('\n')[0]).toBe(`Added ${EDITOR_LINES.join(', ')} to ${gitignore}.`);
-    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${EDITOR_LINES.join('\n')}\n`);
+    expect(result.stdout.split('\n')[0]).toBe(`Added ${GITIGNORE_LINES.join(', ')} to ${gitignore}.`);
+    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${GITIGNORE_LINES.join('\n')}\n`);
     // What editors leave next to a secrets file is ignored too.
-    const copies = ['~', '.orig', '___jb_tmp___'].map((suffix) => `production-secrets.ini${suffix}`);
-    for (const name of [...copies, '.production-secrets.ini.swp', '#production-secrets.ini#']) {
+    const copies = ['~', '.orig', '___jb_tmp___', '.save', '.bak-20250101T000000Z'].map(
+      (suffix) => `production-secrets.ini${suffix}`,
+    );
+    const hidden = ['.swp', '.un~', '.kate-swp'].map((suffix) => `.production-secrets.ini${suffix}`);
+    for (const name of [...copies, ...hidden, '#production-secrets.ini#', '.#production-secrets.ini']) {
       write(dir, `config/${name}`, 'an editor copy');
     }
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
@@ -328,11 +335,11 @@ describe('nest-secrets init', () => {
     const again = await runCli(['init', '-e', 'staging', '--dir', 'config'], { cwd: dir, env });
     expect(again.status).toBe(0);
     expect(again.stdout).not.toContain('Added');
-    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${EDITOR_LINES.join('\n')}\n`);
-    // --force also ignores the backups it keeps, once.
+    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${GITIGNORE_LINES.join('\n')}\n`);
+    // --force keeps backups, ignored already: .gitignore stays as it is.
     expect((await runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env })).status).toBe(0);
     expect((await runCli(['init', '-e', 'staging', '--dir', 'config', '--force'], { cwd: dir, env })).status).toBe(0);
-    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${EDITOR_LINES.join('\n')}\n*-secrets.ini.bak-*\n`);
+    expect(readFileSync(gitignore, 'utf8')).toBe(`node_modules/\n${GITIGNORE_LINES.join('\n')}\n`);
     expect(run('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, env }).toString()).toBe(
       '?? .gitignore\n?? config/production-secrets.ini.age\n',
     );
@@ -349,6 +356,10 @@ describe('nest-secrets init', () => {
       '*-secrets.ini.bak',
       '*-secrets.ini.tmp',
       '*-secrets.ini___jb_*___',
+      '.*-secrets.ini.un~',
+      '.*-secrets.ini.kate-swp',
+      '*-secrets.ini.save',
+      '*-secrets.ini.bak-*',
     ];
     expect(result.stdout.split('\n')[0]).toBe(`Added ${added.join(', ')} to ${gitignore}.`);
     expect(readFileSync(gitignore, 'utf8')).toBe(`*-secrets.ini~\n*.orig\n*.sw?\n${added.join('\n')}\n`);

@@ -55,11 +55,15 @@ export async function readAllowList(top: string): Promise<AllowList> {
 /**
  * Parses the text of an allow list (see the module comment).
  *
- * @param text the file's content; any line ending (`\n`, `\r\n`, `\r`)
+ * @param text the file's content; any line ending (`\n`, `\r\n`, `\r`); a
+ *   UTF-8 byte order mark at the start is skipped, as git skips it in `.gitignore`
  * @returns a matcher; `allows` is `false` for every path when no line is a pattern
  */
 export function parseAllowList(text: string): AllowList {
-  const patterns = text.split(/\r\n|\r|\n/).map(anchored);
+  const patterns = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .map(anchored);
   // `ignore` is loaded when a path is first asked about: most commits stage
   // no secrets file, and `hook run` then never needs it. Case-sensitive, as
   // git on Linux (`ignore` folds case by default): `sample/…` must not let a

@@ -55,8 +55,10 @@ export function environmentOf(file: string): string {
  * `.x-secrets.ini.swp` … `.swa` (vim swap files), `#x-secrets.ini#` (Emacs
  * auto-save), `x-secrets.ini.bak` / `.orig` / `.tmp` (many tools, git
  * mergetool), `x-secrets.ini___jb_tmp___` / `___jb_old___` (JetBrains safe
- * write). Emacs' lock file `.#x-secrets.ini` is already matched by
- * {@link GITIGNORE_PLAINTEXT}.
+ * write), `.x-secrets.ini.un~` (vim undo file: the edit history, secrets
+ * included), `.x-secrets.ini.kate-swp` (Kate swap file), `x-secrets.ini.save`
+ * (nano, when it cannot write the file). Emacs' lock file `.#x-secrets.ini`
+ * is already matched by {@link GITIGNORE_PLAINTEXT}.
  */
 export const GITIGNORE_EDITOR_BACKUPS: readonly string[] = [
   `*${PLAINTEXT_SUFFIX}~`,
@@ -66,12 +68,16 @@ export const GITIGNORE_EDITOR_BACKUPS: readonly string[] = [
   `*${PLAINTEXT_SUFFIX}.orig`,
   `*${PLAINTEXT_SUFFIX}.tmp`,
   `*${PLAINTEXT_SUFFIX}___jb_*___`,
+  `.*${PLAINTEXT_SUFFIX}.un~`,
+  `.*${PLAINTEXT_SUFFIX}.kate-swp`,
+  `*${PLAINTEXT_SUFFIX}.save`,
 ];
 
 /**
  * Paths (as git lists them) of the editor and merge-tool copies of a
- * plaintext secrets file that {@link GITIGNORE_EDITOR_BACKUPS} names (any
- * case: `x-secrets.ini.BAK`).
+ * plaintext secrets file that {@link GITIGNORE_EDITOR_BACKUPS} names, and
+ * Emacs' lock file `.#x-secrets.ini` (any case: `x-secrets.ini.BAK`). Test it
+ * before {@link PLAINTEXT_FILE_PATH}, which matches the lock file too.
  */
 export const EDITOR_BACKUP_PATH =
-  /(?:^|\/)(?:[^/]*-secrets\.ini(?:~|\.bak|\.orig|\.tmp|___jb_[a-z]+___)|\.[^/]*-secrets\.ini\.sw[a-p]|#[^/]*-secrets\.ini#)$/i;
+  /(?:^|\/)(?:[^/]*-secrets\.ini(?:~|\.bak|\.orig|\.tmp|\.save|___jb_[a-z]+___)|\.[^/]*-secrets\.ini\.(?:sw[a-p]|un~|kate-swp)|#[^/]*-secrets\.ini#|\.#[^/]*-secrets\.ini)$/i;

@@ -11,7 +11,6 @@ import { isLocalEnvironment } from '../sources/locate';
 import { parseEnvironmentList } from './environments';
 import { exitDespiteModule } from './module-lifetime';
 import {
-  backupPath,
   encryptedPath,
   GITIGNORE_BACKUPS,
   GITIGNORE_EDITOR_BACKUPS,
@@ -22,6 +21,7 @@ import { pathExists } from './files';
 import { ensureLine, git, gitTopLevel } from './git';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { loadInitTemplate, type InitTemplate } from './init-template';
+import { writeBackup } from './secrets-backup';
 
 /** Environments `init` writes when `--environment` is not given. */
 export const DEFAULT_INIT_ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -44,7 +44,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
         'rules allow one, "# fill in" above the others. Every token is different in every file.\n\n' +
         'Existing files are kept unless --force, which saves each as <file>.bak-<timestamp>. ' +
         `Inside a git work tree, .gitignore gets "${GITIGNORE_PLAINTEXT}" and the names of editor copies ` +
-        `(${GITIGNORE_EDITOR_BACKUPS.join(' ')}), each unless git ignores such a file already.`,
+        `(${GITIGNORE_EDITOR_BACKUPS.join(' ')}) and backups (${GITIGNORE_BACKUPS}), each unless git ignores ` +
+        'such a file already.',
     )
     .option(
       '-e, --environment <names>',
@@ -180,17 +181,14 @@ async function applyInit(
 ): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   // Before any write, so that the backups are ignored even if a write fails.
-  await protectWithGitignore(
-    ctx,
-    dir,
-    targets,
-    targets.some((target) => target.replaces),
-  );
+  await protectWithGitignore(ctx, dir, targets);
   await cleanLeftovers(dir);
-  const stamp = timestamp(new Date());
+  // One time for every backup of this run: they share their stamp.
+  const now = new Date();
   for (const { file, text, replaces } of targets) {
     if (replaces) {
-      const backup = await backUp(ctx, file, stamp);
+      const content = await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
+      const backup = await writeBackup(ctx, file, content, now);
       ctx.stdout(`Kept the old ${path.basename(file)} as ${backup} (mode 0600).\n`);
     }
     await writeFileAtomic(file, text, { mode: SECRET_FILE_MODE, beforeRename: ctx.beforeRename });
@@ -199,49 +197,17 @@ async function applyInit(
 }
 
 /**
- * Copies `file` to `<file>.bak-<stamp>` (mode 0600, never replacing
- * anything) before it is overwritten; a copy rather than a rename, so that
- * the secrets file exists at every moment.
- *
- * @returns the backup's path
- */
-async function backUp(ctx: CliContext, file: string, stamp: string): Promise<string> {
-  const content = await readFileOrThrow(file, DEFAULT_MAX_FILE_SIZE, 'secrets file');
-  for (let attempt = 0; ; attempt++) {
-    const backup = backupPath(file, stamp, attempt);
-    try {
-      await writeFileAtomic(backup, content, {
-        mode: SECRET_FILE_MODE,
-        exclusive: true,
-        beforeRename: ctx.beforeRename,
-      });
-      return backup;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw error;
-    }
-  }
-}
-
-/** `20250102T030405Z`: sortable, and valid in file names everywhere. */
-function timestamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
-/**
  * Makes `.gitignore` at the top of the work tree ignore the written files
  * (`*-secrets.ini`), the copies editors leave next to them
- * ({@link GITIGNORE_EDITOR_BACKUPS}) and, when there are some, the backups,
- * each line unless git already ignores such a file. Warns when git would
+ * ({@link GITIGNORE_EDITOR_BACKUPS}) and the backups `init --force` and
+ * `rotate` keep ({@link GITIGNORE_BACKUPS}), each line unless git already
+ * ignores such a file. Warns when git would
  * ignore the encrypted files too: those are the ones to commit.
  */
 async function protectWithGitignore(
   ctx: CliContext,
   dir: string,
   targets: readonly { environment: string; file: string }[],
-  backups: boolean,
 ): Promise<void> {
   const top = gitTopLevel(dir, ctx.env);
   if (!top) return;
@@ -251,7 +217,7 @@ async function protectWithGitignore(
     git(['check-ignore', '-q', '--no-index', '--', relative(name)], top, ctx.env) !== undefined;
   const gitignore = path.join(top, '.gitignore');
   const { environment } = targets[0]!;
-  const lines = [GITIGNORE_PLAINTEXT, ...GITIGNORE_EDITOR_BACKUPS, ...(backups ? [GITIGNORE_BACKUPS] : [])];
+  const lines = [GITIGNORE_PLAINTEXT, ...GITIGNORE_EDITOR_BACKUPS, GITIGNORE_BACKUPS];
   const added: string[] = [];
   for (const line of lines) {
     if (ignored(sampleName(line, environment))) continue;

@@ -1,7 +1,7 @@
 /**
- * The copy `rotate` keeps of a plaintext secrets file before replacing it:
- * `<file>.bak-<stamp>`, mode 0600, named as `init --force` names its
- * backups, and ignored by git as they are.
+ * The copy `rotate` and `init --force` keep of a plaintext secrets file
+ * before replacing it: `<file>.bak-<stamp>`, mode 0600, ignored by git
+ * through `*-secrets.ini.bak-*`.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
