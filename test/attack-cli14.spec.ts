@@ -124,10 +124,13 @@ describe("hook install in husky: the line goes after the #! line, in the file's 
     mkdirSync(path.join(dir, '.husky'));
     return { dir, env, file: path.join(dir, '.husky', 'pre-commit') };
   }
-  const LINE = 'npx --no-install nest-secrets hook run';
+  // husky 9's line (no npx: its hooks have node_modules/.bin on PATH); no core.hooksPath yet, as in a fresh clone.
+  const LINE = 'nest-secrets hook run';
   const ADDED =
     `Added \`${LINE}\` to .husky/pre-commit (husky): commits that stage a plaintext *-secrets.ini are refused ` +
-    '(list placeholder-only files in .nest-secrets-allow). Commit .husky/pre-commit so that every clone runs it.\n';
+    '(list placeholder-only files in .nest-secrets-allow). Commit .husky/pre-commit so that every clone runs it. ' +
+    "husky isn't active in this clone yet (git's core.hooksPath is not set, so git runs no hook of .husky): " +
+    'run `npm install`, whose `prepare` script runs husky, or `npx husky`.\n';
 
   it.each([
     ['a #! line without a line break', '#!/usr/bin/env sh', `#!/usr/bin/env sh\n${LINE}\n`],
@@ -242,8 +245,9 @@ describe('hook install in lefthook: aliases and merge keys', () => {
           '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
           'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
           'or a nest-secrets entry that runs something else). ' +
-          'Add this to it, then run `nest-secrets hook install` again to confirm:\n' +
-          'pre-commit:\n  commands:\n    nest-secrets:\n      run: npx --no-install nest-secrets hook run\n',
+          'Under its existing `pre-commit:` → `commands:` (add `commands:` if it has none), add this, ' +
+          'then run `nest-secrets hook install` again to confirm:\n' +
+          'nest-secrets:\n  run: npx --no-install nest-secrets hook run\n',
       );
       expect(result.stdout).toBe('');
       expect(result.status).toBe(1);

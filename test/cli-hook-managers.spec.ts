@@ -1,17 +1,23 @@
 /**
  * `hook install` with husky 9 and lefthook, each checked by a real `git
- * commit` (a subprocess: git runs the hooks, which run `npx --no-install
- * nest-secrets`, resolved through the temp repository's node_modules/.bin to
+ * commit` (a subprocess: git runs the hooks, which run `nest-secrets` (husky
+ * 9 puts node_modules/.bin on PATH) or `npx --no-install nest-secrets`
+ * (lefthook), resolved through the temp repository's node_modules/.bin to
  * the built CLI). husky and lefthook are the real packages (devDependencies).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LEFTHOOK_SNIPPET, withCommand } from '../lib/cli/hook-lefthook';
+import { howToAdd, LEFTHOOK_SNIPPET, runsCommand, withCommand } from '../lib/cli/hook-lefthook';
 import { CLI, cleanEnv, gitInit, run, runCli, tempDir, write } from './helpers/cli';
 
 const COMMAND = 'npx --no-install nest-secrets hook run';
+/** husky 9's line: its `.husky/_/h` runs the hook with node_modules/.bin first on PATH, so no npx (about 300 ms). */
+const HUSKY_LINE = 'nest-secrets hook run';
+const INACTIVE =
+  "husky isn't active in this clone yet (git's core.hooksPath is not set, so git runs no hook of .husky): " +
+  'run `npm install`, whose `prepare` script runs husky, or `npx husky`.';
 const REFUSAL =
   'nest-secrets: refusing to commit plaintext secrets:\n' +
   '  production-secrets.ini: encrypt it (nest-secrets encrypt --environment production), ' +
@@ -66,15 +72,15 @@ describe('hook install with husky 9', () => {
 
     const result = await runCli(['hook', 'install'], { cwd: dir, env });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe(`Added \`${COMMAND}\` to .husky/pre-commit (husky): ${TAIL('.husky/pre-commit')}\n`);
+    expect(result.stdout).toBe(`Added \`${HUSKY_LINE}\` to .husky/pre-commit (husky): ${TAIL('.husky/pre-commit')}\n`);
     expect(result.status).toBe(0);
-    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${COMMAND}\nnpm test\n`);
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${HUSKY_LINE}\nnpm test\n`);
     expect(readFileSync(path.join(dir, '.husky/_/pre-commit'), 'utf8')).toBe(generated);
 
     const again = await runCli(['hook', 'install', '--dir', dir], { cwd: path.dirname(dir), env });
     expect(again.stdout).toBe('Already installed: .husky/pre-commit (husky) runs `nest-secrets hook run`.\n');
     expect(again.status).toBe(0);
-    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${COMMAND}\nnpm test\n`);
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${HUSKY_LINE}\nnpm test\n`);
 
     stagePlaintextThenReadme(dir, env, () => {
       const refused = commit(dir, env);
@@ -92,11 +98,11 @@ describe('hook install with husky 9', () => {
     run(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env });
     const result = await runCli(['hook', 'install'], { cwd: path.join(dir, 'node_modules'), env });
     expect(result.stdout).toBe(
-      `Created .husky/pre-commit (husky) running \`${COMMAND}\`: ${TAIL('.husky/pre-commit')}\n`,
+      `Created .husky/pre-commit (husky) running \`${HUSKY_LINE}\`: ${TAIL('.husky/pre-commit')}\n`,
     );
     expect(result.status).toBe(0);
     const file = path.join(dir, '.husky/pre-commit');
-    expect(readFileSync(file, 'utf8')).toBe(`${COMMAND}\n`);
+    expect(readFileSync(file, 'utf8')).toBe(`${HUSKY_LINE}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o755);
 
     stagePlaintextThenReadme(dir, env, () => {
@@ -111,10 +117,49 @@ describe('hook install with husky 9', () => {
     const { dir, env } = repo();
     write(dir, '.husky/pre-commit', '#!/usr/bin/env sh\nnpm run lint\n');
     const result = await runCli(['hook', 'install'], { cwd: dir, env });
-    expect(result.stdout).toBe(`Added \`${COMMAND}\` to .husky/pre-commit (husky): ${TAIL('.husky/pre-commit')}\n`);
-    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(
-      `#!/usr/bin/env sh\n${COMMAND}\nnpm run lint\n`,
+    expect(result.stdout).toBe(
+      `Added \`${HUSKY_LINE}\` to .husky/pre-commit (husky): ${TAIL('.husky/pre-commit')} ${INACTIVE}\n`,
     );
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(
+      `#!/usr/bin/env sh\n${HUSKY_LINE}\nnpm run lint\n`,
+    );
+    const again = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(again.stdout).toBe(
+      `Already installed: .husky/pre-commit (husky) runs \`nest-secrets hook run\`. ${INACTIVE}\n`,
+    );
+  });
+
+  it('the npx line of earlier versions counts as installed: no second line; a commit still runs it', async () => {
+    const { dir, env } = repo(['husky']);
+    run(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env });
+    write(dir, '.husky/pre-commit', `${COMMAND}\nnpm test\n`, 0o755);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result).toEqual({
+      status: 0,
+      signal: null,
+      stdout: 'Already installed: .husky/pre-commit (husky) runs `nest-secrets hook run`.\n',
+      stderr: '',
+    });
+    expect(readFileSync(path.join(dir, '.husky/pre-commit'), 'utf8')).toBe(`${COMMAND}\nnpm test\n`);
+    stagePlaintextThenReadme(dir, env, () => {
+      const refused = commit(dir, env);
+      expect(refused.stderr).toBe(`${REFUSAL}husky - pre-commit script failed (code 1)\n`);
+      expect(refused.status).toBe(1);
+    });
+  });
+
+  it('without nest-secrets in node_modules/.bin, the husky line fails and so does the commit', async () => {
+    const { dir, env } = repo(['husky']);
+    run(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env });
+    expect((await runCli(['hook', 'install'], { cwd: dir, env })).status).toBe(0);
+    unlinkSync(path.join(dir, 'node_modules/.bin/nest-secrets'));
+    // Only git, sh and node's directory on PATH: no global nest-secrets either.
+    const bare = { ...env, PATH: ['/usr/bin', '/bin', path.dirname(process.execPath)].join(':') };
+    write(dir, 'README', 'hello\n');
+    run('git', ['add', 'README'], { cwd: dir, env });
+    const refused = commit(dir, bare);
+    expect(refused.stderr).toContain('husky - pre-commit script failed (code 127)\n');
+    expect(refused.status).toBe(1);
   });
 });
 
@@ -163,11 +208,19 @@ describe('hook install with lefthook', () => {
         '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
         'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
         'or a nest-secrets entry that runs something else). ' +
-        'Add this to it, then run `nest-secrets hook install` again to confirm:\n' +
-        `pre-commit:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`,
+        'Under its existing `pre-commit:` → `commands:` (add `commands:` if it has none), add this, ' +
+        'then run `nest-secrets hook install` again to confirm:\n' +
+        `nest-secrets:\n  run: ${COMMAND}\n`,
     );
     expect(result.status).toBe(1);
     expect(readFileSync(path.join(dir, '.lefthook.yml'), 'utf8')).toBe(config);
+
+    // A second pre-commit block appended (lefthook refuses a duplicate key): not installed.
+    write(dir, '.lefthook.yml', `${config}${LEFTHOOK_SNIPPET}`);
+    const duplicate = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(duplicate.stdout).toBe('');
+    expect(duplicate.stderr).toContain('Under its existing `pre-commit:` → `commands:`');
+    expect(duplicate.status).toBe(1);
 
     write(dir, '.lefthook.yml', `${config}    nest-secrets:\n      run: ${COMMAND}\n`);
     const confirmed = await runCli(['hook', 'install'], { cwd: dir, env });
@@ -203,5 +256,45 @@ describe('hook install with lefthook', () => {
     ['a list at the top', '- pre-commit\n', undefined],
   ])('lefthook.yml with %s', (_name, text, edited) => {
     expect(withCommand(text)).toBe(edited);
+  });
+
+  it.each([
+    ['commands', `pre-commit:\n  commands:\n    secrets:\n      run: ${COMMAND}\n`, true],
+    ['jobs', `pre-commit:\n  jobs:\n    - run: ${COMMAND}\n`, true],
+    ['Yarn PnP', 'pre-commit:\n  commands:\n    s:\n      run: yarn nest-secrets hook run\n', true],
+    ['another hook (pre-push)', `pre-push:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`, false],
+    ['a comment', `pre-commit:\n  commands:\n    lint:\n      run: npm run lint # ${COMMAND}\n`, false],
+    ['another key than run', `pre-commit:\n  commands:\n    s:\n      glob: ${COMMAND}\n`, false],
+    ['a duplicate pre-commit key', `pre-commit:\n  commands: {}\n${LEFTHOOK_SNIPPET}`, false],
+  ])('runsCommand: the command in pre-commit, %s: %s', (_name, text, runs) => {
+    expect(runsCommand(text)).toBe(runs);
+  });
+
+  it('the command under pre-push only is not "already installed": it is added to pre-commit', async () => {
+    const { dir, env } = repo();
+    const config = `pre-push:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`;
+    write(dir, 'lefthook.yml', config);
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(result.stdout).toBe(
+      `Added \`${COMMAND}\` to pre-commit in lefthook.yml (lefthook): ${TAIL('lefthook.yml')} ` +
+        '(Each clone runs `npx lefthook install` once, as for every lefthook command.)\n',
+    );
+    expect(readFileSync(path.join(dir, 'lefthook.yml'), 'utf8')).toBe(`${config}${LEFTHOOK_SNIPPET}`);
+  });
+
+  it.each([
+    [
+      'no pre-commit',
+      'pre-push: [\n',
+      `Add this to it, ${'then run `nest-secrets hook install` again to confirm'}:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
+    ],
+    [
+      'a jobs list',
+      'pre-commit:\n  jobs:\n    - run: npm run lint   # aligned\n',
+      'Under its existing `pre-commit:` → `jobs:`, add this job (first: it is the fastest), ' +
+        `then run \`nest-secrets hook install\` again to confirm:\n- name: nest-secrets\n  run: ${COMMAND}`,
+    ],
+  ])('howToAdd: %s', (_name, text, told) => {
+    expect(howToAdd(text)).toBe(told);
   });
 });

@@ -182,14 +182,66 @@ describe('nest-secrets hook install', () => {
 
   it('honours core.hooksPath', async () => {
     const { dir, env } = repo();
-    run('git', ['config', 'core.hooksPath', '.githooks'], { cwd: dir, env });
+    run('git', ['config', 'core.hooksPath', '../shared-hooks'], { cwd: dir, env });
     const result = await runCli(['hook', 'install'], { cwd: path.join(dir), env });
+    expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(existsSync(path.join(dir, '.githooks/pre-commit'))).toBe(true);
+    const hook = path.join(path.dirname(dir), 'shared-hooks/pre-commit');
+    expect(readFileSync(hook, 'utf8')).toContain(`\ncli=${CLI}\n`);
     expect(existsSync(path.join(dir, '.git/hooks/pre-commit'))).toBe(false);
     write(dir, 'test-secrets.ini', '[a]\nb = c\n');
     run('git', ['add', '.'], { cwd: dir, env });
-    expect(commit(dir, env).status).toBe(1);
+    expect(commit(dir, env).stderr).toContain('  test-secrets.ini: encrypt it');
+  });
+
+  it('core.hooksPath inside the work tree (committed hooks): a warning, and a portable hook run through npx', async () => {
+    const { dir, env: base } = repo();
+    const env = { ...base, npm_config_update_notifier: 'false' };
+    run('git', ['config', 'core.hooksPath', '.githooks'], { cwd: dir, env });
+    const result = await runCli(['hook', 'install'], { cwd: dir, env });
+    const hook = path.join(dir, '.githooks/pre-commit');
+    expect(result).toEqual({
+      status: 0,
+      signal: null,
+      stdout:
+        `Installed ${hook}: commits that stage a plaintext *-secrets.ini are refused ` +
+        `(list placeholder-only files in ${path.join(dir, '.nest-secrets-allow')}).\n`,
+      stderr:
+        'warning: core.hooksPath (.githooks) is inside the work tree, so its hooks are usually committed and run in ' +
+        'every clone: the hook runs `npx --no-install nest-secrets hook run` (no path of this machine). ' +
+        'Commit it, and have each clone install the package and set core.hooksPath.\n',
+    });
+    expect(readFileSync(hook, 'utf8')).toBe(
+      '#!/bin/sh\n# nest-secrets pre-commit hook (written by `nest-secrets hook install`): refuses commits that\n' +
+        '# stage a plaintext *-secrets.ini file unless .nest-secrets-allow lists it.\n' +
+        'exec npx --no-install nest-secrets hook run\n',
+    );
+    expect(statSync(hook).mode & 0o777).toBe(0o755);
+    // The project's node_modules/.bin, as npm fills it: npx runs the built CLI from there.
+    mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+    symlinkSync(CLI, path.join(dir, 'node_modules/.bin/nest-secrets'));
+    write(dir, 'package.json', '{ "name": "app", "private": true }\n');
+    write(dir, '.gitignore', '/node_modules/\n');
+    write(dir, 'test-secrets.ini', '[a]\nb = c\n');
+    run('git', ['add', '.'], { cwd: dir, env });
+    const refused = commit(dir, env);
+    expect(refused.stderr).toBe(
+      'nest-secrets: refusing to commit plaintext secrets:\n' +
+        '  test-secrets.ini: encrypt it (nest-secrets encrypt --environment test), ' +
+        'stage the .age file, and unstage this one (git rm --cached test-secrets.ini)\n' +
+        'A file that holds only placeholders may be listed in .nest-secrets-allow.\n',
+    );
+    expect(refused.status).toBe(1);
+    // A hook of its own there gets the portable line to add.
+    write(dir, '.githooks/pre-commit', '#!/bin/sh\nnpm run lint\n', 0o755);
+    const other = await runCli(['hook', 'install'], { cwd: dir, env });
+    expect(other.stderr.split('\n').slice(1)).toEqual([
+      `nest-secrets: ${hook} exists and was not written by nest-secrets; it is left as it is. ` +
+        'Add this line to it (before any `exit`), then run `nest-secrets hook install` again to confirm:',
+      '  npx --no-install nest-secrets hook run || exit 1',
+      '',
+    ]);
+    expect(other.status).toBe(1);
   });
 
   it('leaves an existing hook alone and prints the line to add (exit 1); with the line added, it confirms (exit 0)', async () => {

@@ -14,12 +14,20 @@ import { git } from './git';
 
 /** Where `hook install` puts the hook. Paths are absolute. */
 export type HookLayout =
-  /** husky 9: the line goes into `<husky dir>/pre-commit`, never into the generated `<husky dir>/_/`. */
-  | { readonly kind: 'husky'; readonly file: string }
+  /**
+   * husky: the line goes into `<husky dir>/pre-commit`, never into the generated `<husky dir>/_/`.
+   * `active`: git's `core.hooksPath` leads there (false in a fresh clone before husky's `prepare` script ran);
+   * `legacy`: husky 5 to 8 (`core.hooksPath` is the `.husky` directory itself), which runs the file
+   * without `node_modules/.bin` on PATH.
+   */
+  | { readonly kind: 'husky'; readonly file: string; readonly active: boolean; readonly legacy: boolean }
   /** lefthook: the command goes into its configuration file. */
   | { readonly kind: 'lefthook'; readonly config: string }
-  /** git's hooks directory: the whole hook is written to `<hooks>/pre-commit`. */
-  | { readonly kind: 'git'; readonly file: string };
+  /**
+   * git's hooks directory: the whole hook is written to `<hooks>/pre-commit`. `shared`: `core.hooksPath`
+   * is a directory of the work tree (outside `.git`), whose hooks are usually committed.
+   */
+  | { readonly kind: 'git'; readonly file: string; readonly shared: boolean };
 
 /** Lefthook's configuration file names that `hook install` edits, in the order lefthook reads them. */
 export const LEFTHOOK_CONFIGS = ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml', '.lefthook.yaml'] as const;
@@ -32,7 +40,10 @@ export const LEFTHOOK_CONFIGS = ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml
 export async function hookLayout(top: string, env: Environment): Promise<HookLayout> {
   const hooksPath = git(['config', '--type=path', '--get', 'core.hooksPath'], top, env)?.trim();
   const husky = hooksPath ? huskyDir(path.resolve(top, hooksPath)) : await directory(path.join(top, '.husky'));
-  if (husky) return { kind: 'husky', file: path.join(husky, 'pre-commit') };
+  if (husky) {
+    const legacy = hooksPath !== undefined && hooksPath !== '' && path.resolve(top, hooksPath) === husky;
+    return { kind: 'husky', file: path.join(husky, 'pre-commit'), active: Boolean(hooksPath), legacy };
+  }
   for (const name of LEFTHOOK_CONFIGS) {
     const config = path.join(top, name);
     if (
@@ -46,7 +57,15 @@ export async function hookLayout(top: string, env: Environment): Promise<HookLay
   // `--git-path hooks` honours core.hooksPath and linked work trees.
   const hooks = git(['rev-parse', '--git-path', 'hooks'], top, env)?.trim();
   if (!hooks) throw new CliError(`\`git rev-parse --git-path hooks\` failed in ${top}.`);
-  return { kind: 'git', file: path.resolve(top, hooks, 'pre-commit') };
+  const file = path.resolve(top, hooks, 'pre-commit');
+  return { kind: 'git', file, shared: Boolean(hooksPath) && inWorkTree(top, path.dirname(file)) };
+}
+
+/** Whether `dir` is below `top` and outside its `.git` directory. */
+function inWorkTree(top: string, dir: string): boolean {
+  const relative = path.relative(top, dir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  return relative.split(path.sep)[0] !== '.git';
 }
 
 /**

@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Document } from 'yaml';
 import { CliError, type CliContext } from './context';
-import { installedTail, PORTABLE_HOOK_COMMAND, runsHook } from './hook-husky';
+import { installedTail, PORTABLE_HOOK_COMMAND } from './hook-husky';
 
 /** The YAML to add to lefthook's configuration, as `hook install` prints it when it cannot add it itself. */
 export const LEFTHOOK_SNIPPET = `pre-commit:
@@ -34,7 +34,7 @@ export async function installLefthook(ctx: CliContext, config: string, top: stri
     );
   }
   const text = await fs.readFile(config, 'utf8');
-  if (runsHook(text)) {
+  if (runsCommand(text)) {
     ctx.stdout(`Already installed: ${relative} (lefthook) runs \`nest-secrets hook run\`.\n`);
     return;
   }
@@ -44,8 +44,7 @@ export async function installLefthook(ctx: CliContext, config: string, top: stri
       `${relative} (lefthook) is left as it is: it cannot be edited without changing its other lines ` +
         '(YAML that the printer does not reproduce byte for byte, aliases or merge keys (lefthook resolves them, ' +
         'so an added entry could hide or duplicate commands), a pre-commit entry of another shape, ' +
-        'or a nest-secrets entry that runs something else). ' +
-        `Add this to it, then run \`nest-secrets hook install\` again to confirm:\n${LEFTHOOK_SNIPPET.trimEnd()}`,
+        `or a nest-secrets entry that runs something else). ${howToAdd(text)}`,
     );
   }
   await fs.writeFile(config, edited);
@@ -53,6 +52,57 @@ export async function installLefthook(ctx: CliContext, config: string, top: stri
     `Added \`${PORTABLE_HOOK_COMMAND}\` to pre-commit in ${relative} (lefthook): ${installedTail(relative)} ` +
       '(Each clone runs `npx lefthook install` once, as for every lefthook command.)\n',
   );
+}
+
+/** What `hook install` prints when it cannot edit `text`: the snippet, or the entry to add under its `pre-commit`. */
+export function howToAdd(text: string): string {
+  const confirm = 'then run `nest-secrets hook install` again to confirm';
+  if (!/^["']?pre-commit["']?[ \t]*:/m.test(text)) {
+    return `Add this to it, ${confirm}:\n${LEFTHOOK_SNIPPET.trimEnd()}`;
+  }
+  if (usesJobs(text)) {
+    return (
+      `Under its existing \`pre-commit:\` → \`jobs:\`, add this job (first: it is the fastest), ${confirm}:\n` +
+      `- name: nest-secrets\n  run: ${PORTABLE_HOOK_COMMAND}`
+    );
+  }
+  return (
+    `Under its existing \`pre-commit:\` → \`commands:\` (add \`commands:\` if it has none), add this, ${confirm}:\n` +
+    `nest-secrets:\n  run: ${PORTABLE_HOOK_COMMAND}`
+  );
+}
+
+/** Whether `text`'s `pre-commit` has `jobs` and no `commands` (by its YAML when it parses, else by its lines). */
+function usesJobs(text: string): boolean {
+  const { isMap, parseDocument } = yaml();
+  const doc = parseDocument(text);
+  const preCommit = doc.errors.length === 0 ? doc.get('pre-commit', true) : undefined;
+  if (isMap(preCommit)) return preCommit.has('jobs') && !preCommit.has('commands');
+  return /^[ \t]+jobs[ \t]*:/m.test(text) && !/^[ \t]+commands[ \t]*:/m.test(text);
+}
+
+/**
+ * Whether the lefthook configuration `text` runs `nest-secrets … hook run`
+ * on pre-commit: valid YAML whose `pre-commit` → `commands` → <any> → `run`,
+ * or `pre-commit` → `jobs` → [any] → `run`, holds it. Another hook
+ * (`pre-push`), a comment or a file lefthook cannot read does not count.
+ */
+export function runsCommand(text: string): boolean {
+  const { isMap, isSeq, parseDocument } = yaml();
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return false;
+  const preCommit = doc.get('pre-commit', true);
+  if (!isMap(preCommit)) return false;
+  const commands = preCommit.get('commands', true);
+  const jobs = preCommit.get('jobs', true);
+  const entries = [
+    ...(isMap(commands) ? commands.items.map((pair) => pair.value) : []),
+    ...(isSeq(jobs) ? jobs.items : []),
+  ];
+  return entries.some((entry) => {
+    const run = isMap(entry) ? entry.get('run') : undefined;
+    return typeof run === 'string' && /nest-secrets\b.*\bhook run\b/.test(run);
+  });
 }
 
 /** The `yaml` package, loaded on first use: `hook run`, which runs on every commit, never needs it. */

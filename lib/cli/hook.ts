@@ -8,6 +8,7 @@ import { loadLazily } from '../load-lazily';
 import { runHook } from './hook-run';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { shellQuote } from './shell';
+import { PORTABLE_HOOK_COMMAND } from './hook-husky';
 
 /** First comment line of the hook this command writes; how it recognises its own hook. */
 export const HOOK_MARKER = '# nest-secrets pre-commit hook';
@@ -39,17 +40,25 @@ export function registerHook(program: Command, ctx: CliContext): void {
     .action(async () => runHook(ctx));
 }
 
-/** The command the hook runs: this CLI by absolute path, so that only git, sh and node are needed. */
-function hookCommand(ctx: CliContext): { cli: string; line: string } {
-  const cli = ctx.bin;
-  return { cli, line: `node ${shellQuote(cli)} hook run || exit 1` };
+/**
+ * The line to add to a hook that `hook install` did not write: this CLI by
+ * absolute path, so that only git, sh and node are needed; or, in a `shared`
+ * (committed) hooks directory, {@link PORTABLE_HOOK_COMMAND}, which holds no
+ * path of this machine.
+ */
+function hookLine(ctx: CliContext, shared: boolean): string {
+  return `${shared ? PORTABLE_HOOK_COMMAND : `node ${shellQuote(ctx.bin)} hook run`} || exit 1`;
 }
 
-function hookScript(cli: string): string {
-  return `#!/bin/sh
+const SCRIPT_HEAD = `#!/bin/sh
 ${HOOK_MARKER} (written by \`nest-secrets hook install\`): refuses commits that
 # stage a plaintext *-secrets.ini file unless ${ALLOW_FILE} lists it.
-cli=${shellQuote(cli)}
+`;
+
+/** The whole hook `hook install` writes: the CLI by absolute path, or through npx in a `shared` hooks directory. */
+function hookScript(cli: string, shared: boolean): string {
+  if (shared) return `${SCRIPT_HEAD}exec ${PORTABLE_HOOK_COMMAND}\n`;
+  return `${SCRIPT_HEAD}cli=${shellQuote(cli)}
 if [ ! -f "$cli" ]; then
   echo "nest-secrets pre-commit hook: $cli is missing; run \\\`npx nest-secrets hook install\\\` again" >&2
   exit 1
@@ -66,14 +75,19 @@ async function install(ctx: CliContext, options: Pick<CommandOptions, 'dir'>): P
   if (!top) throw new CliError(`${dir} is not inside a git work tree.`);
   const { hookLayout, installHusky, installLefthook } = await installers();
   const layout = await hookLayout(top, ctx.env);
-  if (layout.kind === 'husky') return installHusky(ctx, layout.file, top);
+  if (layout.kind === 'husky') return installHusky(ctx, layout, top);
   if (layout.kind === 'lefthook') return installLefthook(ctx, layout.config, top);
-  await installGitHook(ctx, layout.file, top);
+  await installGitHook(ctx, layout.file, top, layout.shared);
 }
 
-/** Writes (or rewrites) this command's own hook at `file`, or tells how to add it to another one. */
-async function installGitHook(ctx: CliContext, file: string, top: string): Promise<void> {
-  const { cli, line } = hookCommand(ctx);
+/**
+ * Writes (or rewrites) this command's own hook at `file`, or tells how to add
+ * it to another one. `shared`: the hooks directory is in the work tree, so
+ * the hook is portable, and a warning says so.
+ */
+async function installGitHook(ctx: CliContext, file: string, top: string, shared: boolean): Promise<void> {
+  const line = hookLine(ctx, shared);
+  if (shared) ctx.stderr(sharedWarning(file, top));
   const existing = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -90,11 +104,21 @@ async function installGitHook(ctx: CliContext, file: string, top: string): Promi
   }
   await fs.mkdir(path.dirname(file), { recursive: true });
   // Our own hook is rewritten: the CLI may have moved since.
-  await fs.writeFile(file, hookScript(cli), { mode: 0o755 });
+  await fs.writeFile(file, hookScript(ctx.bin, shared), { mode: 0o755 });
   await fs.chmod(file, 0o755);
   ctx.stdout(
     `${existing === undefined ? 'Installed' : 'Updated'} ${file}: commits that stage a plaintext *-secrets.ini are refused ` +
       `(list placeholder-only files in ${path.join(top, ALLOW_FILE)}).\n`,
+  );
+}
+
+/** The warning for a hooks directory (`core.hooksPath`) inside the work tree. */
+function sharedWarning(file: string, top: string): string {
+  const dir = path.relative(top, path.dirname(file)).split(path.sep).join('/') || '.';
+  return (
+    `warning: core.hooksPath (${dir}) is inside the work tree, so its hooks are usually committed and run in ` +
+    `every clone: the hook runs \`${PORTABLE_HOOK_COMMAND}\` (no path of this machine). ` +
+    'Commit it, and have each clone install the package and set core.hooksPath.\n'
   );
 }
 
