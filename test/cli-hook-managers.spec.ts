@@ -262,6 +262,11 @@ describe('hook install with lefthook', () => {
     ['commands', `pre-commit:\n  commands:\n    secrets:\n      run: ${COMMAND}\n`, true],
     ['jobs', `pre-commit:\n  jobs:\n    - run: ${COMMAND}\n`, true],
     ['Yarn PnP', 'pre-commit:\n  commands:\n    s:\n      run: yarn nest-secrets hook run\n', true],
+    [
+      'the bin by path (README)',
+      'pre-commit:\n  commands:\n    s:\n      run: ./node_modules/.bin/nest-secrets hook run\n',
+      true,
+    ],
     ['another hook (pre-push)', `pre-push:\n  commands:\n    nest-secrets:\n      run: ${COMMAND}\n`, false],
     ['a comment', `pre-commit:\n  commands:\n    lint:\n      run: npm run lint # ${COMMAND}\n`, false],
     ['another key than run', `pre-commit:\n  commands:\n    s:\n      glob: ${COMMAND}\n`, false],
