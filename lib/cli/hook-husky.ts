@@ -16,6 +16,7 @@ import { CliError, type CliContext } from './context';
  * downloads anything, and fails (refusing the commit) when nest-secrets is not
  * installed.
  */
+// hook.ts holds the same text (PORTABLE), for the hook it writes in a committed hooks directory.
 export const PORTABLE_HOOK_COMMAND = 'npx --no-install nest-secrets hook run';
 
 /**

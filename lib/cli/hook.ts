@@ -8,7 +8,6 @@ import { loadLazily } from '../load-lazily';
 import { runHook } from './hook-run';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { shellQuote } from './shell';
-import { PORTABLE_HOOK_COMMAND } from './hook-husky';
 
 /** First comment line of the hook this command writes; how it recognises its own hook. */
 export const HOOK_MARKER = '# nest-secrets pre-commit hook';
@@ -41,13 +40,20 @@ export function registerHook(program: Command, ctx: CliContext): void {
 }
 
 /**
+ * The command `hook install` writes into a hooks directory of the work tree
+ * (committed): husky's and lefthook's `npx --no-install nest-secrets hook
+ * run` (`PORTABLE_HOOK_COMMAND` of hook-husky.ts, not imported: `hook run`
+ * loads this file on every commit), with no path of this machine.
+ */
+const PORTABLE = 'npx --no-install nest-secrets hook run';
+
+/**
  * The line to add to a hook that `hook install` did not write: this CLI by
  * absolute path, so that only git, sh and node are needed; or, in a `shared`
- * (committed) hooks directory, {@link PORTABLE_HOOK_COMMAND}, which holds no
- * path of this machine.
+ * (committed) hooks directory, {@link PORTABLE}.
  */
 function hookLine(ctx: CliContext, shared: boolean): string {
-  return `${shared ? PORTABLE_HOOK_COMMAND : `node ${shellQuote(ctx.bin)} hook run`} || exit 1`;
+  return `${shared ? PORTABLE : `node ${shellQuote(ctx.bin)} hook run`} || exit 1`;
 }
 
 const SCRIPT_HEAD = `#!/bin/sh
@@ -57,7 +63,7 @@ ${HOOK_MARKER} (written by \`nest-secrets hook install\`): refuses commits that
 
 /** The whole hook `hook install` writes: the CLI by absolute path, or through npx in a `shared` hooks directory. */
 function hookScript(cli: string, shared: boolean): string {
-  if (shared) return `${SCRIPT_HEAD}exec ${PORTABLE_HOOK_COMMAND}\n`;
+  if (shared) return `${SCRIPT_HEAD}exec ${PORTABLE}\n`;
   return `${SCRIPT_HEAD}cli=${shellQuote(cli)}
 if [ ! -f "$cli" ]; then
   echo "nest-secrets pre-commit hook: $cli is missing; run \\\`npx nest-secrets hook install\\\` again" >&2
@@ -117,7 +123,7 @@ function sharedWarning(file: string, top: string): string {
   const dir = path.relative(top, path.dirname(file)).split(path.sep).join('/') || '.';
   return (
     `warning: core.hooksPath (${dir}) is inside the work tree, so its hooks are usually committed and run in ` +
-    `every clone: the hook runs \`${PORTABLE_HOOK_COMMAND}\` (no path of this machine). ` +
+    `every clone: the hook runs \`${PORTABLE}\` (no path of this machine). ` +
     'Commit it, and have each clone install the package and set core.hooksPath.\n'
   );
 }
