@@ -9,7 +9,13 @@ import { DEFAULT_GRACE_SECONDS, superviseChild, type PreparedRun } from './exec-
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { PIPE_GRACE_MS } from './masked-output';
 import { commandEnv } from './raw-secrets';
-import { checkEnvMappings, emptyMappingWarnings, mappedVariables, parseEnvMapping, type EnvMapping } from './env-mappings';
+import {
+  checkEnvMappings,
+  emptyMappingWarnings,
+  mappedVariables,
+  parseEnvMapping,
+  type EnvMapping,
+} from './env-mappings';
 
 /** Prefix of every variable `exec` sets. */
 export const SECRET_VARIABLE_PREFIX = 'SECRET_';
