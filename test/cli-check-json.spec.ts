@@ -303,6 +303,28 @@ describe('nest-secrets check --json', () => {
     });
   });
 
+  it('a file found but not parsed or decrypted still has its path in `file`; null only when none was found', async () => {
+    const { dir, env, home } = setup();
+    const staging = write(dir, 'staging-secrets.ini', '[a]\nbroken line\n', 0o600);
+    const key = ageKeygen(home, 'key.txt');
+    const production = path.join(dir, 'production-secrets.ini.age');
+    writeFileSync(production, ageEncrypt([key.recipient], secretsFile(0), true));
+    const result = await checkJson(dir, env, '-e', 'staging,production,test');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    const environments = parse(result.stdout).environments;
+    expect(environments.map(({ environment, file, encrypted, ok }) => ({ environment, file, encrypted, ok }))).toEqual([
+      { environment: 'staging', file: staging, encrypted: false, ok: false },
+      { environment: 'production', file: production, encrypted: true, ok: false },
+      { environment: 'test', file: null, encrypted: false, ok: false },
+    ]);
+    expect(environments.map((checked) => checked.problems.map((problem) => problem.code))).toEqual([
+      ['SYNTAX'],
+      ['NO_IDENTITY'],
+      ['FILE_NOT_FOUND'],
+    ]);
+  });
+
   it('a key that may be a value is null, named by its line in the message', async () => {
     const { dir, env } = setup();
     const canaryKey = 'OtherCanary9876543210AbC';

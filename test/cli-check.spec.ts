@@ -524,7 +524,10 @@ describe('nest-secrets check', () => {
         env,
         installed: true,
       });
-      expect(missing.stderr).toBe(notAModule(path.join(dir, 'nope.js')));
+      expect(missing.stderr).toBe(
+        `nest-secrets: --sections ${path.join(dir, 'nope.js')}: not found; build the app first ` +
+          '(--sections names the built module exporting the DTO classes, e.g. dist/secrets.js)\n',
+      );
       expect(missing.status).toBe(2);
       const without = await runCli(['check', '-e', 'production'], { cwd: dir, env, installed: true });
       expect(without.stderr).toBe("error: required option '--sections <module>' not specified\n");

@@ -75,9 +75,42 @@ describe('nest-secrets edit: the editor command, run without a shell', () => {
       env: { ...e.env, EDITOR: 'no-such-editor-nis --wait' },
     });
     expect(result.stderr).toBe(
-      `nest-secrets: the editor (no-such-editor-nis --wait) could not be started (ENOENT); ${e.file} is unchanged.\n`,
+      `nest-secrets: edit: $EDITOR (no-such-editor-nis --wait) could not be started (ENOENT); ${e.file} is unchanged.\n`,
     );
     expect(result.status).toBe(1);
     expect(readFileSync(e.file).equals(e.before)).toBe(true);
+  });
+
+  it('under npx (npm_execpath set) the message says npm set EDITOR from its editor config', async () => {
+    const e = editing();
+    // As `npm_config_editor="/tmp/My Editor/edit" npx nest-secrets edit` leaves the environment: npm copies its
+    // `editor` config into EDITOR, which is then split into words at the space.
+    const result = await runCli(['edit', '-e', 'production'], {
+      cwd: e.dir,
+      env: {
+        ...e.env,
+        npm_execpath: '/usr/lib/node_modules/npm/bin/npm-cli.js',
+        npm_config_editor: '/tmp/No Such Editor/edit',
+        EDITOR: '/tmp/No Such Editor/edit',
+      },
+    });
+    expect(result.stderr).toBe(
+      'nest-secrets: edit: $EDITOR (/tmp/No Such Editor/edit), which npm sets from its `editor` config, ' +
+        `could not be started (ENOENT); ${e.file} is unchanged.\n`,
+    );
+    expect(result.status).toBe(1);
+    expect(readFileSync(e.file).equals(e.before)).toBe(true);
+  });
+
+  it('the default editor is named as such when it fails', async () => {
+    const e = editing();
+    const result = await runCli(['edit', '-e', 'production'], {
+      cwd: e.dir,
+      env: { ...e.env, PATH: path.join(e.home, 'empty-path') },
+    });
+    expect(result.stderr).toBe(
+      `nest-secrets: edit: the default editor (vi) could not be started (ENOENT); ${e.file} is unchanged.\n`,
+    );
+    expect(result.status).toBe(1);
   });
 });

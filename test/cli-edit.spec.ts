@@ -64,7 +64,7 @@ describe('nest-secrets edit', () => {
     const { dir, file, env, record, before } = editing('fail', '[db]\npassword = lost');
     const result = await runCli(['edit', '-e', 'production'], { cwd: dir, env });
     expect(result).toMatchObject({ status: 1, stdout: '' });
-    expect(result.stderr).toBe(`nest-secrets: the editor (${EDITOR}) exited with status 3; ${file} is unchanged.\n`);
+    expect(result.stderr).toBe(`nest-secrets: edit: $EDITOR (${EDITOR}) exited with status 3; ${file} is unchanged.\n`);
     expect(readFileSync(file).equals(before)).toBe(true);
     expectTempGone(record);
   });

@@ -202,6 +202,22 @@ describe('nest-secrets exec --env NAME=section.key', () => {
     expect(replaced.status).toBe(0);
   });
 
+  it('an empty value: a warning on stderr naming the variable and the key (no value); the command still runs', async () => {
+    const s = setup('[database]\nurl =\npassword = database-password-1\n');
+    const result = await execWith(
+      ['--env', 'DATABASE_URL=database.url', '--env', 'DB_PASSWORD=database.password'],
+      { DATABASE_URL: '', DB_PASSWORD: 'database-password-1' },
+      s,
+    );
+    expect(result.stderr).toBe(
+      'warning: exec: --env DATABASE_URL: database.url is empty; DATABASE_URL is set to the empty string\n',
+    );
+    expect(result.stdout).toBe(
+      'SECRET_*: SECRET_DATABASE_PASSWORD SECRET_DATABASE_URL\nDATABASE_URL match\nDB_PASSWORD match\n',
+    );
+    expect(result.status).toBe(0);
+  });
+
   it('--only-mapped allows a SECRET_ name', async () => {
     const s = setup();
     const result = await execWith(

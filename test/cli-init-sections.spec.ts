@@ -41,9 +41,21 @@ const EXPECTED = `# Secrets of this environment, made by \`nest-secrets init --s
 # Keep this file out of git: commit it encrypted (\`nest-secrets encrypt\`) instead.
 # Keys marked "fill in" have no generated value; those not marked optional need one before \`nest-secrets check\` passes.
 
-# ApiKeySecrets, ApiSecrets
+# TokenSecrets
+[tokens]
+session = {{hex:40}}
+long = {{hex:64}}
+short = {{hex:24}}
+ranged = {{hex:50}}
+hex = {{hex:40}}
+capital = {{base64url:40}}
+# fill in (no hex or base64url token passes rules: matches)
+digits =
+# fill in (length rules allow no token of 16 to 2048 characters)
+tiny =
+
+# ApiSecrets, ApiKeySecrets
 [api]
-key = {{hex:40}}
 # fill in (rules: isUrl)
 url =
 # fill in (a number)
@@ -58,6 +70,7 @@ prime =
 region =
 # fill in (optional)
 webhook =
+key = {{hex:40}}
 
 # GithubSecrets
 [github]
@@ -78,19 +91,6 @@ scope =
 # [mail]
 # password = {{hex:40}}
 # host =
-
-# TokenSecrets
-[tokens]
-session = {{hex:40}}
-long = {{hex:64}}
-short = {{hex:24}}
-ranged = {{hex:50}}
-hex = {{hex:40}}
-capital = {{base64url:40}}
-# fill in (no hex or base64url token passes rules: matches)
-digits =
-# fill in (length rules allow no token of 16 to 2048 characters)
-tiny =
 `;
 
 /** The values a person fills in where init wrote "fill in" (required keys only). */
@@ -115,13 +115,13 @@ describe('nest-secrets init --sections', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(
-      `Wrote ${path.join(dir, 'staging-secrets.ini')} (mode 0600, 8 random tokens).\n` +
-        `Wrote ${path.join(dir, 'production-secrets.ini')} (mode 0600, 8 random tokens).\n` +
+      `Wrote ${path.join(dir, 'staging-secrets.ini')} (mode 0600, 7 random tokens).\n` +
+        `Wrote ${path.join(dir, 'production-secrets.ini')} (mode 0600, 7 random tokens).\n` +
         'Next steps:\n' +
-        '  1. Fill in the values marked "fill in": [api] url, port, mode, debug, prime, region; [tokens] digits, tiny.\n' +
+        '  1. Fill in the values marked "fill in": [tokens] digits, tiny; [api] url, port, mode, debug, prime, region.\n' +
         '  2. Encrypt staging before it goes anywhere: nest-secrets encrypt --environment staging, commit staging-secrets.ini.age, delete staging-secrets.ini.\n' +
         '  3. Encrypt production before it goes anywhere: nest-secrets encrypt --environment production, commit production-secrets.ini.age, delete production-secrets.ini.\n' +
-        `  4. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections ${SECTIONS}.\n`,
+        `  4. Before deploying, validate with your DTOs: nest-secrets check --environment staging,production --sections ${SECTIONS}.\n`,
     );
     expect(result.status).toBe(0);
     const tokens = ['staging', 'production'].flatMap((environment) => {
@@ -132,7 +132,7 @@ describe('nest-secrets init --sections', () => {
     expect(tokens).toHaveLength(16);
     expect(new Set(tokens).size).toBe(16);
     // The base64url token is there because /[A-Z]/ refuses hex: it has a capital letter.
-    expect(tokens[7]).toMatch(/[A-Z]/);
+    expect(tokens[5]).toMatch(/[A-Z]/);
   });
 
   it('the written file passes check --sections once the "fill in" keys are filled (exit 0, exact summary)', async () => {
@@ -153,7 +153,7 @@ describe('nest-secrets init --sections', () => {
     expect(check).toEqual({
       status: 0,
       signal: null,
-      stdout: `${file}: ok (environment production; 3 sections: api, github, tokens; 22 keys)\n`,
+      stdout: `${file}: ok (environment production; 3 sections: tokens, api, github; 22 keys)\n`,
       stderr: '',
     });
   });
@@ -170,8 +170,8 @@ describe('nest-secrets init --sections', () => {
     const empty = (section: string, cls: string, key: string) =>
       `${file}:${line(key)} [${section}] ${key}: empty value: ${cls}.${key} is required (mark it @IsOptional() to allow an empty value)\n`;
     expect(check.stderr).toBe(
-      ['url', 'port', 'mode', 'debug', 'prime', 'region'].map((key) => empty('api', 'ApiSecrets', key)).join('') +
-        ['digits', 'tiny'].map((key) => empty('tokens', 'TokenSecrets', key)).join(''),
+      ['digits', 'tiny'].map((key) => empty('tokens', 'TokenSecrets', key)).join('') +
+        ['url', 'port', 'mode', 'debug', 'prime', 'region'].map((key) => empty('api', 'ApiSecrets', key)).join(''),
     );
     expect(check.status).toBe(1);
   });
@@ -190,11 +190,32 @@ describe('nest-secrets init --sections', () => {
       ['development', 'test', 'production']
         .map(
           (environment) =>
-            `${path.join(dir, `${environment}-secrets.ini`)}: ok (environment ${environment}; 5 sections: authentication, authomatic, facebook, session, twitter; 15 keys)\n`,
+            `${path.join(dir, `${environment}-secrets.ini`)}: ok (environment ${environment}; 5 sections: authentication, authomatic, session, facebook, twitter; 15 keys)\n`,
         )
         .join(''),
     );
     expect(check.status).toBe(0);
+  });
+
+  it('sections are written in export order: an ES module declaring ZetaSecrets before AlphaSecrets', async () => {
+    const { dir, env } = setup();
+    const module = path.resolve('test/fixtures/init/export-order.mjs');
+    const result = await runCli(['init', '-e', 'staging', '--sections', module], { cwd: dir, env, installed: true });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const text = readFileSync(path.join(dir, 'staging-secrets.ini'), 'utf8');
+    expect(text.split('\n').filter((line) => line.startsWith('['))).toEqual(['[zeta]', '[alpha]']);
+  });
+
+  it('a --sections module that does not exist is "not found" (exit 2), nothing written', async () => {
+    const { dir, env } = setup();
+    const result = await runCli(['init', '--sections', 'dist/nope.js'], { cwd: dir, env });
+    expect(result.stderr).toBe(
+      `nest-secrets: --sections ${path.join(dir, 'dist/nope.js')}: not found; build the app first ` +
+        '(--sections names the built module exporting the DTO classes, e.g. dist/secrets.js)\n',
+    );
+    expect(result.status).toBe(2);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('--sections and --template together are bad usage (exit 2), nothing written', async () => {

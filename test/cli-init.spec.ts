@@ -47,7 +47,7 @@ const NEXT_STEPS =
   'Next steps:\n' +
   '  1. Fill in the empty values you need: [facebook] consumer_key, consumer_secret, callback_url; [twitter] consumer_key, consumer_secret, callback_url. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.\n' +
   '  2. Encrypt production before it goes anywhere: nest-secrets encrypt --environment production, commit production-secrets.ini.age, delete production-secrets.ini.\n' +
-  '  3. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.\n';
+  '  3. Before deploying, validate with your DTOs: nest-secrets check --environment development,test,production --sections <module>.\n';
 
 /** The built-in template as written, its two tokens as `<session>` and `<jwt>`. */
 const BUILT_IN_NEST_EXAMPLE = `# Secrets of this environment, made by \`nest-secrets init\`.
@@ -135,7 +135,7 @@ describe('nest-secrets init', () => {
         '  1. Fill in the empty values you need: [app] f. An OAuth provider whose consumer_key and consumer_secret are both empty is simply not configured.\n' +
         '  2. Encrypt staging before it goes anywhere: nest-secrets encrypt --environment staging, commit staging-secrets.ini.age, delete staging-secrets.ini.\n' +
         '  3. Encrypt production before it goes anywhere: nest-secrets encrypt --environment production, commit production-secrets.ini.age, delete production-secrets.ini.\n' +
-        '  4. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections <module>.\n',
+        '  4. Before deploying, validate with your DTOs: nest-secrets check --environment staging,production --sections <module>.\n',
     );
     const all: string[] = [];
     for (const environment of ['staging', 'production']) {

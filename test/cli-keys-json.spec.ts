@@ -120,8 +120,8 @@ describe('nest-secrets keys --json', () => {
       schema: 'nest-secrets/keys@1',
       ok: false,
       environment: 'production',
-      file: null,
-      encrypted: false,
+      file,
+      encrypted: true,
       sources: [],
       sections: [],
       problems: [
@@ -264,7 +264,7 @@ describe('nest-secrets keys --json', () => {
       schema: 'nest-secrets/keys@1',
       ok: false,
       environment: 'production',
-      file: null,
+      file,
       encrypted: false,
       sources: [],
       sections: [],
@@ -316,7 +316,11 @@ describe('nest-secrets keys --json', () => {
       environment: 'production',
       file: path.join(dir, 'production-secrets.ini'),
       encrypted: false,
-      sources: [],
+      // The sources given, also the one that failed.
+      sources: [
+        { kind: 'directory', path: first },
+        { kind: 'directory', path: second },
+      ],
       sections: [],
       problems: [
         { severity: 'warning', code: 'INSECURE_MODE', file: first, ...at, message: warning },

@@ -100,7 +100,7 @@ describe('a CLI from a second copy of the package', () => {
       `Wrote ${file} (mode 0600, 1 random token).\n` +
         'Next steps:\n' +
         '  1. Fill in the values marked "fill in": [session] cookie_name.\n' +
-        '  2. Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections secrets.js.\n',
+        '  2. Before deploying, validate with your DTOs: nest-secrets check --environment development --sections secrets.js.\n',
     );
     expect(sections).toBe(path.join(dir, 'secrets.js'));
   });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../lib/cli/context';
-import { chooseEditor, editorCommandLine, type ChosenEditor } from '../lib/cli/editor-command';
+import { chooseEditor, describeEditor, editorCommandLine, type ChosenEditor } from '../lib/cli/editor-command';
 import { tempDir } from './helpers/cli';
 
 const FILE = '/tmp/nest-secrets-edit-1-x/production-secrets.ini';
@@ -30,6 +30,22 @@ describe('chooseEditor: git order', () => {
     expect(chooseEditor({ VISUAL: '', EDITOR: 'vim' }, 'linux')).toEqual({ text: 'vim', variable: 'EDITOR' });
     expect(chooseEditor({}, 'linux')).toEqual({ text: 'vi', variable: undefined });
     expect(chooseEditor({ EDITOR: '' }, 'win32')).toEqual({ text: 'notepad', variable: undefined });
+  });
+
+  it('under npm (npm_execpath set) EDITOR is marked as set by npm', () => {
+    expect(chooseEditor({ npm_execpath: '/npm-cli.js', EDITOR: 'vi' }, 'linux')).toEqual({
+      text: 'vi',
+      variable: 'EDITOR',
+      fromNpm: true,
+    });
+    expect(chooseEditor({ npm_execpath: '/npm-cli.js', VISUAL: 'code --wait', EDITOR: 'vi' }, 'linux')).toEqual({
+      text: 'code --wait',
+      variable: 'VISUAL',
+    });
+    expect(describeEditor({ text: 'vi', variable: 'EDITOR', fromNpm: true })).toBe(
+      '$EDITOR (vi), which npm sets from its `editor` config,',
+    );
+    expect(describeEditor({ text: 'vi', variable: undefined })).toBe('the default editor (vi)');
   });
 
   it('TERM=dumb skips VISUAL, and without EDITOR is an error (as git)', () => {

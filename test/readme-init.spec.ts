@@ -77,7 +77,7 @@ describe("README: init --sections writes the app's sections", () => {
     expect(check).toEqual({
       status: 0,
       signal: null,
-      stdout: `${file}: ok (environment production; 2 sections: database, session; 3 keys)\n`,
+      stdout: `${file}: ok (environment production; 2 sections: session, database; 3 keys)\n`,
       stderr: '',
     });
   });

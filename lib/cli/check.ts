@@ -17,6 +17,7 @@ import { EXIT_PROBLEM, plural, type CliContext } from './context';
 import { plaintextPath } from './file-names';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
+import { foundSecretsFile } from './json-file';
 import { printReport, ReportedExit, reserveStdout } from './json-output';
 import {
   CHECK_REPORT_SCHEMA,
@@ -228,8 +229,17 @@ async function checkEnvironment(run: CheckRun, findings: Findings, environment: 
         `(environment ${environment}; ${plural(sections.length, 'section')}: ${sections.join(', ')}; ${plural(keys, 'key')})\n`,
     );
   }
-  const file = raw?.file ?? null;
-  return { environment, file, encrypted: raw?.encrypted ?? false, ok, sections, keys, problems: findings.reported };
+  // Not read: the file found all the same (it failed to be read, decrypted or parsed), if any.
+  const file = raw ? { path: raw.file!, encrypted: raw.encrypted } : foundSecretsFile(run.dir, environment);
+  return {
+    environment,
+    file: file?.path ?? null,
+    encrypted: file?.encrypted ?? false,
+    ok,
+    sections,
+    keys,
+    problems: findings.reported,
+  };
 }
 
 /**

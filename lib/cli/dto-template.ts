@@ -1,7 +1,7 @@
 /**
  * The template `init --sections` builds from the app's `@SecretsSection`
  * classes: every section and every declared key (sections in the order of
- * their first class, keys in declaration order, base classes first), with a fresh token for each key whose rules allow one (see
+ * their first class in export order, keys in declaration order, base classes first), with a fresh token for each key whose rules allow one (see
  * `token-rules.ts`) and `# fill in (<reason>)` above each other key.
  */
 import { getSectionOptions } from '../dto/decorators';
@@ -24,7 +24,7 @@ export interface SectionPlan {
 /** What `init --sections` writes, decided once; {@link renderDtoTemplate} draws the tokens per file. */
 export interface DtoTemplate {
   readonly sections: readonly SectionPlan[];
-  /** Number of tokens per rendered file. */
+  /** Number of tokens per rendered file, those of commented-out optional sections left out. */
   readonly tokens: number;
   /** `[section] key, key` for each section with required keys to fill in, optional sections left out. */
   readonly required: readonly string[];
@@ -67,7 +67,11 @@ export function planDtoTemplate(classes: readonly SecretsClass[]): DtoTemplate {
     optional: section.optional,
     keys: [...section.keys].map(([key, declarations]) => ({ key, plan: planKey(declarations) })),
   }));
-  const tokens = planned.flatMap((s) => s.keys).filter(({ plan }) => plan.kind === 'token').length;
+  // Tokens in a commented-out optional section are not counted: nothing reads them until it is uncommented.
+  const tokens = planned
+    .filter((s) => !s.optional)
+    .flatMap((s) => s.keys)
+    .filter(({ plan }) => plan.kind === 'token').length;
   const required = planned
     .filter((s) => !s.optional)
     .map((s) => ({ name: s.name, keys: s.keys.filter(({ plan }) => plan.kind === 'fill' && !plan.optional) }))

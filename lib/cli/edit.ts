@@ -8,7 +8,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../sources/read';
 import { readRegularFile, type ReadProblem } from '../files/read-file';
 import { CliError, plural, type CliContext } from './context';
 import { childStdio, copyChildOutput, spawnCommand } from './children';
-import { chooseEditor, editorCommandLine, type ChosenEditor } from './editor-command';
+import { chooseEditor, describeEditor, editorCommandLine, type ChosenEditor } from './editor-command';
 import { encryptedPath, plaintextPath } from './file-names';
 import { describeReadProblem, pathExists } from './files';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
@@ -120,7 +120,7 @@ async function editUntilValid(ctx: CliContext, plan: EditPlan, file: string): Pr
   for (;;) {
     const editor = chooseEditor(ctx.env);
     const outcome = await runEditor(editor, file, ctx);
-    if (outcome !== 'ok') throw new CliError(`the editor (${editor.text}) ${outcome}; ${target} is unchanged.`);
+    if (outcome !== 'ok') throw new CliError(`edit: ${describeEditor(editor)} ${outcome}; ${target} is unchanged.`);
     const edited = await readEdited(file, target);
     if (Buffer.compare(edited, original) === 0) {
       ctx.stdout(exists ? `No changes; ${target} is unchanged.\n` : `Nothing written; ${target} was not created.\n`);

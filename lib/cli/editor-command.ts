@@ -18,6 +18,24 @@ export interface CommandLine {
 export interface ChosenEditor {
   readonly text: string;
   readonly variable: 'VISUAL' | 'EDITOR' | undefined;
+  /**
+   * Whether npm put `EDITOR` there: under `npx` / `npm exec` / `npm run`
+   * (`npm_execpath` is set), npm always sets `EDITOR` from its `editor`
+   * config (default: the caller's `EDITOR`, else `VISUAL`, else `vi`).
+   */
+  readonly fromNpm?: boolean;
+}
+
+/**
+ * Where the editor string came from, with the string, as the subject of a
+ * message: `$VISUAL (code --wait)`, `$EDITOR (vi)`,
+ * `$EDITOR (vi), which npm sets from its \`editor\` config,` or
+ * `the default editor (vi)`.
+ */
+export function describeEditor(editor: ChosenEditor): string {
+  if (editor.variable === undefined) return `the default editor (${editor.text})`;
+  const npm = editor.fromNpm ? ', which npm sets from its `editor` config,' : '';
+  return `$${editor.variable} (${editor.text})${npm}`;
 }
 
 /** The editor when neither variable is set: `vi`, or `notepad` on Windows (which has no `vi`). */
@@ -27,7 +45,8 @@ export function defaultEditor(platform: NodeJS.Platform): string {
 
 /**
  * Git's order: `VISUAL` (skipped when `TERM=dumb`), then `EDITOR`, then
- * {@link defaultEditor}. An empty variable counts as unset.
+ * {@link defaultEditor}. An empty variable counts as unset. Under npm
+ * (`npm_execpath` set) `EDITOR` is npm's `editor` config: `fromNpm` says so.
  *
  * @throws CliError when `TERM=dumb` and `EDITOR` is unset (as git: a dumb
  *   terminal cannot run `vi`)
@@ -37,7 +56,10 @@ export function chooseEditor(env: Environment, platform: NodeJS.Platform = proce
   const visual = dumb ? undefined : ownString(env, 'VISUAL');
   if (visual !== undefined) return { text: visual, variable: 'VISUAL' };
   const editor = ownString(env, 'EDITOR');
-  if (editor !== undefined) return { text: editor, variable: 'EDITOR' };
+  if (editor !== undefined) {
+    const fromNpm = ownString(env, 'npm_execpath') !== undefined;
+    return fromNpm ? { text: editor, variable: 'EDITOR', fromNpm } : { text: editor, variable: 'EDITOR' };
+  }
   if (dumb) throw new CliError('edit: the terminal is dumb (TERM=dumb) and EDITOR is not set; set EDITOR.');
   return { text: defaultEditor(platform), variable: undefined };
 }
@@ -59,7 +81,7 @@ export function editorCommandLine(editor: ChosenEditor, file: string, platform: 
   const problem = needsShell(editor.text, windows);
   const refuse = (why: string) =>
     new CliError(
-      `edit: ${editor.variable ? `$${editor.variable}` : 'the editor'} (${editor.text}) ${why}; ` +
+      `edit: ${describeEditor(editor)} ${why}; ` +
         'edit runs the editor without a shell: set it to a program and its arguments, or to a script.',
     );
   if (problem) throw refuse(problem);

@@ -150,6 +150,25 @@ export function mappedVariables(
   return variables;
 }
 
+/**
+ * One warning line (for stderr) per mapping whose value is empty: the
+ * command still runs, with the variable set to the empty string. Names only,
+ * never a value; the `section.key` only when it looks like names.
+ *
+ * @param variables what {@link mappedVariables} returned for `mappings`
+ */
+export function emptyMappingWarnings(
+  mappings: readonly EnvMapping[],
+  variables: Readonly<Record<string, string>>,
+): string[] {
+  return mappings
+    .filter(({ name }) => variables[name] === '')
+    .map(({ name, section, key }) => {
+      const where = isPresentableName(section) && isPresentableName(key) ? `${section}.${key}` : 'its key';
+      return `warning: exec: --env ${name}: ${where} is empty; ${name} is set to the empty string\n`;
+    });
+}
+
 function lookUp(
   { name, section, key }: EnvMapping,
   raw: RawSections,

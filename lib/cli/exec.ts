@@ -9,7 +9,13 @@ import { DEFAULT_GRACE_SECONDS, superviseChild, type PreparedRun } from './exec-
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { PIPE_GRACE_MS } from './masked-output';
 import { commandEnv } from './raw-secrets';
-import { checkEnvMappings, mappedVariables, parseEnvMapping, type EnvMapping } from './env-mappings';
+import {
+  checkEnvMappings,
+  emptyMappingWarnings,
+  mappedVariables,
+  parseEnvMapping,
+  type EnvMapping,
+} from './env-mappings';
 
 /** Prefix of every variable `exec` sets. */
 export const SECRET_VARIABLE_PREFIX = 'SECRET_';
@@ -97,14 +103,16 @@ async function exec(ctx: CliContext, command: string, args: readonly string[], o
   const load = () => loadRawSecrets({ environment: options.environment, directory, env });
   // Only --mask needs the masker's file.
   const masking = options.mask ? await loadMasker() : undefined;
-  const prepare = (raw: RawSecrets): PreparedRun => ({
+  const prepare = (raw: RawSecrets): PreparedRun => {
     // A file was read (no `values` option), so `file` is set.
-    variables: {
-      ...(options.onlyMapped ? {} : secretVariables(raw.raw, raw.file!)),
-      ...mappedVariables(mappings, raw.raw, raw.file!),
-    },
-    masker: masking ? new masking.Masker(fileValues(raw.raw, masking), { extraForms: true }) : undefined,
-  });
+    const mapped = mappedVariables(mappings, raw.raw, raw.file!);
+    // On every load (--watch too): an empty value is most likely a key not filled in yet.
+    for (const warning of emptyMappingWarnings(mappings, mapped)) ctx.stderr(warning);
+    return {
+      variables: { ...(options.onlyMapped ? {} : secretVariables(raw.raw, raw.file!)), ...mapped },
+      masker: masking ? new masking.Masker(fileValues(raw.raw, masking), { extraForms: true }) : undefined,
+    };
+  };
   const raw = await load();
   const run = prepare(raw);
   const code = options.watch

@@ -258,7 +258,7 @@ function nextSteps(ctx: CliContext, template: InitTemplate, environments: readon
     );
   }
   steps.push(
-    `Before deploying, validate with your DTOs: nest-secrets check --environment <name> --sections ${template.sections ?? '<module>'}.`,
+    `Before deploying, validate with your DTOs: nest-secrets check --environment ${environments.join(',')} --sections ${template.sections ?? '<module>'}.`,
   );
   ctx.stdout(`Next steps:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
 }

@@ -62,7 +62,11 @@ export interface CheckReport {
 /** One environment of a {@link CheckReport}. */
 export interface CheckedEnvironment {
   readonly environment: string;
-  /** The secrets file that was read (`…-secrets.ini` or `….ini.age`); `null` when none could be read. */
+  /**
+   * The secrets file found (`…-secrets.ini`, else `….ini.age`), also when it
+   * could not be read, decrypted or parsed; `null` when neither exists, or
+   * both do (`AMBIGUOUS_FILE`).
+   */
   readonly file: string | null;
   /** Whether `file` is age-encrypted (decrypted in memory). */
   readonly encrypted: boolean;
@@ -82,14 +86,22 @@ export interface CheckedEnvironment {
 /** What `nest-secrets keys --json` prints. */
 export interface KeysReport {
   readonly schema: typeof KEYS_REPORT_SCHEMA;
-  /** No error: the file (and every `--secrets-dir`) could be read and parsed. */
+  /**
+   * No error: the file (and every `--secrets-dir`) could be read and parsed,
+   * so every key is listed. It does not say the app would load: a variable
+   * that is unset (no fallback) or in `conflict` shows only in its `state`.
+   */
   readonly ok: boolean;
   readonly environment: string;
-  /** The secrets file that was read; `null` when it could not be (a later source failing leaves it set). */
+  /**
+   * The secrets file found (`…-secrets.ini`, else `….ini.age`), also when it
+   * could not be read, decrypted or parsed; `null` when neither exists, or
+   * both do (`AMBIGUOUS_FILE`).
+   */
   readonly file: string | null;
   /** Whether `file` is age-encrypted (decrypted in memory). */
   readonly encrypted: boolean;
-  /** The sources read after the file, in order: each `--secrets-dir`, then `--env-prefix`; `[]` when `ok` is false. */
+  /** The sources read after the file, in order: each `--secrets-dir`, then `--env-prefix` — as given, also when `ok` is false. */
   readonly sources: readonly LaterSource[];
   /** In file order, then sections only later sources hold; `[]` when `ok` is false. */
   readonly sections: readonly ListedSection[];

@@ -11,6 +11,7 @@ import { formatProblem } from '../errors';
 import { matchEnvOverrides } from '../sources/env-overrides';
 import { variableLabel, type Origin } from '../sources/origin';
 import { readSecretsDirectory } from '../sources/secrets-directory';
+import { foundSecretsFile } from './json-file';
 import { printReport, ReportedExit } from './json-output';
 import {
   KEYS_REPORT_SCHEMA,
@@ -123,19 +124,32 @@ async function keysJson(ctx: CliContext, options: KeysOptions): Promise<void> {
     };
   } catch (error) {
     if (!(error instanceof SecretsError)) throw error;
+    // The file found, also when it could not be read, decrypted or parsed.
+    const file = progress.file ?? foundSecretsFile(resolveDir(ctx, options.dir), options.environment);
     report = {
       schema: KEYS_REPORT_SCHEMA,
       ok: false,
       environment: options.environment,
-      file: progress.file?.path ?? null,
-      encrypted: progress.file?.encrypted ?? false,
-      sources: [],
+      file: file?.path ?? null,
+      encrypted: file?.encrypted ?? false,
+      sources: givenSources(ctx, options),
       sections: [],
       problems: [...warnings(), ...error.problems.map((problem) => reportedProblem(problem, 'error'))],
     };
   }
   printReport(ctx, report);
   if (!report.ok) throw new ReportedExit(EXIT_PROBLEM);
+}
+
+/** The sources `--secrets-dir` and `--env-prefix` name, in the order they are read (whether read or not). */
+function givenSources(ctx: CliContext, options: KeysOptions): LaterSource[] {
+  return commandSources(ctx, options).flatMap((source): LaterSource[] =>
+    source.kind === 'directory'
+      ? [{ kind: 'directory', path: source.path }]
+      : source.kind === 'env'
+        ? [{ kind: 'variables', prefix: source.prefix }]
+        : [],
+  );
 }
 
 /** A key of the INI file: by name unless it looks like a value, with the variables it reads. */

@@ -18,12 +18,12 @@ const MODULE_EXTENSION = /\.(?:js|cjs|mjs)$/;
 
 /**
  * Imports `specifier` (a path, relative to `cwd`) and returns every exported
- * class that carries its own `@SecretsSection`, in the order the module
- * namespace lists them (export names sorted, then the `default` export's
- * properties). A CommonJS module's `module.exports` properties count as exports.
+ * class that carries its own `@SecretsSection`, in export order (see
+ * {@link exportOrder}). A CommonJS module's `module.exports` properties count
+ * as exports.
  *
- * @throws CliError (exit 2) when `specifier` is not a regular `.js`, `.cjs`
- *   or `.mjs` file or exports no such class; (exit 1) when importing it
+ * @throws CliError (exit 2) when `specifier` does not exist ("not found"), is
+ *   not a regular `.js`, `.cjs` or `.mjs` file, or exports no such class; (exit 1) when importing it
  *   throws, or never settles (a top-level `await` of something that never
  *   comes, once nothing else keeps the process running).
  */
@@ -32,7 +32,13 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
   // Checked before the import: a `.env`, a key file or a device would be run as
   // code, its content quoted by the syntax error (or read without end).
   const stat = await fs.stat(file).catch(() => undefined);
-  if (!MODULE_EXTENSION.test(file) || !stat?.isFile()) {
+  if (!stat) {
+    throw new CliError(
+      `--sections ${file}: not found; build the app first (--sections names the built module exporting the DTO classes, e.g. dist/secrets.js)`,
+      EXIT_USAGE,
+    );
+  }
+  if (!MODULE_EXTENSION.test(file) || !stat.isFile()) {
     throw new CliError(
       `--sections ${file}: must be a regular file ending in .js, .cjs or .mjs (the built module exporting the DTO classes)`,
       EXIT_USAGE,
@@ -48,11 +54,7 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot import the --sections module ${file}: ${describeImportError(error)}`, EXIT_PROBLEM);
   }
-  const candidates: unknown[] = Object.values(namespace);
-  const fallback = namespace.default;
-  if (fallback !== null && (typeof fallback === 'object' || typeof fallback === 'function')) {
-    candidates.push(...Object.values(fallback));
-  }
+  const candidates = await exportOrder(namespace, file);
   const classes: SecretsClass[] = [];
   for (const candidate of candidates) {
     if (typeof candidate !== 'function' || classes.includes(candidate as SecretsClass)) continue;
@@ -71,6 +73,30 @@ export async function loadSectionClasses(cwd: string, specifier: string): Promis
     );
   }
   return classes;
+}
+
+/**
+ * The module's exports in the order they were exported: first the `default`
+ * export's properties in insertion order (a CommonJS module's
+ * `module.exports`), then the named exports — which a module namespace lists
+ * sorted by name — ordered by where each one's source text starts in `file`
+ * (`Function.prototype.toString`; an ES module's classes declared there), the
+ * others after, by name.
+ */
+async function exportOrder(namespace: Record<string, unknown>, file: string): Promise<unknown[]> {
+  const fallback = namespace.default;
+  const first =
+    fallback !== null && (typeof fallback === 'object' || typeof fallback === 'function')
+      ? Object.values(fallback)
+      : [];
+  const named = Object.values(namespace).filter((value) => !first.includes(value));
+  const source = await fs.readFile(file, 'utf8').catch(() => '');
+  const position = (value: unknown): number => {
+    const at = typeof value === 'function' ? source.indexOf(Function.prototype.toString.call(value)) : -1;
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  // Array.prototype.sort is stable: those not found keep the namespace's order (by name).
+  return [...first, ...named.sort((a, b) => position(a) - position(b))];
 }
 
 // The message of an import error may quote the module's source or whatever the
