@@ -63,3 +63,35 @@ describe('loadLazily where the package is bundled', () => {
     ).toBe('imported');
   });
 });
+
+describe('spawnCommand on Windows', () => {
+  it('goes through cross-spawn: a command not found as an .exe runs through %comspec% with /d /s /c', async () => {
+    const { spawnCommand } = await import('../lib/cli/children');
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    const comspec = process.env.comspec;
+    Object.defineProperty(process, 'platform', { ...platform, value: 'win32' });
+    process.env.comspec = '/nonexistent/atk15-cmd.exe';
+    try {
+      const child = spawnCommand('atk15-missing', ['a b'], { stdio: 'ignore' });
+      const failed = new Promise<string>((resolve) =>
+        child.once('error', (e: NodeJS.ErrnoException) => resolve(e.code!)),
+      );
+      expect(child.spawnargs).toEqual(['/nonexistent/atk15-cmd.exe', '/d', '/s', '/c', '"atk15-missing ^"a^ b^""']);
+      expect(await failed).toBe('ENOENT');
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+      if (comspec === undefined) delete process.env.comspec;
+      else process.env.comspec = comspec;
+    }
+  });
+
+  it('elsewhere runs the command itself', async () => {
+    const { spawnCommand } = await import('../lib/cli/children');
+    const child = spawnCommand('atk15-missing', ['a b'], { stdio: 'ignore' });
+    const failed = new Promise<string>((resolve) =>
+      child.once('error', (e: NodeJS.ErrnoException) => resolve(e.code!)),
+    );
+    expect(child.spawnargs).toEqual(['atk15-missing', 'a b']);
+    expect(await failed).toBe('ENOENT');
+  });
+});
