@@ -66,7 +66,7 @@ describe('loadLazily where the package is bundled', () => {
 
 describe('spawnCommand on Windows', () => {
   it('goes through cross-spawn: a command not found as an .exe runs through %comspec% with /d /s /c', async () => {
-    const { spawnCommand } = await import('../lib/cli/children');
+    const { spawnCommand } = await import('../lib/cli/children.js');
     const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
     const comspec = process.env.comspec;
     Object.defineProperty(process, 'platform', { ...platform, value: 'win32' });
@@ -86,7 +86,7 @@ describe('spawnCommand on Windows', () => {
   });
 
   it('elsewhere runs the command itself', async () => {
-    const { spawnCommand } = await import('../lib/cli/children');
+    const { spawnCommand } = await import('../lib/cli/children.js');
     const child = spawnCommand('atk15-missing', ['a b'], { stdio: 'ignore' });
     const failed = new Promise<string>((resolve) =>
       child.once('error', (e: NodeJS.ErrnoException) => resolve(e.code!)),

@@ -43,8 +43,9 @@ class QuietEu implements ValidatorConstraintInterface {
 // A thenable that is not a Promise: class-validator treats any object with `then` as one.
 @ValidatorConstraint({ name: 'thenableEu' })
 class ThenableEu implements ValidatorConstraintInterface {
-  validate(value: unknown): PromiseLike<boolean> {
-    return { then: (resolve) => Promise.resolve(resolve?.(value === 'eu')) } as PromiseLike<boolean>;
+  validate(value: unknown): Promise<boolean> {
+    const thenable = { then: (resolve: (result: boolean) => unknown) => resolve(value === 'eu') };
+    return thenable as unknown as Promise<boolean>;
   }
 }
 
