@@ -12,6 +12,7 @@ import { defineConfig } from 'vitest/config';
  */
 const ISOLATED = [
   'test/check-reads-once.spec.ts',
+  'test/cli-command-load-failure.spec.ts',
   'test/enumeration.spec.ts',
   'test/logging-recipes.spec.ts',
   'test/module/config-service.spec.ts',

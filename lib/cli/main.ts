@@ -21,6 +21,8 @@ import { CliError, ReportedExit, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliCont
 
 type Register = (program: Command, ctx: CliContext) => void;
 
+const PROGRAM_NAME = 'nest-secrets';
+
 /**
  * `require(specifier)` once built; `viaImport` where the sources run as
  * TypeScript (vitest), which `require` cannot load. An `import()` of the
@@ -150,7 +152,7 @@ export const COMMAND_FILES: readonly string[] = Object.keys(MODULES);
  */
 export async function buildProgram(ctx: CliContext, loaded: readonly string[] = COMMAND_FILES): Promise<Command> {
   const terms = new WeakMap<Command, string>();
-  const program = new Command('nest-secrets')
+  const program = new Command(PROGRAM_NAME)
     .description('Create, check, encrypt, edit and use per-environment <env>-secrets.ini files (age-encrypted or not).')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
@@ -188,17 +190,17 @@ function stubCommand(program: Command, { name, summary, hidden }: CommandStub): 
  * @returns the exit code; output goes through `ctx`
  */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
-  const commands = commandsFor(argv.slice(2));
-  const program = await buildProgram(ctx, commands);
   try {
+    // Loading a command's files is inside: what fails there is reported as any other error.
+    const program = await buildProgram(ctx, commandsFor(argv.slice(2)));
     await program.parseAsync([...argv]);
     return EXIT_OK;
   } catch (error) {
-    return report(error, ctx, program);
+    return report(error, ctx);
   }
 }
 
-function report(error: unknown, ctx: CliContext, program: Command): number {
+function report(error: unknown, ctx: CliContext): number {
   // Commander has printed its message already; help and --version end with 0.
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   // A `--json` report or `exec`'s child has spoken for itself.
@@ -209,17 +211,17 @@ function report(error: unknown, ctx: CliContext, program: Command): number {
     return EXIT_PROBLEM;
   }
   if (error instanceof CliError) {
-    ctx.stderr(`${program.name()}: ${error.message}\n`);
+    ctx.stderr(`${PROGRAM_NAME}: ${error.message}\n`);
     return error.exitCode;
   }
   const errno = error as NodeJS.ErrnoException;
   if (errno && typeof errno.code === 'string' && typeof errno.syscall === 'string') {
-    ctx.stderr(`${program.name()}: ${errno.syscall} ${errno.path ?? ''} failed: ${errno.code}\n`);
+    ctx.stderr(`${PROGRAM_NAME}: ${errno.syscall} ${errno.path ?? ''} failed: ${errno.code}\n`);
     return EXIT_PROBLEM;
   }
   // Anything else is a bug; its message could quote input, so only its kind is shown.
   ctx.stderr(
-    `${program.name()}: unexpected ${(error as Error)?.name ?? 'error'}; set NEST_SECRETS_DEBUG=1 to see the stack\n`,
+    `${PROGRAM_NAME}: unexpected ${(error as Error)?.name ?? 'error'}; set NEST_SECRETS_DEBUG=1 to see the stack\n`,
   );
   if (ctx.env.NEST_SECRETS_DEBUG === '1') ctx.stderr(`${(error as Error)?.stack}\n`);
   return EXIT_PROBLEM;
