@@ -2,7 +2,7 @@
  * The `file` of a JSON report when reading failed: the secrets file that was
  * found, read or not, as the loader chooses it.
  */
-import { statSync } from 'node:fs';
+import { derivedFile } from '../sources/read';
 import { encryptedPath, plaintextPath } from './file-names';
 
 /** A secrets file that exists: its path and whether it is the `.age` one. */
@@ -22,20 +22,7 @@ export interface FoundFile {
  *   the loader reads neither)
  */
 export function foundSecretsFile(dir: string, environment: string): FoundFile | undefined {
-  const plain = plaintextPath(dir, environment);
-  const age = encryptedPath(dir, environment);
-  const hasPlain = exists(plain);
-  const hasAge = exists(age);
-  if (hasPlain === hasAge) return undefined;
-  return hasPlain ? { path: plain, encrypted: false } : { path: age, encrypted: true };
-}
-
-function exists(file: string): boolean {
-  try {
-    // stat, not lstat: a dangling symlink is no file.
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
+  const found = derivedFile(plaintextPath(dir, environment));
+  if (found === 'both' || found === 'neither') return undefined;
+  return { path: found, encrypted: found === encryptedPath(dir, environment) };
 }

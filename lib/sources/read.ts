@@ -60,17 +60,17 @@ export async function readPlaintext(
   let file = location.file;
   if (location.fileSource === 'derived') {
     const agePath = file + AGE_SUFFIX;
-    const plain = exists(file);
-    const age = exists(agePath);
-    if (plain && age) {
+    const choice = derivedFile(file);
+    if (choice === 'both') {
       throw fileError(
         'AMBIGUOUS_FILE',
         file,
         `both this file and ${agePath} exist: delete the plaintext file once it is encrypted, or the .age file if it is stale (${how})`,
       );
     }
-    if (!plain && age) file = agePath;
-    else if (!plain) throw fileError('FILE_NOT_FOUND', file, `secrets file not found, nor ${agePath} (${how})`);
+    if (choice === 'neither')
+      throw fileError('FILE_NOT_FOUND', file, `secrets file not found, nor ${agePath} (${how})`);
+    file = choice;
   }
   const bytes = await readBytes(file, options.maxFileSize, how);
   const encrypted = file.endsWith(AGE_SUFFIX);
@@ -87,6 +87,19 @@ function decryption(): Promise<typeof import('./decrypt.js')> {
     () => require('./decrypt.js') as typeof import('./decrypt.js'),
     () => import('./decrypt.js'),
   );
+}
+
+/**
+ * Which file a derived path `<env>-secrets.ini` stands for: itself, else
+ * `<file>.age`; `'both'` when both exist (the loader reads neither),
+ * `'neither'` when none does. A dangling symlink is no file.
+ */
+export function derivedFile(file: string): string | 'both' | 'neither' {
+  const plain = exists(file);
+  const age = exists(file + AGE_SUFFIX);
+  if (plain && age) return 'both';
+  if (plain) return file;
+  return age ? file + AGE_SUFFIX : 'neither';
 }
 
 function exists(file: string): boolean {
