@@ -469,6 +469,19 @@ describe('nest-secrets check', () => {
         ],
         ['syntax.mjs', `password: ${canary} = !\n`, 'SyntaxError'],
         ['string.js', `throw '${canary}';\n`, 'string'],
+        // A package name is code, not data: shown; with a hint for Nest's packages.
+        [
+          'nest.cjs',
+          "require('@nestjs/not-installed-anywhere');\n",
+          'Error (MODULE_NOT_FOUND): @nestjs/not-installed-anywhere is not installed; DTO files can import nestjs-ini-secrets/core, which needs no @nestjs/* package',
+        ],
+        [
+          'esm.mjs',
+          "import 'not-installed-anywhere';\n",
+          'Error (ERR_MODULE_NOT_FOUND): not-installed-anywhere is not installed',
+        ],
+        // A specifier that is not a package name could be anything: not shown.
+        ['odd.cjs', `require('${canary} x');\n`, 'Error (MODULE_NOT_FOUND)'],
       ];
       for (const [name, source, described] of cases) {
         const file = write(dir, name, source);

@@ -15,7 +15,7 @@ const pct = (value) => (Number.isFinite(value) ? `±${(value * 100).toFixed(0)}%
 export function machineLine(results) {
   const { machine } = results;
   return (
-    `Measured on ${machine.date.slice(0, 10)} by \`npm run bench\` on Node ${machine.node}, ${machine.platform}, ` +
+    `Measured on ${machine.date.slice(0, 10)} by \`${results.quick ? 'node bench/run.mjs --quick' : 'npm run bench'}\` on Node ${machine.node}, ${machine.platform}, ` +
     `${machine.cores} cores (${machine.cpu}), load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} ` +
     `at the start, a ${(results.elapsedMs / 60000).toFixed(1)}-minute run` +
     (results.quick ? ' — QUICK RUN, not for publishing' : '') +

@@ -69,9 +69,11 @@ function appTargets(app) {
 
 /** The targets the run's parts measured, one Markdown list item per line ('' when none). */
 export function targetList(results) {
-  return [
+  const list = [
     ...(results.cli ? cliTargets(results.cli) : []),
     ...(results.load ? loadTargets(results.load) : []),
     ...(results.app ? appTargets(results.app) : []),
-  ].join('\n');
+  ];
+  // A quick run's few rounds cannot decide a target: its verdicts are marked as a hint only.
+  return (results.quick ? list.map((line) => `${line} (quick run: indicative only)`) : list).join('\n');
 }

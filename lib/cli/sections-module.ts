@@ -109,5 +109,26 @@ function describeImportError(error: unknown): string {
       ? constructorName
       : typeof error;
   const code = isObject ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? `${name} (${code})` : name;
+  if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(code)) return name;
+  return `${name} (${code})${missingPackage(error, code)}`;
 }
+
+/**
+ * For a module that was not found, the package it names — a package name is
+ * code, not data, so it may be shown; anything else from the message is not —
+ * and, for `@nestjs/*`, where a DTO file should import from instead.
+ */
+function missingPackage(error: unknown, code: string): string {
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return '';
+  const message = (error as { message?: unknown }).message;
+  const named =
+    typeof message === 'string' ? /^Cannot find (?:module|package) '([^']*)'/.exec(message)?.[1] : undefined;
+  if (named === undefined || !PACKAGE_NAME.test(named)) return '';
+  const hint = named.startsWith('@nestjs/')
+    ? '; DTO files can import nestjs-ini-secrets/core, which needs no @nestjs/* package'
+    : '';
+  return `: ${named} is not installed${hint}`;
+}
+
+/** An npm package name (scoped or not, optionally a subpath): what `Cannot find module` may name safely. */
+const PACKAGE_NAME = /^(?:@[a-z0-9][\w.-]{0,213}\/)?[a-z0-9][\w.-]{0,213}(?:\/[\w.-]{1,100}){0,4}$/;

@@ -551,9 +551,56 @@ async function testQuickStart(workDir) {
   timings.push(['quick-start', seconds(started)]);
 }
 
+/**
+ * A project without Nest (a script, a serverless function): the tarball and
+ * the loader's peers only. npm must leave out the optional peers (`@nestjs/*`,
+ * rxjs), and `nestjs-ini-secrets/core` must load and validate without them.
+ */
+async function testCoreOnly(workDir, tarball) {
+  const dir = path.join(workDir, 'core-only');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'package.json'), '{ "name": "core-only", "private": true }\n');
+  writeFileSync(path.join(dir, 'production-secrets.ini'), `[db]\npassword = ${API_KEY}\n`, { mode: 0o600 });
+  writeFileSync(
+    path.join(dir, 'load.cjs'),
+    [
+      "const { loadSecrets, SecretsSection } = require('nestjs-ini-secrets/core');",
+      "const { IsString, MinLength } = require('class-validator');",
+      'class Db {}',
+      "Reflect.defineMetadata('design:type', String, Db.prototype, 'password');",
+      "IsString()(Db.prototype, 'password');",
+      "MinLength(8)(Db.prototype, 'password');",
+      "SecretsSection('db')(Db);",
+      "loadSecrets({ sections: [Db], environment: 'production', directory: __dirname }).then((secrets) => {",
+      '  const db = secrets.section(Db);',
+      '  const nest = Object.keys(require.cache).filter((file) => /node_modules[\\\\/](@nestjs|rxjs)[\\\\/]/.test(file));',
+      '  console.log(JSON.stringify({ instance: db instanceof Db, length: db.password.length, nest }));',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  await check("core-only: npm installs the tarball and the loader's peers, and no @nestjs/* or rxjs", async () => {
+    await mustRun(
+      'npm',
+      [...INSTALL, tarball, 'class-validator@0.15.1', 'class-transformer@0.5.1', 'reflect-metadata@0.2.2'],
+      {
+        cwd: dir,
+      },
+    );
+    for (const name of ['@nestjs', 'rxjs']) {
+      assert(!existsSync(path.join(dir, 'node_modules', name)), `node_modules/${name} was installed`);
+    }
+  });
+  await check('core-only: loadSecrets from nestjs-ini-secrets/core loads and validates, loading no Nest', async () => {
+    const output = await mustRun('node', ['load.cjs'], { cwd: dir });
+    const expected = JSON.stringify({ instance: true, length: API_KEY.length, nest: [] });
+    assert(output.trim() === expected, `expected ${expected}, got ${output.trim()}`);
+  });
+}
+
 async function main() {
   const fixtures = readdirSync(fixturesDir).filter((name) => only.length === 0 || only.includes(name));
-  assert(fixtures.length > 0, `no fixture named ${only.join(', ')}`);
+  assert(fixtures.length > 0 || only.includes('core-only'), `no fixture named ${only.join(', ')}`);
   const workDir = mkdtempSync(path.join(tmpdir(), 'nestjs-ini-secrets-packaging-'));
   const started = performance.now();
   try {
@@ -565,6 +612,11 @@ async function main() {
     for (const fixture of fixtures) {
       const passed = await testFixture(fixture, { tarball, git }, workDir);
       if (passed && fixture === QUICK_START_APP) await testQuickStart(workDir);
+    }
+    if (only.length === 0 || only.includes('core-only')) {
+      const coreStarted = performance.now();
+      await testCoreOnly(workDir, tarball);
+      timings.push(['core-only (tarball)', seconds(coreStarted)]);
     }
   } catch (error) {
     if (!(error instanceof Skip)) throw error;
