@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckReport, ReportedProblem } from '../lib/core';
 import { ageEncrypt, ageKeygen, cleanEnv, run, runCli, tempDir, write } from './helpers/cli';
+import { secretsFile, token } from './helpers/check-fixture';
 
 const SECTIONS = path.resolve('test/fixtures/check/sections.js');
 const NO_SECTIONS = path.resolve('test/fixtures/check/no-sections.js');
@@ -13,31 +14,6 @@ function setup(): { dir: string; env: Record<string, string>; home: string } {
   const dir = path.join(home, 'project');
   run('mkdir', ['-p', dir]);
   return { dir, env: cleanEnv(home), home };
-}
-
-/** 40 hex digits, different for each `n`. */
-function token(n: number): string {
-  return n.toString(16).padStart(8, '0').repeat(5);
-}
-
-/** A file the sample DTOs accept, secrets `base`…`base + 2`; `replace` swaps whole lines. */
-function secretsFile(base: number, replace: Record<string, string> = {}): string {
-  const lines = [
-    '[authentication]',
-    `secret = ${token(base)}`,
-    '[authomatic]',
-    `secret = ${token(base + 1)}`,
-    '[facebook]',
-    'class = authomatic.providers.oauth2.Facebook',
-    'consumer_key =',
-    'consumer_secret =',
-    'scope = user_about_me, email',
-    '[twitter]',
-    'class = authomatic.providers.oauth1.Twitter',
-    '[session]',
-    `secret = ${token(base + 2)}`,
-  ];
-  return lines.map((line) => replace[line] ?? line).join('\n') + '\n';
 }
 
 async function checkJson(dir: string, env: Record<string, string>, ...args: string[]) {

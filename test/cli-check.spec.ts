@@ -2,6 +2,7 @@ import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ageEncrypt, ageKeygen, cleanEnv, gitInit, run, runCli, tempDir, write } from './helpers/cli';
+import { secretsFile, token } from './helpers/check-fixture';
 
 const SECTIONS = path.resolve('test/fixtures/check/sections.js');
 const ESM_SECTIONS = path.resolve('test/fixtures/check/sections.mjs');
@@ -15,34 +16,6 @@ function setup(options: { git?: boolean } = {}): { dir: string; env: Record<stri
   if (options.git) gitInit(dir, env);
   else run('mkdir', ['-p', dir]);
   return { dir, env, home };
-}
-
-/** 40 hex digits, different for each `n`. */
-function token(n: number): string {
-  return n.toString(16).padStart(8, '0').repeat(5);
-}
-
-/**
- * A file the sample DTOs accept, with secrets `base`, `base + 1`, `base + 2`
- * (use a different base per environment); `replace` swaps whole lines.
- */
-function secretsFile(base: number, replace: Record<string, string> = {}): string {
-  const lines = [
-    '[authentication]',
-    `secret = ${token(base)}`,
-    '[authomatic]',
-    `secret = ${token(base + 1)}`,
-    '[facebook]',
-    'class = authomatic.providers.oauth2.Facebook',
-    'consumer_key =',
-    'consumer_secret =',
-    'scope = user_about_me, email',
-    '[twitter]',
-    'class = authomatic.providers.oauth1.Twitter',
-    '[session]',
-    `secret = ${token(base + 2)}`,
-  ];
-  return lines.map((line) => replace[line] ?? line).join('\n') + '\n';
 }
 
 function summary(file: string, environment: string, keys = 8, tail = 'ok'): string {

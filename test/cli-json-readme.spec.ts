@@ -9,14 +9,10 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ageEncrypt, ageKeygen, CLI, cleanEnv, run, runCli, tempDir, write } from './helpers/cli';
 import { readmeExample, readmeOutput, shellCommands } from './helpers/readme';
+import { token } from './helpers/check-fixture';
 
 const FIXTURE = path.resolve('test/fixtures/check/sections.js');
 const README_DIR = '/srv/app';
-
-/** 40 hex digits, different for each `n`. */
-function token(n: number): string {
-  return n.toString(16).padStart(8, '0').repeat(5);
-}
 
 /**
  * A project like README's: the app's built DTOs at dist/secrets.js (the
