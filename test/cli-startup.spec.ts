@@ -151,9 +151,9 @@ describe('start-up: exactly what each command loads', () => {
     expect({ status, stderr, packages }).toEqual({ status: 0, stderr: '', packages: expected });
   });
 
-  it('--version and --help load no command file: only main, its context and errors', () => {
+  it('--version and --help load no command file: only main, its context, errors and the lazy loader', () => {
     const dir = app();
-    const expected = ['cli/context.js', 'cli/main.js', 'errors.js', 'files/crash-before-rename.js'];
+    const expected = ['cli/context.js', 'cli/main.js', 'errors.js', 'files/crash-before-rename.js', 'load-lazily.js'];
     expect(packagesLoaded(dir, ['--version']).files).toEqual(expected);
     expect(packagesLoaded(dir, ['--help']).files).toEqual(expected);
   });

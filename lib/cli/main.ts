@@ -16,23 +16,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
 import { CRASH_BEFORE_RENAME_VARIABLE } from '../files/crash-before-rename';
+import { loadLazily } from '../load-lazily';
 import { SecretsError } from '../errors';
 import { CliError, ReportedExit, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CliContext } from './context';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
 const PROGRAM_NAME = 'nest-secrets';
-
-/**
- * `require(specifier)` once built; `viaImport` where the sources run as
- * TypeScript (vitest), which `require` cannot load. An `import()` of the
- * built CommonJS would also work, but costs Node's ES-module loader and its
- * export scan on every start (≈ 10 ms).
- */
-function load<M>(specifier: string, viaImport: () => Promise<M>): Promise<M> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return __filename.endsWith('.js') ? Promise.resolve(require(specifier) as M) : viaImport();
-}
 
 /** A top-level command as the overall help lists it, known without loading its file. */
 interface CommandStub {
@@ -65,29 +55,71 @@ const stub = (name: string, term: string, summary: string, hidden?: 'hidden'): C
  */
 const MODULES: Readonly<Record<string, CommandModule>> = {
   keygen: {
-    register: async () => (await load('./keygen.js', () => import('./keygen.js'))).registerKeygen,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./keygen.js') as typeof import('./keygen.js'),
+          () => import('./keygen.js'),
+        )
+      ).registerKeygen,
     commands: [stub('keygen', 'keygen [options]', 'create an identity (private key) and print its public key')],
   },
   encrypt: {
-    register: async () => (await load('./encrypt.js', () => import('./encrypt.js'))).registerEncrypt,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./encrypt.js') as typeof import('./encrypt.js'),
+          () => import('./encrypt.js'),
+        )
+      ).registerEncrypt,
     commands: [stub('encrypt', 'encrypt [options]', 'encrypt <env>-secrets.ini to <env>-secrets.ini.age')],
   },
   decrypt: {
-    register: async () => (await load('./decrypt.js', () => import('./decrypt.js'))).registerDecrypt,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./decrypt.js') as typeof import('./decrypt.js'),
+          () => import('./decrypt.js'),
+        )
+      ).registerDecrypt,
     commands: [stub('decrypt', 'decrypt [options]', 'print a decrypted <env>-secrets.ini.age to stdout')],
   },
   edit: {
-    register: async () => (await load('./edit.js', () => import('./edit.js'))).registerEdit,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./edit.js') as typeof import('./edit.js'),
+          () => import('./edit.js'),
+        )
+      ).registerEdit,
     commands: [stub('edit', 'edit [options]', 'edit <env>-secrets.ini.age in $VISUAL / $EDITOR')],
   },
   recipients: {
-    register: async () => (await load('./recipients.js', () => import('./recipients.js'))).registerRecipients,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./recipients.js') as typeof import('./recipients.js'),
+          () => import('./recipients.js'),
+        )
+      ).registerRecipients,
     commands: [
       stub('recipients', 'recipients', 'add or remove public keys in .age-recipients, re-encrypting the files'),
     ],
   },
   'diff-driver': {
-    register: async () => (await load('./diff-driver.js', () => import('./diff-driver.js'))).registerDiffDriver,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./diff-driver.js') as typeof import('./diff-driver.js'),
+          () => import('./diff-driver.js'),
+        )
+      ).registerDiffDriver,
     commands: [
       stub('diff-driver', 'diff-driver', 'show encrypted secrets decrypted in `git diff`'),
       stub(
@@ -99,27 +131,69 @@ const MODULES: Readonly<Record<string, CommandModule>> = {
     ],
   },
   init: {
-    register: async () => (await load('./init.js', () => import('./init.js'))).registerInit,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./init.js') as typeof import('./init.js'),
+          () => import('./init.js'),
+        )
+      ).registerInit,
     commands: [stub('init', 'init [options]', 'write <env>-secrets.ini files with fresh random tokens')],
   },
   check: {
-    register: async () => (await load('./check.js', () => import('./check.js'))).registerCheck,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./check.js') as typeof import('./check.js'),
+          () => import('./check.js'),
+        )
+      ).registerCheck,
     commands: [stub('check', 'check [options]', "validate secrets files with the app's DTOs before deploying")],
   },
   hook: {
-    register: async () => (await load('./hook.js', () => import('./hook.js'))).registerHook,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./hook.js') as typeof import('./hook.js'),
+          () => import('./hook.js'),
+        )
+      ).registerHook,
     commands: [stub('hook', 'hook', 'refuse commits of plaintext secrets files (git pre-commit hook)')],
   },
   keys: {
-    register: async () => (await load('./keys.js', () => import('./keys.js'))).registerKeys,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./keys.js') as typeof import('./keys.js'),
+          () => import('./keys.js'),
+        )
+      ).registerKeys,
     commands: [stub('keys', 'keys [options]', 'list the sections and keys of a secrets file, never a value')],
   },
   exec: {
-    register: async () => (await load('./exec.js', () => import('./exec.js'))).registerExec,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./exec.js') as typeof import('./exec.js'),
+          () => import('./exec.js'),
+        )
+      ).registerExec,
     commands: [stub('exec', 'exec [options] <command> [args...]', 'run a command with the secrets in its environment')],
   },
   rotate: {
-    register: async () => (await load('./rotate.js', () => import('./rotate.js'))).registerRotate,
+    register: async () =>
+      (
+        await loadLazily(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          () => require('./rotate.js') as typeof import('./rotate.js'),
+          () => import('./rotate.js'),
+        )
+      ).registerRotate,
     commands: [
       stub(
         'rotate',
