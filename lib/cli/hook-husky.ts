@@ -9,15 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ALLOW_FILE } from './allow-list';
 import { CliError, type CliContext } from './context';
-
-/**
- * The command the husky and lefthook hooks run: through the package's bin,
- * so the line is the same in every clone. `--no-install`: npx never
- * downloads anything, and fails (refusing the commit) when nest-secrets is not
- * installed.
- */
-// hook.ts holds the same text (PORTABLE), for the hook it writes in a committed hooks directory.
-export const PORTABLE_HOOK_COMMAND = 'npx --no-install nest-secrets hook run';
+import { PORTABLE_HOOK_COMMAND } from './hook-run';
 
 /**
  * The line for husky 9, whose hooks run with `node_modules/.bin` on PATH:

@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Document } from 'yaml';
 import { CliError, type CliContext } from './context';
-import { installedTail, PORTABLE_HOOK_COMMAND } from './hook-husky';
+import { installedTail } from './hook-husky';
+import { PORTABLE_HOOK_COMMAND } from './hook-run';
 
 /** The YAML to add to lefthook's configuration, as `hook install` prints it when it cannot add it itself. */
 export const LEFTHOOK_SNIPPET = `pre-commit:

@@ -11,6 +11,14 @@ import { BACKUP_FILE_PATH, EDITOR_BACKUP_PATH, environmentOf, PLAINTEXT_FILE_PAT
 import { git, gitTopLevel } from './git';
 import { shellQuote } from './shell';
 
+/**
+ * How a committed hook calls `hook run`: through the package's bin, so the
+ * line is the same in every clone. `--no-install`: npx never downloads
+ * anything, and fails (refusing the commit) when nest-secrets is not
+ * installed. Used by lefthook, husky 5 to 8, and hooks directories inside
+ * the work tree.
+ */
+export const PORTABLE_HOOK_COMMAND = 'npx --no-install nest-secrets hook run';
 /** Whether the hook refuses a staged path (as git lists it) unless the allow list names it. */
 export function refusedByHook(name: string): boolean {
   return PLAINTEXT_FILE_PATH.test(name) || BACKUP_FILE_PATH.test(name) || EDITOR_BACKUP_PATH.test(name);

@@ -5,7 +5,7 @@ import { ALLOW_FILE } from './allow-list';
 import { CliError, type CliContext } from './context';
 import { gitTopLevel } from './git';
 import { loadLazily } from '../load-lazily';
-import { runHook } from './hook-run';
+import { PORTABLE_HOOK_COMMAND, runHook } from './hook-run';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { shellQuote } from './shell';
 
@@ -22,8 +22,9 @@ export function registerHook(program: Command, ctx: CliContext): void {
     .command('install')
     .description(
       'install the pre-commit check in the repository holding --dir. husky 9 (core.hooksPath in .husky/): ' +
-        'adds `npx --no-install nest-secrets hook run` to .husky/pre-commit. lefthook (lefthook.yml at the top): ' +
-        'adds it to pre-commit in lefthook.yml, or prints the snippet to add (exit 1). Otherwise writes the ' +
+        'adds `nest-secrets hook run` to .husky/pre-commit (husky 5-8: `npx --no-install nest-secrets hook run`). ' +
+        'lefthook (lefthook.yml at the top): adds `npx --no-install nest-secrets hook run` to pre-commit in ' +
+        'lefthook.yml, or prints the snippet to add (exit 1). Otherwise writes the ' +
         'git pre-commit hook (honouring core.hooksPath); when one exists that it did not write, it is left alone ' +
         'and the line to add to it is printed (exit 1).\n\n' +
         `Paths listed in ${ALLOW_FILE} at the top of the work tree may be committed.`,
@@ -40,20 +41,12 @@ export function registerHook(program: Command, ctx: CliContext): void {
 }
 
 /**
- * The command `hook install` writes into a hooks directory of the work tree
- * (committed): husky's and lefthook's `npx --no-install nest-secrets hook
- * run` (`PORTABLE_HOOK_COMMAND` of hook-husky.ts, not imported: `hook run`
- * loads this file on every commit), with no path of this machine.
- */
-const PORTABLE = 'npx --no-install nest-secrets hook run';
-
-/**
  * The line to add to a hook that `hook install` did not write: this CLI by
  * absolute path, so that only git, sh and node are needed; or, in a `shared`
- * (committed) hooks directory, {@link PORTABLE}.
+ * (committed) hooks directory, {@link PORTABLE_HOOK_COMMAND}.
  */
 function hookLine(ctx: CliContext, shared: boolean): string {
-  return `${shared ? PORTABLE : `node ${shellQuote(ctx.bin)} hook run`} || exit 1`;
+  return `${shared ? PORTABLE_HOOK_COMMAND : `node ${shellQuote(ctx.bin)} hook run`} || exit 1`;
 }
 
 const SCRIPT_HEAD = `#!/bin/sh
@@ -63,7 +56,7 @@ ${HOOK_MARKER} (written by \`nest-secrets hook install\`): refuses commits that
 
 /** The whole hook `hook install` writes: the CLI by absolute path, or through npx in a `shared` hooks directory. */
 function hookScript(cli: string, shared: boolean): string {
-  if (shared) return `${SCRIPT_HEAD}exec ${PORTABLE}\n`;
+  if (shared) return `${SCRIPT_HEAD}exec ${PORTABLE_HOOK_COMMAND}\n`;
   return `${SCRIPT_HEAD}cli=${shellQuote(cli)}
 if [ ! -f "$cli" ]; then
   echo "nest-secrets pre-commit hook: $cli is missing; run \\\`npx nest-secrets hook install\\\` again" >&2
@@ -123,7 +116,7 @@ function sharedWarning(file: string, top: string): string {
   const dir = path.relative(top, path.dirname(file)).split(path.sep).join('/') || '.';
   return (
     `warning: core.hooksPath (${dir}) is inside the work tree, so its hooks are usually committed and run in ` +
-    `every clone: the hook runs \`${PORTABLE}\` (no path of this machine). ` +
+    `every clone: the hook runs \`${PORTABLE_HOOK_COMMAND}\` (no path of this machine). ` +
     'Commit it, and have each clone install the package and set core.hooksPath.\n'
   );
 }
