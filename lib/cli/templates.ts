@@ -5,8 +5,6 @@
 import { SecretsError, type SecretsProblem } from '../errors';
 import { DEFAULT_TOKEN_BYTES, hexToken, MAX_TOKEN_BYTES } from './tokens';
 
-export { DEFAULT_TOKEN_BYTES, MAX_TOKEN_BYTES };
-
 /**
  * The built-in template, for a Nest app without secrets DTOs yet: a session
  * secret and a JWT signing secret with fresh random tokens, and two OAuth

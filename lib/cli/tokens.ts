@@ -39,11 +39,6 @@ export function hexToken(chars: number): string {
     .slice(0, chars);
 }
 
-/** `bytes` random bytes as base64url without padding: ⌈4·bytes/3⌉ characters. */
-export function base64urlToken(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
-}
-
 /** `chars` base64url characters (the alphabet `A–Z a–z 0–9 - _`). */
 export function base64urlChars(chars: number): string {
   return randomBytes(Math.ceil((chars * 3) / 4))
