@@ -13,12 +13,12 @@ import { describeOrigin, valueProblemAt, type Origin } from '../sources/origin';
 import { loadRawSecrets, type RawSecrets } from '../sources/raw-secrets';
 import type { SecretsSourceDefinition } from '../sources/sources';
 import { ALLOW_FILE, readAllowList, type AllowList } from './allow-list';
-import { EXIT_PROBLEM, plural, type CliContext } from './context';
+import { EXIT_PROBLEM, plural, type CliContext, ReportedExit } from './context';
 import { plaintextPath } from './file-names';
 import { OPTIONS, resolveDir, type ListCommandOptions } from './options';
 import { git, gitTopLevel } from './git';
 import { foundSecretsFile } from './json-file';
-import { printReport, ReportedExit, reserveStdout } from './json-output';
+import { printReport, reserveStdout } from './json-output';
 import {
   CHECK_REPORT_SCHEMA,
   reportedProblem,

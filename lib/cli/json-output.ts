@@ -1,10 +1,8 @@
 /**
  * How a command prints its `--json` report: one document, one line, on
- * stdout, and how it then ends with exit 1 without printing anything else.
+ * stdout (a command then ends with `ReportedExit` from context.ts).
  */
 import type { CliContext } from './context';
-
-export { ReportedExit } from './context';
 
 /** Prints `report` as exactly one JSON document on stdout, newline-terminated. */
 export function printReport(ctx: CliContext, report: object): void {

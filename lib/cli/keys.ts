@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isPresentableName, SecretsError, type SecretsProblem } from '../errors';
 import type { ParsedEntry, Template } from '../model';
 import { isConventionalVariableName } from '../sources/template';
-import { EXIT_PROBLEM, type CliContext } from './context';
+import { EXIT_PROBLEM, type CliContext, ReportedExit } from './context';
 import { OPTIONS, resolveDir, type CommandOptions } from './options';
 import { commandEnv, commandSources, readParsed } from './raw-secrets';
 import { ownString, type Environment } from '../environment-variables';
@@ -12,7 +12,7 @@ import { matchEnvOverrides } from '../sources/env-overrides';
 import { variableLabel, type Origin } from '../sources/origin';
 import { readSecretsDirectory } from '../sources/secrets-directory';
 import { foundSecretsFile } from './json-file';
-import { printReport, ReportedExit } from './json-output';
+import { printReport } from './json-output';
 import {
   KEYS_REPORT_SCHEMA,
   reportedProblem,
